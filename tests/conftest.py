@@ -1,0 +1,37 @@
+"""Shared fixtures: the real spaCy model (loaded once) and the shared data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The base English model plus the reportedly_claims component."""
+    from reportedly.extract.model import load_base_model
+
+    model = load_base_model()
+    model.add_pipe("reportedly_claims")
+    return model
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """``../shared/data``; tests that need it skip where it is absent."""
+    path = SHARED / "data"
+    if not path.is_dir():
+        pytest.skip(f"shared data not found at {path} (the evaluation sets live beside the repo)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Path:
+    path = SHARED / "seeds"
+    if not path.is_dir():
+        pytest.skip(f"seed articles not found at {path}")
+    return path
