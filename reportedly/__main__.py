@@ -1,0 +1,3 @@
+from reportedly.cli import main
+
+main()
