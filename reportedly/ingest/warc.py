@@ -1,0 +1,222 @@
+"""Reading WARC / WARC.gz crawl files (Common Crawl, CC-NEWS, wget, ...).
+
+A WARC file holds many HTTP exchanges. Each HTML ``response`` (or
+``resource``) record becomes a :class:`~reportedly.types.Document` through the
+very same HTML path as a saved page (:func:`reportedly.ingest.document_from_html`),
+so an article reads the same whether it was saved to disk or crawled.
+The record's target URL and crawl date (``WARC-Date``) are kept: the URL as
+``Document.url`` when the page names none, the crawl date in
+``extra["crawl_date"]`` and as the publication date when the page gives none
+(``extra["published_from"] = "crawl_date"`` says so).
+
+Records are streamed one at a time (warcio reads gzip member by member), so a
+crawl file of any size is read in constant memory. Per-record problems never
+abort the file: a response that is not HTML, not a success, too large or
+undecodable becomes a Document with ``status="skipped"`` and a one-line
+``reason``. A file whose framing is corrupt (truncated gzip, bad headers)
+yields one ``status="failed"`` Document for the rest of the file, since WARC
+has no resync marker to continue from.
+
+``request``, ``metadata``, ``warcinfo``, ``revisit`` and similar records carry
+no article and are passed over silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
+
+from reportedly.settings import MAX_FILE_BYTES
+from reportedly.types import Document
+
+__all__ = ["HTML_TYPES", "WARC_SUFFIXES", "is_warc", "iter_warc"]
+
+#: File name endings routed to :func:`iter_warc` by ingest discovery.
+WARC_SUFFIXES: tuple[str, ...] = (".warc", ".warc.gz")
+#: Payload media types read as HTML articles; anything else is skipped.
+HTML_TYPES: frozenset[str] = frozenset({"text/html", "application/xhtml+xml"})
+#: Record types that can hold an article page.
+_PAYLOAD_RECORDS = frozenset({"response", "resource"})
+_FORMAT = "warc"
+
+
+def is_warc(path: str | Path) -> bool:
+    """True for ``*.warc`` and ``*.warc.gz`` files (case-insensitive)."""
+    return str(path).lower().endswith(WARC_SUFFIXES)
+
+
+@dataclass(frozen=True, slots=True)
+class _Record:
+    """What we keep of one WARC record header, for metadata and reasons."""
+
+    record_id: str
+    url: str | None
+    crawl_date: str | None
+
+    def locator(self, warc_path: str) -> str:
+        # ``file.warc.gz#<urn:uuid:...>`` names one record unambiguously and
+        # lets a user find it again with ``warcio index``.
+        return f"{warc_path}#{self.record_id}"
+
+
+def iter_warc(path: str | Path, meta: Mapping[str, Any] | None = None) -> Iterator[Document]:
+    """Yield one Document per response/resource record of the WARC file at ``path``.
+
+    ``meta`` (e.g. a manifest row for the WARC file) is passed on to
+    :func:`reportedly.ingest.document_from_html` for every record, with the
+    record's own ``url`` added. Streaming: one record in memory at a time.
+    """
+    warc_path = str(path)
+    try:
+        stream: BinaryIO = open(path, "rb")  # noqa: SIM115 - closed in finally
+    except OSError as err:
+        yield _problem(warc_path, f"cannot open WARC file: {err.strerror or err}", "failed", warc_path.encode())
+        return
+    seen = 0
+    try:
+        records = ArchiveIterator(stream)
+        while True:
+            try:
+                record = next(records)
+            except StopIteration:
+                break
+            except Exception as err:  # ArchiveLoadFailed, zlib.error, EOFError...
+                # A corrupt member or header leaves no safe point to resume at.
+                yield _broken(warc_path, seen, err)
+                return
+            seen += 1
+            if record.rec_type not in _PAYLOAD_RECORDS:
+                continue
+            yield _document(record, warc_path, meta)
+    finally:
+        stream.close()
+
+
+def _document(record: ArcWarcRecord, warc_path: str, meta: Mapping[str, Any] | None) -> Document:
+    head = _Record(
+        record_id=record.rec_headers.get_header("WARC-Record-ID") or f"record-{id(record)}",
+        url=record.rec_headers.get_header("WARC-Target-URI"),
+        crawl_date=record.rec_headers.get_header("WARC-Date"),
+    )
+    where = head.locator(warc_path)
+    media_type, charset = _media_type(record)
+    if record.http_headers is not None:
+        status = record.http_headers.get_statuscode()
+        if status and status != "200":
+            return _skip(head, where, f"HTTP status {status}, not a page", _head_bytes(head))
+    if media_type not in HTML_TYPES:
+        shown = media_type or "no content type"
+        return _skip(head, where, f"not HTML ({shown})", _head_bytes(head))
+    try:
+        # content_stream() undoes chunked transfer and gzip/br content encoding.
+        payload = record.content_stream().read(MAX_FILE_BYTES + 1)
+    except Exception as err:  # decoders raise zlib.error, brotli.error, ValueError...
+        return _skip(head, where, f"payload cannot be decoded: {_one_line(err)}", _head_bytes(head))
+    if len(payload) > MAX_FILE_BYTES:
+        return _skip(head, where, f"payload larger than {MAX_FILE_BYTES} bytes", payload[:65536])
+    if not payload.strip():
+        return _skip(head, where, "empty payload", _head_bytes(head))
+    html = _decode(payload, charset)
+    doc_meta: dict[str, Any] = dict(meta or {})
+    if head.url and not doc_meta.get("url"):
+        doc_meta["url"] = head.url
+    # Imported here: the HTML path lives in the ingest package, which itself
+    # routes .warc files to this module.
+    from reportedly.ingest import document_from_html
+
+    doc = document_from_html(html, where, doc_meta)
+    return _with_crawl_metadata(doc, head)
+
+
+def _with_crawl_metadata(doc: Document, head: _Record) -> Document:
+    doc.format = _FORMAT
+    if head.url and not doc.url:
+        doc.url = head.url
+    if head.crawl_date:
+        doc.extra["crawl_date"] = head.crawl_date
+        if doc.ok and not doc.published:
+            # The crawl date is the best bound we have: the page existed then.
+            doc.published = head.crawl_date[:10]
+            doc.extra["published_from"] = "crawl_date"
+    doc.extra.setdefault("warc_record_id", head.record_id)
+    return doc
+
+
+def _media_type(record: ArcWarcRecord) -> tuple[str | None, str | None]:
+    """The payload's media type and declared charset, lower-cased."""
+    if record.http_headers is not None:
+        value = record.http_headers.get_header("Content-Type")
+    else:
+        value = record.rec_headers.get_header("Content-Type")
+    if not value:
+        return None, None
+    parts = [p.strip() for p in value.split(";")]
+    media_type = parts[0].lower() or None
+    charset = None
+    for param in parts[1:]:
+        key, _, val = param.partition("=")
+        if key.strip().lower() == "charset" and val:
+            charset = val.strip().strip("\"'").lower()
+    return media_type, charset
+
+
+def _decode(payload: bytes, charset: str | None) -> str:
+    """Bytes to text: the declared charset if it decodes, else detection."""
+    if charset:
+        try:
+            return payload.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            pass  # mislabelled pages are common in crawls; fall back to detection
+    try:
+        return payload.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(payload).best()
+    return str(best) if best is not None else payload.decode("utf-8", errors="replace")
+
+
+def _head_bytes(head: _Record) -> bytes:
+    return f"{head.record_id} {head.url}".encode()
+
+
+def _raw_id(raw: bytes) -> str:
+    # Same shape as types.content_id; skipped documents are identified by
+    # their raw bytes since they have no cleaned text.
+    return hashlib.sha1(raw).hexdigest()[:16]
+
+
+def _skip(head: _Record, where: str, reason: str, raw: bytes) -> Document:
+    doc = _problem(where, reason, "skipped", raw)
+    doc.url = head.url
+    if head.crawl_date:
+        doc.extra["crawl_date"] = head.crawl_date
+    doc.extra["warc_record_id"] = head.record_id
+    return doc
+
+
+def _problem(where: str, reason: str, status: str, raw: bytes) -> Document:
+    return Document(
+        id=_raw_id(raw),
+        path=where,
+        format=_FORMAT,
+        status="failed" if status == "failed" else "skipped",
+        reason=reason,
+    )
+
+
+def _broken(warc_path: str, seen: int, err: BaseException) -> Document:
+    reason = f"WARC framing broken after {seen} records, rest of file not read: {_one_line(err)}"
+    return _problem(f"{warc_path}#after-{seen}", reason, "failed", f"{warc_path}:{seen}".encode())
+
+
+def _one_line(err: BaseException) -> str:
+    text = " ".join(str(err).split()) or type(err).__name__
+    return f"{type(err).__name__}: {text}"[:200]
