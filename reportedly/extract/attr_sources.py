@@ -1,0 +1,182 @@
+"""Turning a source span into a :class:`reportedly.types.Source`.
+
+Given the tokens of a source as written ("Three Iraq intelligence and defense
+officials", "the Director of the National Counterterrorism Center, Nick
+Rasmussen", "a New York Times"), work out its normalised name, its kind
+(person / organisation / document / unnamed / unknown), whether it is
+anonymous and how many people it counts. Pronoun resolution happens in
+:mod:`reportedly.extract.attribution`, which sees the whole article.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+from reportedly.extract.attr_lexicon import AttrLexicon
+from reportedly.types import Source, SourceKind
+
+__all__ = [
+    "PRONOUNS",
+    "build_source",
+    "head_of",
+    "is_plural",
+    "number_value",
+    "source_kind",
+    "span_of",
+]
+
+#: Pronouns (and relative pronouns) that stand for a source named elsewhere.
+PRONOUNS = frozenset(
+    "he she they it we i you who which that him her them one this these those".split()
+)
+_PERSON_PRONOUNS = frozenset("he she i who him her".split())
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "twenty": 20, "dozen": 12, "a dozen": 12,
+    "both": 2, "several": None, "few": None,
+}
+_ORG_LABELS = frozenset({"ORG", "NORP", "GPE", "FAC"})
+
+
+def number_value(text: str) -> int | None:
+    """The integer a count word or numeral stands for ("Three" -> 3, "1,200" -> 1200)."""
+    key = text.strip().lower()
+    if key in _NUMBER_WORDS:
+        return _NUMBER_WORDS[key]
+    digits = key.replace(",", "")
+    return int(digits) if re.fullmatch(r"\d{1,7}", digits) else None
+
+
+def head_of(span: Span) -> Token:
+    """The syntactic head of a span: its token whose head lies outside it."""
+    return span.root
+
+
+def is_plural(token: Token) -> bool:
+    if token.lower_ in {"they", "them", "we", "these", "those"}:
+        return True
+    return token.tag_ in {"NNS", "NNPS"} or "Plur" in token.morph.get("Number")
+
+
+def _ent_of(span: Span, labels: frozenset[str]) -> Span | None:
+    """The last entity with one of ``labels`` inside ``span`` (appositions come last)."""
+    found = None
+    for ent in span.doc.ents:
+        if ent.start >= span.start and ent.end <= span.end and ent.label_ in labels:
+            found = ent
+    return found
+
+
+def source_kind(span: Span, lex: AttrLexicon) -> SourceKind:
+    """Person, organisation, document, unnamed or unknown, from entities and the head noun."""
+    head = head_of(span)
+    lemma = head.lemma_.lower()
+    if head.lower_ in _PERSON_PRONOUNS:
+        return "person"
+    if lemma in lex.document_nouns or head.lower_ in lex.document_nouns:
+        return "document"
+    # The head decides before entities do: "Iraqi officials" holds a NORP
+    # but is a group of people, "Trump's campaign" holds a PERSON but is an
+    # organisation.
+    if head.ent_type_ == "PERSON":
+        return "person"
+    if head.ent_type_ in _ORG_LABELS or lex.is_known_org(span.text):
+        return "organisation"
+    if head.pos_ in {"NOUN", "PROPN"} and _ent_of(span, frozenset({"PERSON"})) is not None:
+        # "the Director of the National Counterterrorism Center, Nick Rasmussen"
+        return "person"
+    if lemma in lex.unnamed_nouns:
+        return "unnamed"
+    if head.pos_ == "PROPN":
+        return "person" if _ent_of(span, frozenset({"PERSON"})) is not None else "organisation"
+    if head.pos_ == "NOUN":
+        return "unnamed"
+    return "unknown"
+
+
+def _strip_tokens(tokens: list[Token], lex: AttrLexicon) -> list[Token]:
+    """Drop determiners, counts, possessive pronouns and titles from the left,
+    relative clauses and punctuation from the right."""
+    out = list(tokens)
+    while out and (
+        out[0].dep_ in {"det", "nummod", "predet"}
+        or out[0].tag_ in {"DT", "PRP$", "CD"}
+        # A title goes only in front of a name ("Senator John Smith"), never
+        # when it is the noun itself ("the mayor").
+        or (out[0].lower_ in lex.titles and len(out) > 1 and (out[1].pos_ == "PROPN" or out[1].lower_ in lex.titles))
+        or out[0].is_punct
+    ):
+        out.pop(0)
+    while out and (out[-1].is_punct or out[-1].dep_ in {"cc"}):
+        out.pop()
+    return out
+
+
+def _name(span: Span, lex: AttrLexicon) -> str:
+    """The normalised name: the person named in an apposition, or the span
+    without determiners, counts, titles and relative clauses."""
+    person = _ent_of(span, frozenset({"PERSON"}))
+    head = head_of(span)
+    if person is not None and (person.root == head or person.root.dep_ == "appos" or head.ent_type_ == "PERSON"):
+        toks = _strip_tokens(list(person), lex)
+        if not toks:
+            return person.text
+        return span.doc.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
+    # Cut clauses hanging off the head ("officials who spoke on condition of
+    # anonymity", "The FBI, which gathers statistics"): a name is the noun phrase.
+    cut = {t.i for child in head.children if child.dep_ in {"relcl", "acl", "appos"} for t in child.subtree}
+    toks = [t for t in span if t.i not in cut]
+    # A comma left dangling before a removed clause ends the name.
+    toks = _strip_tokens(toks, lex)
+    if not toks:
+        return span.text.strip()
+    text = span.doc.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
+    text = re.sub(r"\s+", " ", text).strip(" ,;:")
+    text = re.sub(r"[’']s$", "", text) if head.dep_ == "poss" else text
+    return lex.canonical(text)
+
+
+def _anonymous(span: Span, kind: SourceKind, lex: AttrLexicon) -> bool:
+    """Anonymous: an anonymity phrase on the source's sentence, or an unnamed
+    official-like role ("a senior official", "sources")."""
+    if kind in {"person", "organisation", "document"}:
+        return False
+    sent_text = span.sent.text.lower()
+    if any(p in sent_text for p in lex.anonymity_phrases):
+        return True
+    return head_of(span).lemma_.lower() in lex.anonymous_nouns
+
+
+def _count(span: Span) -> int | None:
+    head = head_of(span)
+    for child in head.children:
+        if child.dep_ == "nummod" and child.i < head.i:
+            value = number_value(child.text)
+            if value is not None:
+                return value
+    if len(span) == 1 and head.pos_ == "NUM":
+        return number_value(head.text)
+    return None
+
+
+def build_source(span: Span, lex: AttrLexicon, via: list[str] | None = None) -> Source:
+    """A :class:`Source` for the tokens ``span`` as written in ``span.doc``."""
+    kind = source_kind(span, lex)
+    return Source(
+        text=span.text,
+        name=_name(span, lex),
+        kind=kind,
+        anonymous=_anonymous(span, kind, lex),
+        count=_count(span),
+        via=list(via or []),
+        start=span.start_char,
+        end=span.end_char,
+    )
+
+
+def span_of(doc: Doc, tokens: list[Token]) -> Span:
+    """The contiguous span from the first to the last of ``tokens``."""
+    return doc[min(t.i for t in tokens) : max(t.i for t in tokens) + 1]

@@ -1,0 +1,526 @@
+"""Attribution: who says so (source), how (cue) and what (content).
+
+    doc = nlp("Three Iraqi officials told The AP that 4,000 fighters remain.")
+    [a] = find_attributions(doc)
+    a.source.name, a.cue, a.source.via        # "Iraqi officials", "told", ["The Associated Press"]
+
+The extractor reads the dependency parse of an already parsed spaCy ``Doc``:
+
+* speech, thought and evidence verbs from ``data/attr_cue_verbs.txt`` with a
+  clausal complement, a quote beside them or (for some) a noun object;
+* "according to X";
+* cue nouns with a "that" clause ("a New York Times report that ...");
+* passives ("it is suspected that ..." has no source; "... by X" has one).
+
+Sources are then resolved inside the article: pronouns ("They claim",
+"he said", "who said") point at the nearest plausible antecedent, whose
+intermediaries ("told The AP") carry over; anonymity stated anywhere in the
+article ("the officials ... remain anonymous") marks the matching sources.
+Multi-sentence quotes that continue after an attributed quote become extra
+content fragments of the same attribution.
+
+Offsets are character offsets into ``doc.text``, end exclusive.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from spacy.tokens import Doc, Span, Token
+
+from reportedly.extract.attr_lexicon import AttrLexicon, load_lexicon
+from reportedly.extract.attr_sources import PRONOUNS, build_source, is_plural, number_value, span_of
+from reportedly.types import Source
+
+__all__ = ["Attribution", "find_attributions", "quote_regions"]
+
+_SUBJ = {"nsubj", "nsubjpass", "csubj"}
+#: Dependents through which a cue verb borrows the subject of its head:
+#: "X said ... and added that", "X spoke, saying that", "X wants to argue that".
+_SUBJ_INHERIT = {"conj", "advcl", "xcomp", "acl"}
+_OPEN_QUOTES = "“\""
+_QUOTE_PAIRS = {"“": "”", '"': '"'}
+#: Prepositions whose object, when an outlet, is an intermediary: "told The
+#: AP", "said to the BBC", "in an interview with CNN".
+_VIA_PREPS = {"to", "with"}
+_VIA_NOUNS = {"interview", "statement", "conversation", "call", "email", "appearance", "op-ed", "broadcast"}
+
+
+@dataclass(slots=True)
+class Attribution:
+    """One attribution relation.
+
+    ``source`` is resolved (a pronoun's antecedent, with ``resolved_from``
+    set); ``source_span`` keeps the source exactly as written in this
+    sentence ("They", "who"), which is what annotated corpora mark.
+    ``content`` lists the reported fragments, usually one; a quote that
+    continues in the next sentences adds fragments.
+    """
+
+    source: Source | None
+    cue: str | None
+    cue_start: int | None
+    cue_end: int | None
+    content: list[tuple[int, int]]
+    sentence_start: int
+    sentence_end: int
+    source_span: tuple[int, int] | None = None
+    #: How the relation was found: "verb", "according", "noun", "quote-continued".
+    pattern: str = "verb"
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+def quote_regions(text: str) -> list[tuple[int, int]]:
+    """Character ranges of quotations, quote marks included.
+
+    Curly quotes pair “ with ”; straight double quotes alternate. A quote is
+    never allowed to run across a blank line (a paragraph break), which is how
+    an unbalanced mark in scraped text is contained.
+    """
+    regions: list[tuple[int, int]] = []
+    for para in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]*)*", text):
+        start = None
+        closer = ""
+        base = para.start()
+        for i, ch in enumerate(para.group()):
+            if start is None and ch in _OPEN_QUOTES:
+                start, closer = base + i, _QUOTE_PAIRS[ch]
+            elif start is not None and ch == closer:
+                regions.append((start, base + i + 1))
+                start = None
+    return regions
+
+
+def _region_at(regions: list[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
+    """The quote region that contains the character range ``[start, end)``."""
+    for a, b in regions:
+        if a <= start and end <= b:
+            return (a, b)
+    return None
+
+
+# --------------------------------------------------------------------------- spans
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """Strip whitespace and separators (commas, colons, dashes) off a character range."""
+    text = doc.text
+    while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _chars(tokens: list[Token]) -> tuple[int, int]:
+    first = min(tokens, key=lambda t: t.i)
+    last = max(tokens, key=lambda t: t.i)
+    return first.idx, last.idx + len(last.text)
+
+
+def _fragments(doc: Doc, keep: list[Token]) -> list[tuple[int, int]]:
+    """Contiguous runs of ``keep`` (sorted tokens) as trimmed character ranges."""
+    runs: list[list[Token]] = []
+    for tok in sorted(keep, key=lambda t: t.i):
+        if runs and tok.i == runs[-1][-1].i + 1:
+            runs[-1].append(tok)
+        else:
+            runs.append([tok])
+    out = []
+    for run in runs:
+        # Sentence-final and separating punctuation is not content; quote marks are.
+        while run and run[-1].is_punct and not run[-1].is_quote:
+            run.pop()
+        if not run:
+            continue
+        trimmed = _trim(doc, *_chars(run))
+        if trimmed and any(not t.is_punct for t in run):
+            out.append(trimmed)
+    return out
+
+
+def _paragraph(token: Token) -> tuple[int, int]:
+    """Character range of the paragraph (text between blank lines) holding ``token``."""
+    text = token.doc.text
+    start = text.rfind("\n\n", 0, token.idx)
+    end = text.find("\n\n", token.idx)
+    return (0 if start < 0 else start + 2, len(text) if end < 0 else end)
+
+
+def _clip(span: tuple[int, int], para: tuple[int, int]) -> tuple[int, int] | None:
+    """A content span cut to the cue's paragraph: reported content never
+    crosses a paragraph break (a scraped title or caption is not what was said)."""
+    start, end = max(span[0], para[0]), min(span[1], para[1])
+    return (start, end) if end > start else None
+
+
+def _subtree_in_sent(token: Token, exclude: set[int] | None = None) -> list[Token]:
+    sent = token.sent
+    exclude = exclude or set()
+    return [t for t in token.subtree if sent.start <= t.i < sent.end and t.i not in exclude]
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def _subject(verb: Token) -> tuple[Token | None, bool]:
+    """The subject of a cue verb and whether the clause is passive without an agent."""
+    passive = any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children)
+    for child in verb.children:
+        if child.dep_ == "agent":
+            objs = [g for g in child.children if g.dep_ == "pobj"]
+            if objs:
+                return objs[0], False
+    for child in verb.children:
+        if child.dep_ in _SUBJ:
+            if passive and child.lower_ in {"it", "this"}:
+                return None, True
+            if passive:
+                # "X is expected to say": the subject is not who says it.
+                return None, True
+            return child, False
+    if passive:
+        return None, True
+    head = verb
+    hops = 0
+    while head.dep_ in _SUBJ_INHERIT and head.head is not head and hops < 3:
+        head = head.head
+        hops += 1
+        for child in head.children:
+            if child.dep_ in {"nsubj"}:
+                return child, False
+    return None, False
+
+
+def _source_tokens(subject: Token) -> list[Token]:
+    """The source as written: the subject's subtree inside its sentence."""
+    return _subtree_in_sent(subject)
+
+
+def _via(verb: Token, lex: AttrLexicon) -> list[str]:
+    """Intermediaries: outlets the source spoke to ("told The AP", "in an interview with the BBC")."""
+    found: list[Token] = []
+    for child in verb.children:
+        if child.dep_ in {"dobj", "dative", "iobj"} and verb.lemma_.lower() in {"tell", "write", "say"}:
+            found.append(child)
+        elif child.dep_ == "prep" and child.lower_ in _VIA_PREPS | {"in", "on"}:
+            for pobj in child.children:
+                if pobj.dep_ != "pobj":
+                    continue
+                if child.lower_ in _VIA_PREPS:
+                    found.append(pobj)
+                elif pobj.lemma_.lower() in _VIA_NOUNS:
+                    # "in an interview with Y", "in a statement to Y", "on Fox News"
+                    for prep in pobj.children:
+                        if prep.dep_ == "prep" and prep.lower_ in _VIA_PREPS:
+                            found.extend(g for g in prep.children if g.dep_ == "pobj")
+                elif child.lower_ == "on":
+                    found.append(pobj)
+    out: list[str] = []
+    for tok in found:
+        span = span_of(tok.doc, [t for t in tok.subtree if t.dep_ not in {"relcl", "acl"}])
+        text = span.text.strip(" ,")
+        is_outlet = lex.is_known_org(text) or tok.ent_type_ in {"ORG", "WORK_OF_ART"} or lex.canonical(text) != text
+        if is_outlet:
+            name = lex.canonical(text)
+            if name not in out:
+                out.append(name)
+    return out
+
+
+# --------------------------------------------------------------------------- patterns
+
+
+@dataclass(slots=True)
+class _Found:
+    cue: list[Token]
+    subject: Token | None
+    source: list[Token] | None
+    content: list[tuple[int, int]]
+    via: list[str]
+    pattern: str
+
+
+def _adjacent_quote(verb: Token, subject: Token | None, regions: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """A quote right before the source and cue ('“...,” he said') or right after ('he said: “...”')."""
+    sent = verb.sent
+    left_tokens = [verb] + ([t for t in subject.subtree] if subject is not None else [])
+    left = min(t.idx for t in left_tokens)
+    right = verb.idx + len(verb.text)
+    text = verb.doc.text
+    for a, b in regions:
+        if b <= left and b >= sent.start_char - 1 and not text[b:left].strip(" ,—–-\n"):
+            return (a, b)
+        if a >= right and a <= sent.end_char:
+            gap = text[right:a]
+            if len(gap) < 40 and gap.strip(" ,:—–-\n") == "" or re.fullmatch(r"[\s,]*(?:in|on|at|to)\b[^“\"]{0,40}[:,]\s*", gap):
+                return (a, b)
+    return None
+
+
+def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, int]]) -> _Found | None:
+    lemma = verb.lemma_.lower()
+    if lemma not in lex.cue_verbs or verb.pos_ not in {"VERB", "AUX"}:
+        return None
+    subject, passive = _subject(verb)
+    content: list[tuple[int, int]] = []
+    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+    if clauses:
+        clause = clauses[-1] if clauses[-1].i > verb.i else clauses[0]
+        toks = _subtree_in_sent(clause)
+        start, end = _chars(toks)
+        # A quoted clause is the whole quote, even where the parser hangs
+        # words from outside the quote onto it.
+        region = _region_at(regions, start, end) or _region_at(regions, clause.idx, clause.idx + 1)
+        content = [region] if region else _fragments(verb.doc, toks)
+    elif verb.dep_ in {"parataxis", "ccomp"} and verb.head.i < verb.i and subject is not None:
+        # '“We will win,” she said.' parsed with the quote's verb as the root.
+        mine = {t.i for t in verb.subtree}
+        toks = [t for t in _subtree_in_sent(verb.head) if t.i not in mine and t.i < verb.i]
+        if toks:
+            start, end = _chars(toks)
+            region = _region_at(regions, start, end) or _adjacent_quote(verb, subject, regions)
+            content = [region] if region else _fragments(verb.doc, toks)
+    if not content:
+        quote = _adjacent_quote(verb, subject, regions)
+        if quote is not None:
+            content = [quote]
+    if not content and lemma in lex.object_cue_verbs:
+        objs = [c for c in verb.children if c.dep_ == "dobj"]
+        if objs:
+            content = _fragments(verb.doc, _subtree_in_sent(objs[0]))
+    if not content:
+        return None
+    if subject is None and not passive and verb.tag_ == "VB" and verb.dep_ == "ROOT":
+        return None  # an imperative ("Learn how ...") reports nothing
+    para = _paragraph(verb)
+    content = [c for c in (_clip(c, para) for c in content) if c is not None]
+    if not content:
+        return None
+    between: list[Token] | None = None
+    if subject is None and not passive and content[0][1] <= verb.idx:
+        # '“...”, intelligence chief of Misrata, Ismail Shukri, told the BBC':
+        # the parser often hangs the source off the quote; take what stands
+        # between the quote and the cue.
+        between = [t for t in verb.sent if content[0][1] <= t.idx < verb.idx]
+        while between and (between[0].is_punct or between[0].is_space):
+            between.pop(0)
+        while between and (between[-1].is_punct or between[-1].is_space):
+            between.pop()
+        if between and any(t.pos_ in {"NOUN", "PROPN", "PRON"} for t in between):
+            subject = between[-1]
+        else:
+            between = None
+    cue = [verb]
+    if passive:
+        cue = [c for c in verb.children if c.dep_ == "auxpass" and c.i < verb.i] + cue
+    source = between or (_source_tokens(subject) if subject is not None else None)
+    if source is not None and verb.i in {t.i for t in source}:
+        source = [subject]
+    return _Found(cue, subject, source, content, _via(verb, lex), "verb")
+
+
+def _according_attribution(tok: Token) -> _Found | None:
+    """ "according to X, Y" / "Y, according to X" """
+    if tok.lower_ != "according" or tok.i + 1 >= len(tok.doc) or tok.nbor(1).lower_ != "to":
+        return None
+    to = tok.nbor(1)
+    objs = [c for c in to.children if c.dep_ == "pobj"] or [c for c in tok.children if c.dep_ == "pobj"]
+    if not objs:
+        return None
+    phrase = {t.i for t in tok.subtree} | {t.i for t in to.subtree}
+    sent = tok.sent
+    keep = [t for t in sent if t.i not in phrase]
+    content = _fragments(tok.doc, keep)
+    if not content:
+        return None
+    source = _subtree_in_sent(objs[0])
+    return _Found([tok, to], objs[0], source, content, [], "according")
+
+
+def _noun_attribution(noun: Token, lex: AttrLexicon) -> _Found | None:
+    """ "a New York Times report that ...", "his claim that ..." """
+    if noun.pos_ != "NOUN" or noun.lemma_.lower() not in lex.cue_nouns:
+        return None
+    clause = None
+    for child in noun.children:
+        if child.dep_ in {"acl", "ccomp", "appos", "relcl"} and any(
+            g.dep_ == "mark" and g.lower_ == "that" for g in child.children
+        ):
+            clause = child
+            break
+    if clause is None:
+        return None
+    content = _fragments(noun.doc, _subtree_in_sent(clause))
+    subject: Token | None = None
+    source: list[Token] | None = None
+    for child in noun.children:
+        if child.dep_ == "poss":
+            subject, source = child, [t for t in child.subtree]
+        elif child.dep_ == "prep" and child.lower_ in {"by", "from"} and child.i < clause.i:
+            objs = [g for g in child.children if g.dep_ == "pobj"]
+            if objs:
+                subject, source = objs[0], _subtree_in_sent(objs[0])
+    if source is None:
+        mods = [c for c in noun.children if c.i < noun.i and c.dep_ == "compound" and c.pos_ == "PROPN"]
+        if mods:
+            left = [t for m in mods for t in m.subtree]
+            dets = [c for c in noun.children if c.dep_ == "det" and c.i < min(t.i for t in left)]
+            subject, source = mods[-1], dets + left
+    return _Found([noun], subject, source, content, [], "noun")
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+@dataclass(slots=True)
+class _Resolver:
+    """Keeps the article's antecedents, in reading order, for pronoun sources."""
+
+    lex: AttrLexicon
+    sources: list[Source] = field(default_factory=list)
+    plural: list[bool] = field(default_factory=list)
+
+    def remember(self, source: Source, plural: bool) -> None:
+        self.sources.append(source)
+        self.plural.append(plural)
+
+    def resolve(self, pronoun: Token, found: _Found, doc: Doc) -> Source | None:
+        word = pronoun.lower_
+        before = pronoun.idx
+        if word in {"who", "which", "that"}:
+            # The relative clause's head noun: "Rasmussen, who said ..."
+            verb = pronoun.head
+            noun = verb.head if verb.dep_ in {"relcl", "acl"} else None
+            if noun is None:
+                return None
+            toks = [t for t in _subtree_in_sent(noun) if t.i < verb.left_edge.i and not t.is_punct]
+            return build_source(span_of(doc, toks), self.lex) if toks else None
+        if word in {"he", "she", "him", "her", "his"}:
+            person = None
+            for src, in_plural in zip(reversed(self.sources), reversed(self.plural)):
+                if src.kind == "person" and not in_plural and (src.start or 0) < before:
+                    person = src
+                    break
+            ent = None
+            for e in doc.ents:
+                if e.label_ == "PERSON" and e.end_char <= before:
+                    ent = e
+            if ent is not None and (person is None or (person.start or 0) < ent.start_char):
+                # A named person mentioned after the last person source is the
+                # nearer antecedent ("he said" -> last named person).
+                if person is None or before - ent.start_char < 400:
+                    return build_source(ent, self.lex)
+            return replace(person, via=list(person.via)) if person else None
+        if word in {"they", "them", "we", "their"} or (pronoun.pos_ == "NUM" and len(found.source or []) == 1):
+            for src, in_plural in zip(reversed(self.sources), reversed(self.plural)):
+                if in_plural and (src.start or 0) < before:
+                    out = replace(src, via=list(src.via))
+                    if pronoun.pos_ == "NUM":
+                        out.count = number_value(pronoun.text)
+                    return out
+        return None
+
+
+def _anonymous_lemmas(doc: Doc, lex: AttrLexicon) -> set[str]:
+    """Head lemmas of the people an article says are anonymous ("The officials ... remain anonymous")."""
+    out: set[str] = set()
+    for sent in doc.sents:
+        low = sent.text.lower()
+        if not any(p in low for p in lex.anonymity_phrases):
+            continue
+        for tok in sent:
+            if tok.pos_ == "NOUN" and tok.lemma_.lower() in lex.unnamed_nouns:
+                out.add(tok.lemma_.lower())
+    return out
+
+
+# --------------------------------------------------------------------------- main
+
+
+def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attribution]:
+    """Every attribution in a parsed ``doc``, in reading order of the cue."""
+    lex = lexicon or load_lexicon()
+    regions = quote_regions(doc.text)
+    found: list[_Found] = []
+    for tok in doc:
+        hit = _according_attribution(tok) or _verb_attribution(tok, lex, regions) or _noun_attribution(tok, lex)
+        if hit is not None:
+            found.append(hit)
+    found.sort(key=lambda f: f.cue[0].i)
+
+    anon = _anonymous_lemmas(doc, lex)
+    resolver = _Resolver(lex)
+    out: list[Attribution] = []
+    for f in found:
+        source: Source | None = None
+        written: tuple[int, int] | None = None
+        if f.source:
+            span = span_of(doc, f.source)
+            written = (span.start_char, span.end_char)
+            head = span.root
+            if len(span) == 1 and (head.lower_ in PRONOUNS or head.pos_ in {"PRON", "NUM"}) or (
+                head.dep_ == "poss" and head.pos_ == "PRON"
+            ):
+                source = resolver.resolve(head, f, doc)
+                if source is not None:
+                    source.resolved_from = span.text
+                    for v in f.via:
+                        if v not in source.via:
+                            source.via.append(v)
+                else:
+                    source = build_source(span, lex, f.via)
+                    # "I think": the writer or a speaker quoted earlier; unresolved.
+                    source.kind = "person" if head.lower_ in {"he", "she", "i"} else "unknown"
+                    source.name = None
+            else:
+                source = build_source(span, lex, f.via)
+                resolver.remember(source, is_plural(head))
+            if source.kind == "unnamed" and head.lemma_.lower() in anon:
+                source.anonymous = True
+        cue_start, cue_end = _chars(f.cue)
+        sent = f.cue[0].sent
+        lo = min([sent.start_char] + [a for a, _ in f.content])
+        hi = max([sent.end_char] + [b for _, b in f.content])
+        out.append(
+            Attribution(
+                source=source,
+                cue=doc.text[cue_start:cue_end],
+                cue_start=cue_start,
+                cue_end=cue_end,
+                content=list(f.content),
+                sentence_start=lo,
+                sentence_end=hi,
+                source_span=written,
+                pattern=f.pattern,
+            )
+        )
+    _continue_quotes(doc, out, regions)
+    return out
+
+
+def _continue_quotes(doc: Doc, atts: list[Attribution], regions: list[tuple[int, int]]) -> None:
+    """A quote that follows an attributed quote in the same paragraph, with no
+    cue of its own, continues it ('“...,” Shukri told the BBC. “They view ...”')."""
+    claimed = {span for a in atts for span in a.content}
+    cue_positions = sorted(a.cue_start for a in atts if a.cue_start is not None)
+    for att in atts:
+        if not att.content or att.content[-1] not in regions:
+            continue
+        last_end = max(att.sentence_end, att.content[-1][1])
+        for a, b in regions:
+            if a < last_end or (a, b) in claimed:
+                continue
+            gap = doc.text[last_end:a]
+            if "\n\n" in gap or gap.strip():
+                break
+            if any(a <= c < b for c in cue_positions):
+                break
+            # The quote must be (the start of) its own sentence, not embedded in prose.
+            att.content.append((a, b))
+            claimed.add((a, b))
+            att.sentence_end = max(att.sentence_end, b)
+            last_end = b

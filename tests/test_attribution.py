@@ -1,0 +1,197 @@
+"""Attribution patterns on hand-written sentences (real spaCy model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from reportedly.extract.attr_lexicon import load_lexicon
+from reportedly.extract.attribution import Attribution, find_attributions, quote_regions
+
+
+@pytest.fixture(scope="module")
+def lex():
+    return load_lexicon()
+
+
+def _atts(nlp, text: str, lex) -> tuple[str, list[Attribution]]:
+    doc = nlp(text)
+    return doc.text, find_attributions(doc, lex)
+
+
+def _content(text: str, att: Attribution) -> str:
+    return " ".join(text[a:b] for a, b in att.content)
+
+
+def _by_cue(atts: list[Attribution], cue: str) -> Attribution:
+    hits = [a for a in atts if a.cue == cue]
+    assert hits, f"no attribution with cue {cue!r} in {[a.cue for a in atts]}"
+    return hits[0]
+
+
+def test_told_with_intermediary_and_count(nlp, lex):
+    text, atts = _atts(nlp, "Three Iraqi intelligence officials told The AP that 4,000 fighters remain in Iraq.", lex)
+    att = _by_cue(atts, "told")
+    assert att.source is not None
+    assert att.source.count == 3
+    assert att.source.kind == "unnamed"
+    assert att.source.name == "Iraqi intelligence officials"
+    assert att.source.via == ["The Associated Press"]
+    assert _content(text, att) == "that 4,000 fighters remain in Iraq"
+
+
+def test_pronoun_they_resolves_to_plural_source_and_inherits_via(nlp, lex):
+    text, atts = _atts(
+        nlp,
+        "Two senior officials told the BBC that the talks had failed.\n\n"
+        "They claim that about 300 soldiers were killed in the fighting.",
+        lex,
+    )
+    att = _by_cue(atts, "claim")
+    assert att.source is not None
+    assert att.source.resolved_from == "They"
+    assert att.source.text == "Two senior officials"
+    assert att.source.via == ["BBC"]
+    assert att.source_span is not None and text[att.source_span[0] : att.source_span[1]] == "They"
+
+
+def test_he_said_resolves_to_last_named_person_after_quote(nlp, lex):
+    text, atts = _atts(
+        nlp,
+        "Maria Lopez runs a bakery in the town. “Prices have doubled since spring,” he said.",
+        lex,
+    )
+    att = _by_cue(atts, "said")
+    assert att.source is not None and att.source.name == "Maria Lopez"
+    assert att.source.kind == "person"
+    assert _content(text, att).startswith("“Prices have doubled")
+
+
+def test_according_to(nlp, lex):
+    text, atts = _atts(nlp, "According to the Pentagon, about 15,000 militants remain in Syria.", lex)
+    att = _by_cue(atts, "According to")
+    assert att.source is not None and att.source.name == "Pentagon"
+    assert att.source.kind == "organisation"
+    assert _content(text, att) == "about 15,000 militants remain in Syria"
+
+
+def test_according_to_at_end(nlp, lex):
+    text, atts = _atts(nlp, "Unemployment fell to 4 percent last month, according to government statistics.", lex)
+    att = _by_cue(atts, "according to")
+    assert att.source is not None and att.source.kind == "document"
+    assert _content(text, att) == "Unemployment fell to 4 percent last month"
+
+
+def test_passive_without_source(nlp, lex):
+    text, atts = _atts(nlp, "It is suspected that the commanders are seeking safety in Libya.", lex)
+    att = _by_cue(atts, "is suspected")
+    assert att.source is None
+    assert _content(text, att) == "that the commanders are seeking safety in Libya"
+
+
+def test_document_source_with_evidence_verb(nlp, lex):
+    text, atts = _atts(
+        nlp, "United States defense statistics released this month indicate that the number had fallen.", lex
+    )
+    att = _by_cue(atts, "indicate")
+    assert att.source is not None and att.source.kind == "document"
+    assert att.source.name == "United States defense statistics"
+
+
+def test_noun_cue_report_that(nlp, lex):
+    text, atts = _atts(nlp, "Clinton seized on a New York Times report that Trump had lost $915 million.", lex)
+    att = _by_cue(atts, "report")
+    assert att.source is not None and att.source.text == "a New York Times"
+    assert _content(text, att) == "that Trump had lost $915 million"
+
+
+def test_apposition_gives_the_persons_name(nlp, lex):
+    text, atts = _atts(
+        nlp,
+        "Last week the Director of the National Counterterrorism Center, Nick Rasmussen, "
+        "explained that there could still be skilled fighters.",
+        lex,
+    )
+    att = _by_cue(atts, "explained")
+    assert att.source is not None
+    assert att.source.name == "Nick Rasmussen"
+    assert att.source.kind == "person"
+
+
+def test_anonymity_stated_later_in_article(nlp, lex):
+    text, atts = _atts(
+        nlp,
+        "The officials said that the leader is alive.\n\n"
+        "The officials remain anonymous because they are not authorized to speak to the press.",
+        lex,
+    )
+    att = _by_cue(atts, "said")
+    assert att.source is not None and att.source.anonymous
+    assert att.source.kind == "unnamed"
+
+
+def test_named_person_is_not_anonymous(nlp, lex):
+    _, atts = _atts(nlp, "Senator John Smith said that the bill would pass.", lex)
+    att = _by_cue(atts, "said")
+    assert att.source is not None
+    assert not att.source.anonymous
+    assert att.source.name == "John Smith"
+
+
+def test_interview_intermediary(nlp, lex):
+    _, atts = _atts(nlp, "The minister said in an interview with CNN that the border would stay closed.", lex)
+    att = _by_cue(atts, "said")
+    assert att.source is not None and att.source.via == ["CNN"]
+
+
+def test_quote_before_cue_with_source_after_and_continuation(nlp, lex):
+    text, atts = _atts(
+        nlp,
+        "“Some of their members are taking refuge here,” the intelligence chief, Ismail Shukri, told the BBC. "
+        "“They view Libya as a safe haven.”",
+        lex,
+    )
+    att = _by_cue(atts, "told")
+    assert att.source is not None and att.source.name == "Ismail Shukri"
+    assert att.source.via == ["BBC"]
+    assert len(att.content) == 2
+    assert text[att.content[1][0] : att.content[1][1]] == "“They view Libya as a safe haven.”"
+
+
+def test_relative_pronoun_source(nlp, lex):
+    _, atts = _atts(nlp, "The mayor, who said that taxes would rise, lost the vote.", lex)
+    att = _by_cue(atts, "said")
+    assert att.source is not None
+    assert att.source.resolved_from == "who"
+    assert att.source.name == "mayor"
+
+
+def test_numeral_source_takes_plural_antecedent(nlp, lex):
+    _, atts = _atts(
+        nlp,
+        "Four officials said that the strike had failed. One stated that the leader was wounded.",
+        lex,
+    )
+    att = _by_cue(atts, "stated")
+    assert att.source is not None and att.source.resolved_from == "One"
+    assert att.source.count == 1
+
+
+def test_plain_narration_has_no_attribution(nlp, lex):
+    _, atts = _atts(nlp, "The bridge was built in 1932 and carries 40,000 cars a day.", lex)
+    assert atts == []
+
+
+def test_offsets_point_into_text(nlp, lex):
+    text, atts = _atts(nlp, "Officials said that 12 people died. Police told reporters that roads were closed.", lex)
+    assert len(atts) == 2
+    for att in atts:
+        assert att.cue is not None and att.cue_start is not None and att.cue_end is not None
+        assert text[att.cue_start : att.cue_end] == att.cue
+        assert att.sentence_start <= att.cue_start < att.sentence_end
+        for a, b in att.content:
+            assert 0 <= a < b <= len(text)
+
+
+def test_quote_regions_do_not_cross_paragraphs():
+    text = "He said “this is open.\n\nNew paragraph “quoted” here."
+    assert quote_regions(text) == [(text.index("“quoted”"), text.index("“quoted”") + len("“quoted”"))]
