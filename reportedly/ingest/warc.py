@@ -23,19 +23,23 @@ no article and are passed over silently.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterator, Mapping
+import io
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
+from reportedly.errors import UnsupportedInput
+from reportedly.ingest.sniff import decode_bytes, looks_binary, raw_id
 from reportedly.settings import MAX_FILE_BYTES
 from reportedly.types import Document
 
-__all__ = ["HTML_TYPES", "WARC_SUFFIXES", "is_warc", "iter_warc"]
+__all__ = ["HTML_TYPES", "WARC_SUFFIXES", "WarcPage", "is_warc", "iter_warc", "write_warc"]
 
 #: File name endings routed to :func:`iter_warc` by ingest discovery.
 WARC_SUFFIXES: tuple[str, ...] = (".warc", ".warc.gz")
@@ -80,7 +84,7 @@ def iter_warc(path: str | Path, meta: Mapping[str, Any] | None = None) -> Iterat
         return
     seen = 0
     try:
-        records = ArchiveIterator(stream)
+        records = _CheckedIterator(stream)
         while True:
             try:
                 record = next(records)
@@ -88,14 +92,39 @@ def iter_warc(path: str | Path, meta: Mapping[str, Any] | None = None) -> Iterat
                 break
             except Exception as err:  # ArchiveLoadFailed, zlib.error, EOFError...
                 # A corrupt member or header leaves no safe point to resume at.
-                yield _broken(warc_path, seen, err)
+                yield _broken(warc_path, seen, _one_line(err))
+                return
+            if record.format != "warc":
+                # warcio reads almost any text as ARC records; a .warc file that
+                # does not start with WARC headers is not a crawl file.
+                yield _broken(warc_path, seen, "no WARC record header here (not a WARC file?)")
                 return
             seen += 1
             if record.rec_type not in _PAYLOAD_RECORDS:
                 continue
             yield _document(record, warc_path, meta)
+        if records.truncated:
+            yield _broken(warc_path, seen, "the last gzip member is cut short (truncated download?)")
     finally:
         stream.close()
+
+
+class _CheckedIterator(ArchiveIterator):  # type: ignore[misc]
+    """ArchiveIterator that notices a truncated final gzip member.
+
+    warcio treats the end of a cut-off member as the end of the file, which
+    would silently drop the records in it; a decompressor that never reached
+    its end-of-stream marker gives the truncation away.
+    """
+
+    truncated: bool = False
+
+    def close(self) -> None:
+        reader = self.reader
+        decompressor = getattr(reader, "decompressor", None) if reader is not None else None
+        if decompressor is not None and not getattr(decompressor, "eof", True):
+            self.truncated = True
+        super().close()
 
 
 def _document(record: ArcWarcRecord, warc_path: str, meta: Mapping[str, Any] | None) -> Document:
@@ -117,12 +146,20 @@ def _document(record: ArcWarcRecord, warc_path: str, meta: Mapping[str, Any] | N
         # content_stream() undoes chunked transfer and gzip/br content encoding.
         payload = record.content_stream().read(MAX_FILE_BYTES + 1)
     except Exception as err:  # decoders raise zlib.error, brotli.error, ValueError...
-        return _skip(head, where, f"payload cannot be decoded: {_one_line(err)}", _head_bytes(head))
+        return _skip(head, where, f"payload cannot be read: {_one_line(err)}", _head_bytes(head))
     if len(payload) > MAX_FILE_BYTES:
         return _skip(head, where, f"payload larger than {MAX_FILE_BYTES} bytes", payload[:65536])
     if not payload.strip():
         return _skip(head, where, "empty payload", _head_bytes(head))
-    html = _decode(payload, charset)
+    binary = looks_binary(payload)
+    if binary is not None:
+        # warcio hands back the raw bytes when a Content-Encoding does not
+        # decode, so mislabelled or corrupt payloads end up here too.
+        return _skip(head, where, f"payload is not text: {binary}", payload[:65536])
+    try:
+        html = _decode(payload, charset, where)
+    except UnsupportedInput as err:
+        return _skip(head, where, err.reason, payload[:65536])
     doc_meta: dict[str, Any] = dict(meta or {})
     if head.url and not doc_meta.get("url"):
         doc_meta["url"] = head.url
@@ -166,31 +203,22 @@ def _media_type(record: ArcWarcRecord) -> tuple[str | None, str | None]:
     return media_type, charset
 
 
-def _decode(payload: bytes, charset: str | None) -> str:
-    """Bytes to text: the declared charset if it decodes, else detection."""
+def _decode(payload: bytes, charset: str | None, where: str) -> str:
+    """Bytes to text: the declared charset if it decodes, else ingest's detection.
+
+    Raises :class:`UnsupportedInput` (from :func:`decode_bytes`) when no
+    encoding fits.
+    """
     if charset:
         try:
             return payload.decode(charset)
         except (LookupError, UnicodeDecodeError):
             pass  # mislabelled pages are common in crawls; fall back to detection
-    try:
-        return payload.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(payload).best()
-    return str(best) if best is not None else payload.decode("utf-8", errors="replace")
+    return decode_bytes(payload, where).text
 
 
 def _head_bytes(head: _Record) -> bytes:
     return f"{head.record_id} {head.url}".encode()
-
-
-def _raw_id(raw: bytes) -> str:
-    # Same shape as types.content_id; skipped documents are identified by
-    # their raw bytes since they have no cleaned text.
-    return hashlib.sha1(raw).hexdigest()[:16]
 
 
 def _skip(head: _Record, where: str, reason: str, raw: bytes) -> Document:
@@ -204,7 +232,7 @@ def _skip(head: _Record, where: str, reason: str, raw: bytes) -> Document:
 
 def _problem(where: str, reason: str, status: str, raw: bytes) -> Document:
     return Document(
-        id=_raw_id(raw),
+        id=raw_id(raw),
         path=where,
         format=_FORMAT,
         status="failed" if status == "failed" else "skipped",
@@ -212,11 +240,58 @@ def _problem(where: str, reason: str, status: str, raw: bytes) -> Document:
     )
 
 
-def _broken(warc_path: str, seen: int, err: BaseException) -> Document:
-    reason = f"WARC framing broken after {seen} records, rest of file not read: {_one_line(err)}"
+def _broken(warc_path: str, seen: int, why: str) -> Document:
+    reason = f"WARC framing broken after {seen} records, rest of file not read: {why}"
     return _problem(f"{warc_path}#after-{seen}", reason, "failed", f"{warc_path}:{seen}".encode())
 
 
 def _one_line(err: BaseException) -> str:
     text = " ".join(str(err).split()) or type(err).__name__
     return f"{type(err).__name__}: {text}"[:200]
+
+
+@dataclass(frozen=True, slots=True)
+class WarcPage:
+    """One HTTP response to write into a WARC (see :func:`write_warc`)."""
+
+    url: str
+    body: bytes
+    content_type: str = "text/html; charset=utf-8"
+    status: str = "200 OK"
+    #: ISO 8601 UTC, e.g. "2026-11-23T12:00:00Z"; None means now.
+    crawl_date: str | None = None
+    extra_headers: tuple[tuple[str, str], ...] = ()
+
+
+def write_warc(path: str | Path, pages: Iterable[WarcPage], gzip: bool | None = None) -> int:
+    """Write ``pages`` as WARC response records (each with its request record).
+
+    For packing saved pages into a crawl-shaped input (tests, benchmarks, or
+    feeding a folder of articles to the Spark job as a few large files).
+    ``gzip`` defaults to the ``.gz`` suffix of ``path``. Returns pages written.
+    """
+    compress = str(path).lower().endswith(".gz") if gzip is None else gzip
+    written = 0
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=compress)
+        for page in pages:
+            headers = [("Content-Type", page.content_type), *page.extra_headers]
+            http = StatusAndHeaders(page.status, headers, protocol="HTTP/1.1")
+            warc_headers = {"WARC-Date": page.crawl_date} if page.crawl_date else None
+            response = writer.create_warc_record(
+                page.url,
+                "response",
+                payload=io.BytesIO(page.body),
+                http_headers=http,
+                warc_headers_dict=warc_headers,
+            )
+            request = writer.create_warc_record(
+                page.url,
+                "request",
+                payload=io.BytesIO(b""),
+                http_headers=StatusAndHeaders(f"GET {page.url} HTTP/1.1", [], is_http_request=True),
+            )
+            writer.write_request_response_pair(request, response)
+            written += 1
+    return written
+
