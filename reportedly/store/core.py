@@ -187,6 +187,7 @@ class Store:
             touched.update(_source_key(c) for c in claims_out)
             touched.discard(None)
             self._refresh_sources(sorted(n for n in touched if n is not None))
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('links_stale', 'true')")
             conn.execute("COMMIT")
         except BaseException as exc:
             # BaseException: a Ctrl-C half way must not leave a half batch.
@@ -238,6 +239,18 @@ class Store:
             "GROUP BY 1",
             params,
         )
+
+    @property
+    def links_stale(self) -> bool:
+        """True when documents were added since :meth:`mark_linked` was last called."""
+        row = self.connection.execute("SELECT value FROM meta WHERE key = 'links_stale'").fetchone()
+        return bool(row) and row[0] == "true"
+
+    def mark_linked(self) -> None:
+        """Record that the cross-document links are up to date with the documents."""
+        if self.read_only:
+            raise StoreError(str(self.path), "opened read-only; cannot record linking")
+        self.connection.execute("INSERT OR REPLACE INTO meta VALUES ('links_stale', 'false')")
 
     # -- reading ---------------------------------------------------------
 

@@ -1,0 +1,342 @@
+"""ingest -> extract -> store, streamed in batches, in one process or a pool.
+
+    summary = run(["articles/"], "ledger.duckdb", published="2017-07-20")
+    print(summary.added, summary.claims_added, summary.problems)
+
+Memory stays bounded whatever the input size: documents flow through
+generators, at most a few chunks per worker are in flight, and the store
+receives one batch (one transaction) at a time. Documents whose id is already
+stored are dropped *before* extraction, so a second run over the same input
+adds nothing and costs little more than reading the files. The claims do not
+depend on ``workers``: extraction is a pure function of one document, results
+come back in input order, and the store is written only by this process.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import multiprocessing
+import sys
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from reportedly import settings
+from reportedly.errors import ExtractionError
+from reportedly.store import BatchResult, Store
+from reportedly.types import Claim, Document
+
+if TYPE_CHECKING:
+    from reportedly.extract import Extractor
+    from reportedly.ingest import Manifest
+
+__all__ = ["Problem", "RunSummary", "run"]
+
+Pair = tuple[Document, list[Claim]]
+T = TypeVar("T")
+
+#: Documents sent to a worker at a time: small enough to spread the work
+#: evenly, large enough that pickling overhead stays negligible.
+WORKER_CHUNK = 8
+#: Chunks in flight per worker: keeps every worker busy while bounding memory.
+IN_FLIGHT_PER_WORKER = 2
+
+
+@dataclass(slots=True)
+class Problem:
+    """A document that was skipped or failed, with its one-line reason."""
+
+    path: str
+    status: str
+    reason: str
+
+
+@dataclass(slots=True)
+class RunSummary:
+    """What a run saw and did.
+
+    ``added`` counts readable documents newly stored and ``already_stored``
+    those found in the store already; ``skipped``/``failed`` count the
+    documents of this run that could not be read or processed, each listed in
+    ``problems`` (whether or not an earlier run recorded them already).
+    """
+
+    db: Path
+    seen: int = 0
+    added: int = 0
+    already_stored: int = 0
+    skipped: int = 0
+    failed: int = 0
+    claims_added: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+    workers: int = 1
+    linked: bool = False
+    link_result: Any = None
+
+    @property
+    def ok(self) -> bool:
+        """True when every document was read and processed."""
+        return not (self.skipped or self.failed)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["db"] = str(self.db)
+        data["ok"] = self.ok
+        data["link_result"] = None if self.link_result is None else str(self.link_result)
+        return data
+
+
+def run(
+    paths: Sequence[str | Path],
+    db: str | Path = settings.DEFAULT_DB,
+    *,
+    manifest: "str | Path | Manifest | None" = None,
+    published: str | None = None,
+    workers: int = 1,
+    batch_size: int = settings.BATCH_SIZE,
+    progress: bool = True,
+    link: bool = True,
+    on_batch: Callable[[BatchResult, "RunSummary"], None] | None = None,
+) -> RunSummary:
+    """Ingest ``paths``, extract claims and store them in ``db``.
+
+    ``manifest`` is a path (JSON or CSV) or a loaded ``Manifest``;
+    ``published`` the default publication date. ``workers > 1`` extracts in
+    that many processes, each loading the model once. ``progress`` shows a
+    Rich progress bar when stderr is a terminal. ``on_batch`` is called after
+    every committed batch (the CLI logs with it). After the run, if ``link``,
+    the cross-document links are rebuilt with ``reportedly.link.relink``
+    whenever the store changed since they were last built.
+    """
+    from reportedly.ingest import Manifest, iter_documents
+
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, not {batch_size}")
+    loaded = Manifest.load(manifest) if isinstance(manifest, (str, Path)) else manifest
+    summary = RunSummary(db=Path(db), workers=workers)
+    started = time.perf_counter()
+    with Store(db) as store:
+        documents = iter_documents([str(p) for p in paths], manifest=loaded, default_published=published)
+        todo = _unstored(documents, store, summary, window=batch_size)
+        if workers == 1:
+            pairs = _extract_here(todo, chunk=batch_size)
+        else:
+            pairs = _extract_in_pool(todo, workers=workers)
+        with _Progress(enabled=progress and sys.stderr.isatty()) as bar:
+            for batch in _chunks(bar.track(pairs, summary), batch_size):
+                result = store.add_batch(batch)
+                _count(batch, result, summary)
+                if on_batch is not None:
+                    on_batch(result, summary)
+        if link:
+            _relink(store, summary)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+# -- stages ----------------------------------------------------------------
+
+
+def _unstored(docs: Iterable[Document], store: Store, summary: RunSummary, window: int) -> Iterator[Document]:
+    """Drop documents the store holds already; note every skipped input.
+
+    Checked a window at a time so the store is asked once per window, not
+    once per document.
+    """
+    for chunk in _chunks(docs, window):
+        stored = store.stored_status([d.id for d in chunk])
+        for doc in chunk:
+            summary.seen += 1
+            if not doc.ok:
+                summary.skipped += doc.status == "skipped"
+                summary.failed += doc.status != "skipped"
+                summary.problems.append(Problem(doc.path, doc.status, doc.reason or doc.status))
+            old = stored.get(doc.id)
+            if old == "ok" or (old is not None and not doc.ok):
+                summary.already_stored += doc.ok
+                continue
+            yield doc
+
+
+def _count(batch: Sequence[Pair], result: BatchResult, summary: RunSummary) -> None:
+    """Fold a committed batch into the summary (extraction failures included).
+
+    ``add_batch`` decides in batch order, so walking the batch in order and
+    consuming its id lists tells each occurrence of a duplicated id apart.
+    """
+    added = Counter(result.added)
+    already = Counter(result.already_stored)
+    for doc, _ in batch:
+        if doc.status == "failed" and (doc.reason or "").startswith(_EXTRACTION_FAILED):
+            summary.failed += 1
+            summary.problems.append(Problem(doc.path, doc.status, doc.reason or ""))
+        if added[doc.id]:
+            added[doc.id] -= 1
+            summary.added += doc.ok
+        elif already[doc.id]:
+            already[doc.id] -= 1
+            summary.already_stored += doc.ok
+    summary.claims_added += result.claims_added
+
+
+def _relink(store: Store, summary: RunSummary) -> None:
+    """Rebuild the cross-document links if the linking module provides them."""
+    relink = getattr(importlib.import_module("reportedly.link"), "relink", None)
+    if relink is None or not store.links_stale:
+        return
+    summary.link_result = relink(store)
+    store.mark_linked()
+    summary.linked = True
+
+
+# -- extraction ------------------------------------------------------------
+
+_EXTRACTION_FAILED = "extraction failed: "
+
+
+def _failed(doc: Document, exc: BaseException) -> Document:
+    """The document marked failed, with the error on one line."""
+    message = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+    return dataclasses.replace(doc, status="failed", reason=_EXTRACTION_FAILED + message)
+
+
+def extract_chunk(extractor: "Extractor", docs: Sequence[Document]) -> list[Pair]:
+    """Claims of each document, in order; unreadable documents pass through.
+
+    The chunk goes through ``Extractor.pipe`` (spaCy batches it); should that
+    raise, each document is retried alone so one bad article fails alone.
+    """
+    readable = [d for d in docs if d.ok]
+    try:
+        results = list(extractor.pipe(readable, batch_size=max(1, len(readable))))
+    except Exception:
+        results = []
+        for doc in readable:
+            try:
+                results.append((doc, extractor.extract(doc)))
+            except Exception as exc:  # any error in third-party NLP code: record, go on
+                results.append((_failed(doc, exc), []))
+    found = iter(results)
+    return [next(found) if doc.ok else (doc, []) for doc in docs]
+
+
+def _extract_here(docs: Iterable[Document], chunk: int) -> Iterator[Pair]:
+    from reportedly.extract import Extractor
+
+    extractor: Extractor | None = None
+    for part in _chunks(docs, chunk):
+        if extractor is None and any(d.ok for d in part):
+            extractor = Extractor()  # loaded only once there is something to extract
+        yield from extract_chunk(extractor, part) if extractor is not None else ((d, []) for d in part)
+
+
+# One extractor per worker process, built by the pool's initializer: the model
+# is loaded once per process, not once per task.
+_worker_extractor: "Extractor | None" = None
+
+
+def _init_worker() -> None:
+    global _worker_extractor
+    from reportedly.extract import Extractor
+
+    _worker_extractor = Extractor()
+
+
+def _work(docs: list[Document]) -> list[Pair]:
+    if _worker_extractor is None:
+        raise RuntimeError("worker used before its initializer ran")
+    return extract_chunk(_worker_extractor, docs)
+
+
+def _extract_in_pool(docs: Iterable[Document], workers: int) -> Iterator[Pair]:
+    """Extract in ``workers`` processes, yielding results in input order.
+
+    Chunks are submitted only while fewer than ``IN_FLIGHT_PER_WORKER`` per
+    worker are pending, so the input is read no faster than it is processed.
+    Processes are spawned (not forked) so no DuckDB or thread state is copied.
+    """
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker)
+    pending: deque[tuple[list[Document], Future[list[Pair]]]] = deque()
+
+    def next_result() -> list[Pair]:
+        chunk, future = pending.popleft()
+        try:
+            return future.result()
+        except BrokenProcessPool as exc:
+            raise ExtractionError(chunk[0].id, f"a worker process died ({exc}); try fewer --workers") from exc
+
+    try:
+        for chunk in _chunks(docs, WORKER_CHUNK):
+            pending.append((chunk, pool.submit(_work, chunk)))
+            while len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                yield from next_result()
+        while pending:
+            yield from next_result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# -- helpers ---------------------------------------------------------------
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _Progress:
+    """A Rich progress line on stderr (documents, claims, rate), or nothing."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._progress: Any = None
+
+    def __enter__(self) -> "_Progress":
+        if self.enabled:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TextColumn("{task.completed} documents"),
+                TextColumn("{task.fields[claims]} claims"),
+                TextColumn("{task.fields[rate]}"),
+                TimeElapsedColumn(),
+                transient=True,
+            )
+            self._progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(*exc)
+
+    def track(self, pairs: Iterable[Pair], summary: RunSummary) -> Iterator[Pair]:
+        if self._progress is None:
+            yield from pairs
+            return
+        task = self._progress.add_task("extracting", total=None, claims=0, rate="")
+        started = time.perf_counter()
+        done = claims = 0
+        for pair in pairs:
+            done += 1
+            claims += len(pair[1])
+            rate = done / max(time.perf_counter() - started, 1e-9)
+            self._progress.update(task, completed=done, claims=claims, rate=f"{rate:.1f} docs/s")
+            yield pair
