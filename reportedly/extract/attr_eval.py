@@ -1,0 +1,231 @@
+"""Reading, writing and scoring attribution annotations in PolNeAR's brat format.
+
+Scoring, as used by ``benchmarks/polnear.py`` and the regression test:
+
+* Every span is compared **fragment by fragment**: a discontinuous span
+  ("“Judge,” ... “I have never had ...”") is several fragments.
+* A fragment is **trimmed** of whitespace and surrounding punctuation (quote
+  marks, commas, full stops, dashes, brackets) before comparison, so
+  ``“We will win,”`` and ``We will win`` are the same fragment.
+* Per article and role (source, cue, content) the fragments of all relations
+  form a **set**; a fragment shared by two relations ("he said X and added Y")
+  counts once. The ``Content2`` role counts as content.
+* **Exact** F1: a predicted fragment is correct when a gold fragment has the
+  same trimmed offsets. Precision, recall and F1 are micro-averaged over all
+  articles.
+* **Token-overlap** F1: the word tokens (``\\w+`` runs) covered by predicted
+  fragments against those covered by gold fragments, micro-averaged; it gives
+  credit for near misses ("the Pentagon" against "Pentagon").
+* Where an article has several annotation files (agreement articles), the
+  file whose annotator id sorts first is gold.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportedly.extract.attribution import Attribution
+
+__all__ = [
+    "ROLES",
+    "Relation",
+    "RoleScore",
+    "Scorer",
+    "gold_files",
+    "read_ann",
+    "to_relations",
+    "trim_span",
+    "write_ann",
+]
+
+ROLES = ("source", "cue", "content")
+_ID_LINE = re.compile(r"^[TER#]\d+\t")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(slots=True)
+class Relation:
+    """One attribution relation as character fragments per role."""
+
+    source: list[tuple[int, int]] = field(default_factory=list)
+    cue: list[tuple[int, int]] = field(default_factory=list)
+    content: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _is_trimmable(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch).startswith("P") or ch in "`´"
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``[start, end)`` without surrounding whitespace and punctuation; None if nothing is left."""
+    while start < end and _is_trimmable(text[start]):
+        start += 1
+    while end > start and _is_trimmable(text[end - 1]):
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def _parse_offsets(field_text: str) -> tuple[str, list[tuple[int, int]]]:
+    label, _, rest = field_text.partition(" ")
+    frags = []
+    for part in rest.split(";"):
+        a, b = part.split()
+        frags.append((int(a), int(b)))
+    return label, frags
+
+
+def read_ann(path: Path) -> list[Relation]:
+    """The attribution relations (``E`` lines) of one brat ``.ann`` file."""
+    records: list[str] = []
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        # A span's covered text may hold a line break: such a line continues
+        # the previous record.
+        if _ID_LINE.match(line) or not records:
+            records.append(line)
+        else:
+            records[-1] += "\n" + line
+    spans: dict[str, list[tuple[int, int]]] = {}
+    events: list[str] = []
+    for rec in records:
+        if rec.startswith("T"):
+            tid, fields_text, *_ = rec.split("\t")
+            _, frags = _parse_offsets(fields_text)
+            spans[tid] = frags
+        elif rec.startswith("E"):
+            events.append(rec.split("\t")[1])
+    out = []
+    for ev in events:
+        rel = Relation()
+        for arg in ev.split():
+            role, _, tid = arg.partition(":")
+            role = role.rstrip("0123456789").lower()
+            if role in ROLES and tid in spans:
+                getattr(rel, role).extend(spans[tid])
+        out.append(rel)
+    return out
+
+
+def gold_files(attr_dir: Path) -> dict[str, Path]:
+    """Map each text stem to its gold ``.ann``: the annotator id that sorts first."""
+    out: dict[str, Path] = {}
+    for path in sorted(attr_dir.glob("*.ann")):
+        stem, _, _annotator = path.stem.rpartition("_")
+        out.setdefault(stem, path)
+    return out
+
+
+def to_relations(atts: Iterable[Attribution]) -> list[Relation]:
+    """Attributions as relations, with the source as written (a pronoun stays a pronoun)."""
+    out = []
+    for att in atts:
+        rel = Relation(content=list(att.content))
+        if att.source_span is not None:
+            rel.source = [att.source_span]
+        if att.cue_start is not None and att.cue_end is not None:
+            rel.cue = [(att.cue_start, att.cue_end)]
+        out.append(rel)
+    return out
+
+
+def write_ann(path: Path, text: str, relations: list[Relation]) -> None:
+    """Write relations in PolNeAR's brat format (Source/Cue/Content ``T`` spans, ``E`` relations)."""
+    lines: list[str] = []
+    n_t = 0
+    n_e = 0
+
+    def span_line(label: str, frags: list[tuple[int, int]]) -> str:
+        nonlocal n_t
+        n_t += 1
+        offsets = ";".join(f"{a} {b}" for a, b in frags)
+        covered = " ".join(text[a:b] for a, b in frags)
+        lines.append(f"T{n_t}\t{label} {offsets}\t{covered}")
+        return f"T{n_t}"
+
+    for rel in relations:
+        if not rel.cue or not rel.content:
+            continue
+        args = []
+        if rel.source:
+            args.append("Source:" + span_line("Source", rel.source))
+        cue = span_line("Cue", rel.cue)
+        args.append("Cue:" + cue)
+        args.append("Content:" + span_line("Content", rel.content))
+        anchor_label = "Attribution" if rel.source else "Attribution-no-source"
+        anchor = span_line(anchor_label, rel.cue)
+        n_e += 1
+        lines.append(f"E{n_e}\t{anchor_label}:{anchor} " + " ".join(args))
+    path.write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
+
+
+@dataclass(slots=True)
+class RoleScore:
+    """Micro-averaged counts for one role."""
+
+    tp: int = 0
+    pred: int = 0
+    gold: int = 0
+    tok_tp: int = 0
+    tok_pred: int = 0
+    tok_gold: int = 0
+
+    @staticmethod
+    def _f1(tp: int, pred: int, gold: int) -> tuple[float, float, float]:
+        p = tp / pred if pred else 0.0
+        r = tp / gold if gold else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+    @property
+    def exact(self) -> tuple[float, float, float]:
+        return self._f1(self.tp, self.pred, self.gold)
+
+    @property
+    def overlap(self) -> tuple[float, float, float]:
+        return self._f1(self.tok_tp, self.tok_pred, self.tok_gold)
+
+
+@dataclass(slots=True)
+class Scorer:
+    """Accumulates exact and token-overlap scores per role over articles."""
+
+    roles: dict[str, RoleScore] = field(default_factory=lambda: {r: RoleScore() for r in ROLES})
+
+    def add(self, text: str, gold: list[Relation], pred: list[Relation]) -> None:
+        words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+        for role in ROLES:
+            g = _fragments(text, gold, role)
+            p = _fragments(text, pred, role)
+            score = self.roles[role]
+            score.tp += len(g & p)
+            score.pred += len(p)
+            score.gold += len(g)
+            gt, pt = _tokens(words, g), _tokens(words, p)
+            score.tok_tp += len(gt & pt)
+            score.tok_pred += len(pt)
+            score.tok_gold += len(gt)
+
+
+def _fragments(text: str, rels: list[Relation], role: str) -> set[tuple[int, int]]:
+    out = set()
+    for rel in rels:
+        for a, b in getattr(rel, role):
+            trimmed = trim_span(text, a, b)
+            if trimmed:
+                out.add(trimmed)
+    return out
+
+
+def _tokens(words: list[tuple[int, int]], frags: set[tuple[int, int]]) -> set[int]:
+    """Indices of the word tokens that lie inside any of ``frags``."""
+    starts = [w[0] for w in words]
+    out: set[int] = set()
+    for a, b in frags:
+        i = bisect.bisect_left(starts, a)
+        while i < len(words) and words[i][1] <= b:
+            out.add(i)
+            i += 1
+    return out
