@@ -1,0 +1,140 @@
+"""Extraction: claim frames from one document.
+
+    from reportedly.extract import Extractor
+    extractor = Extractor()                      # loads the installed English model
+    claims = extractor.extract(document)         # list[Claim]
+    for document, claims in extractor.pipe(documents):
+        ...
+
+:class:`Extractor` is pure: it reads a :class:`~reportedly.types.Document`
+and returns claims, with no I/O and no global state written, so the same
+object serves a process pool or a PySpark ``mapPartitions``. Long articles
+are parsed in paragraph-aligned chunks so ``nlp.max_length`` is never hit;
+offsets always point into the full ``Document.text``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from itertools import islice
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from reportedly.extract import component as _component  # registers the spaCy factories
+from reportedly.extract.frames import build_claims
+from reportedly.extract.hedges import find_hedges
+from reportedly.extract.model import load_base_model
+from reportedly.extract.timeref import find_time
+from reportedly.types import Claim, Document
+
+__all__ = ["DEFAULT_CHUNK_CHARS", "Extractor", "build_claims", "find_hedges", "find_time", "split_chunks"]
+
+#: Largest piece of text parsed at once. Well under spaCy's ``max_length``
+#: (1,000,000) because the parser's memory grows with the text.
+DEFAULT_CHUNK_CHARS = 100_000
+
+_CLAIMS = "reportedly_claims"
+_BREAKS = (re.compile(r"\n[ \t\u00a0]*\n"), re.compile(r"\n"), re.compile(r"(?<=[.!?])\s"), re.compile(r"\s"))
+
+assert _component  # imported for its side effect of registering the factories
+
+
+def split_chunks(text: str, limit: int) -> list[tuple[int, str]]:
+    """Cut ``text`` into pieces of at most ``limit`` characters, with their offsets.
+
+    Cuts fall at the last paragraph break before the limit, else the last
+    line break, sentence end or space; a text without any is cut hard.
+    """
+    if limit <= 0:
+        raise ValueError("limit must be positive")
+    pieces: list[tuple[int, str]] = []
+    pos = 0
+    while len(text) - pos > limit:
+        window = text[pos : pos + limit]
+        cut = limit
+        for pattern in _BREAKS:
+            ends = [m.end() for m in pattern.finditer(window)]
+            if ends and ends[-1] > limit // 4:
+                cut = ends[-1]
+                break
+        pieces.append((pos, text[pos : pos + cut]))
+        pos += cut
+    pieces.append((pos, text[pos:]))
+    return [(off, piece) for off, piece in pieces if piece.strip()]
+
+
+class Extractor:
+    """Runs the spaCy pipeline plus claim assembly over documents.
+
+    With ``nlp=None`` the installed English model is loaded and the
+    ``reportedly_paragraphs`` and ``reportedly_claims`` components are
+    added. A model passed in is used as it is, never modified: without a
+    ``reportedly_claims`` component the claims are assembled after parsing.
+    """
+
+    def __init__(self, nlp: Language | None = None, *, chunk_chars: int = DEFAULT_CHUNK_CHARS) -> None:
+        if nlp is None:
+            nlp = load_base_model()
+            if "parser" in nlp.pipe_names:
+                nlp.add_pipe("reportedly_paragraphs", before="parser")
+            nlp.add_pipe(_CLAIMS)
+        self.nlp = nlp
+        self.chunk_chars = max(1, min(chunk_chars, nlp.max_length - 1))
+
+    def extract(self, document: Document) -> list[Claim]:
+        """Claims of one document ([] for documents that are not "ok")."""
+        for _, claims in self.pipe([document], batch_size=1):
+            return claims
+        return []
+
+    def pipe(self, documents: Iterable[Document], batch_size: int = 16) -> Iterator[tuple[Document, list[Claim]]]:
+        """``(document, claims)`` for each document, in input order.
+
+        Documents whose status is not "ok" pass through with no claims. A
+        document on which the pipeline raises comes back with status
+        "failed" and the error as its reason; the others go on.
+        """
+        it = iter(documents)
+        while batch := list(islice(it, max(batch_size, 1))):
+            try:
+                results = self._run(batch, batch_size)
+            except Exception:  # noqa: BLE001 - isolate the failing document below
+                results = [self._run_one(document, batch_size) for document in batch]
+            yield from results
+
+    # ----------------------------------------------------------------- internals
+
+    def _run_one(self, document: Document, batch_size: int) -> tuple[Document, list[Claim]]:
+        try:
+            return self._run([document], batch_size)[0]
+        except Exception as err:  # noqa: BLE001 - a per-document failure must not abort a run
+            reason = f"extraction failed: {type(err).__name__}: {err}".splitlines()[0]
+            return replace(document, status="failed", reason=reason), []
+
+    def _run(self, batch: list[Document], batch_size: int) -> list[tuple[Document, list[Claim]]]:
+        chunk_docs: list[Doc] = []
+        owners: list[int] = []
+        for n, document in enumerate(batch):
+            if not document.ok or not document.text.strip():
+                continue
+            for offset, piece in split_chunks(document.text, self.chunk_chars):
+                doc = self.nlp.make_doc(piece)
+                doc._.doc_id = document.id
+                doc._.published = document.published
+                doc._.char_offset = offset
+                chunk_docs.append(doc)
+                owners.append(n)
+        found: list[list[Claim]] = [[] for _ in batch]
+        has_component = _CLAIMS in self.nlp.pipe_names
+        for n, doc in zip(owners, self.nlp.pipe(chunk_docs, batch_size=batch_size), strict=True):
+            if has_component:
+                claims = doc._.claims or []
+            else:
+                claims = build_claims(doc, batch[n].id, batch[n].published, offset=doc._.char_offset)
+            found[n].extend(claims)
+        for claims in found:
+            claims.sort(key=lambda c: (c.start, c.end, c.kind))
+        return list(zip(batch, found, strict=True))

@@ -1,25 +1,26 @@
-"""The spaCy pipeline component ``reportedly_claims``.
+"""The spaCy pipeline components ``reportedly_claims`` and ``reportedly_paragraphs``.
 
     nlp = spacy.load("en_core_web_sm")
+    nlp.add_pipe("reportedly_paragraphs", before="parser")   # optional, recommended
     nlp.add_pipe("reportedly_claims", config={"published": "2017-07-20"})
     doc = nlp(text)
     doc._.claims        # list[reportedly.types.Claim]
 
-The component is a thin adapter: the work is done by
+``reportedly_claims`` is a thin adapter: the work is done by
 :func:`reportedly.extract.frames.build_claims`, a pure function of the parsed
-Doc, the document id and the publication date.
+Doc, the document id and the publication date. ``reportedly_paragraphs``
+starts a sentence after every blank line, so that a title or a credit line
+without a full stop is not parsed into the next paragraph's first sentence.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from reportedly.extract.frames import build_claims
 
-__all__ = ["ClaimsComponent", "make_claims_component"]
+__all__ = ["ClaimsComponent", "make_claims_component", "mark_paragraphs"]
 
 if not Doc.has_extension("claims"):
     Doc.set_extension("claims", default=None)
@@ -27,13 +28,17 @@ if not Doc.has_extension("doc_id"):
     Doc.set_extension("doc_id", default=None)
 if not Doc.has_extension("published"):
     Doc.set_extension("published", default=None)
+if not Doc.has_extension("char_offset"):
+    # where this Doc starts in the full article when it was parsed in chunks
+    Doc.set_extension("char_offset", default=0)
 
 
 class ClaimsComponent:
     """Adds ``doc._.claims``: quantity and statement claim frames.
 
-    ``doc._.doc_id`` and ``doc._.published`` (ISO date) may be set per Doc
-    before the component runs; they override the component's defaults.
+    ``doc._.doc_id``, ``doc._.published`` (ISO date) and ``doc._.char_offset``
+    may be set per Doc before the component runs; they override the
+    component's defaults.
     """
 
     def __init__(self, nlp: Language, name: str, published: str | None) -> None:
@@ -43,7 +48,7 @@ class ClaimsComponent:
     def __call__(self, doc: Doc) -> Doc:
         published = doc._.published or self.published
         doc_id = doc._.doc_id or ""
-        doc._.claims = build_claims(doc, doc_id=doc_id, published=published)
+        doc._.claims = build_claims(doc, doc_id=doc_id, published=published, offset=doc._.char_offset or 0)
         return doc
 
 
@@ -57,3 +62,10 @@ def make_claims_component(nlp: Language, name: str, published: str | None) -> Cl
     return ClaimsComponent(nlp, name, published)
 
 
+@Language.component("reportedly_paragraphs", assigns=["token.is_sent_start"])
+def mark_paragraphs(doc: Doc) -> Doc:
+    """Start a sentence after every blank line (the parser keeps preset starts)."""
+    for tok in doc[:-1]:
+        if (tok.is_space and tok.text.count("\n") >= 2) or "\n\n" in tok.whitespace_:
+            doc[tok.i + 1].is_sent_start = True
+    return doc

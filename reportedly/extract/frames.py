@@ -1,16 +1,526 @@
-"""Assembling claim frames from a parsed Doc (owned by the frames work).
+"""Assembling claim frames from a parsed Doc.
 
-Temporary: returns no claims until the extractors land.
+:func:`build_claims` joins what the extractors find in a parsed ``Doc``:
+
+* figures from :func:`reportedly.extract.quantities.find_quantities`
+  (one **quantity claim** per mention),
+* attributions from :func:`reportedly.extract.attribution.find_attributions`
+  (one **statement claim** per attribution with content),
+* hedges (:mod:`reportedly.extract.hedges`) and the reference time
+  (:mod:`reportedly.extract.timeref`).
+
+Which source a figure gets (in this order):
+
+1. the attribution whose content covers it ("They claim that about 4,000
+   fighters ..."; the attribution module has resolved "They");
+2. else an attribution in the same sentence, the one whose cue is nearest
+   ("4,000 fighters remain, officials said");
+3. else a **continuation** of the latest report, when the sentence has no
+   attribution of its own and either
+   a. it is the very next sentence in the same paragraph ("The Pentagon
+      indicated that ... . The campaigns had removed about 45,000 ..."), or
+   b. it comes at most :data:`CONTINUATION_WINDOW` sentences later (any
+      paragraph: news paragraphs are one or two sentences) and counts a kind
+      of thing the report talked about ("They claim that about 4,000
+      fighters ... . Syria's numbers are higher; an estimated 7,000 fighters
+      ..."), judged by shared noun lemmas.
+   Any attribution, even one without a source ("It is suspected that"),
+   ends the report. A continued figure without a time expression of its own
+   takes the report's time ("As of last summer, the Pentagon ...").
+4. else no source (the article's own voice).
+
+Figures inside a source ("Three officials") are the source's count, not
+claims. Offsets in the result point into the full text: ``offset`` is where
+``doc`` starts in it when a long article was parsed in chunks.
 """
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import bisect
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Protocol
 
-from reportedly.types import Claim
+from spacy.tokens import Doc, Span, Token
 
-__all__ = ["build_claims"]
+from reportedly.extract.hedges import hedge_hits, hedge_tokens
+from reportedly.extract.timeref import find_time
+from reportedly.types import Claim, Quantity, Source, TimeRef, claim_id
+
+__all__ = [
+    "CONTINUATION_WINDOW",
+    "AttributionLike",
+    "QuantityMentionLike",
+    "build_claims",
+    "split_sentences",
+]
+
+#: How many sentences after a report a figure may still continue it (rule 3b).
+CONTINUATION_WINDOW = 3
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n")
+#: Dependencies that open a clause of their own; hedges and places inside
+#: such a clause belong to it, not to a figure outside it.
+_CLAUSE_DEPS = {"ccomp", "advcl", "relcl", "csubj", "csubjpass", "parataxis", "acl", "xcomp"}
+#: Prepositions that place a figure ("in Iraq", "across Syria"); "of", "to"
+#: and "from" do not ("the collapse of Mosul", "relocated to Libya").
+_PLACE_PREPS = {"in", "inside", "across", "throughout", "within", "near", "around", "at"}
+_PLACE_LABELS = {"GPE", "LOC"}
+_ACTOR_LABELS = {"ORG", "NORP"}
 
 
-def build_claims(doc: Doc, doc_id: str, published: str | None) -> list[Claim]:
-    return []
+class QuantityMentionLike(Protocol):
+    """What :func:`build_claims` needs of a quantity mention."""
+
+    quantity: Quantity
+    token_start: int
+    token_end: int
+    hedges: list[str]
+
+
+class AttributionLike(Protocol):
+    """What :func:`build_claims` needs of an attribution."""
+
+    source: Source | None
+    cue: str | None
+    cue_start: int | None
+    cue_end: int | None
+    content: list[tuple[int, int]]
+    sentence_start: int
+    sentence_end: int
+
+
+QuantityFinder = Callable[[Span], Sequence[QuantityMentionLike]]
+AttributionFinder = Callable[[Doc], Sequence[AttributionLike]]
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def split_sentences(doc: Doc) -> list[Span]:
+    """``doc.sents`` split again at blank lines, without edge whitespace.
+
+    Scraped text often lacks the final full stop of a title or a credit
+    line, so the parser runs paragraphs together; a blank line always ends a
+    sentence.
+    """
+    out: list[Span] = []
+    for sent in doc.sents:
+        start = sent.start
+        for tok in sent:
+            if tok.is_space and tok.text.count("\n") >= 2 or "\n\n" in tok.whitespace_:
+                end = tok.i if tok.is_space else tok.i + 1
+                _append_trimmed(doc, start, end, out)
+                start = tok.i + 1
+        _append_trimmed(doc, start, sent.end, out)
+    return out
+
+
+def _append_trimmed(doc: Doc, start: int, end: int, out: list[Span]) -> None:
+    while start < end and doc[start].is_space:
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    if end > start:
+        out.append(doc[start:end])
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@dataclass(slots=True)
+class _Report:
+    """The latest attribution, which unattributed figures may continue."""
+
+    attribution: AttributionLike
+    sentence: int
+    paragraph: int
+    lemmas: set[str]
+    time: TimeRef
+    hedges: list[str] = field(default_factory=list)
+    locations: list[str] = field(default_factory=list)
+
+
+def _sentence_index(starts: list[int], char: int) -> int:
+    return max(bisect.bisect_right(starts, char) - 1, 0)
+
+
+def _covers(fragments: Sequence[tuple[int, int]], start: int, end: int) -> int | None:
+    """Length of the smallest fragment covering [start, end), None if none does."""
+    sizes = [e - s for s, e in fragments if s <= start and end <= e]
+    return min(sizes) if sizes else None
+
+
+def _source_span(att: AttributionLike) -> tuple[int, int] | None:
+    """The source as written in the sentence (not a resolved antecedent)."""
+    written = getattr(att, "source_span", None)
+    if written is not None:
+        return written  # type: ignore[no-any-return]
+    src = att.source
+    if src is None or src.start is None or src.end is None or src.resolved_from:
+        return None
+    return src.start, src.end
+
+
+def _clause(tok: Token) -> Token:
+    """The head of the clause ``tok`` sits in: its nearest verbal ancestor."""
+    node = tok
+    while node.head is not node:
+        if node.pos_ in ("VERB", "AUX") and node is not tok:
+            return node
+        node = node.head
+    return node
+
+
+def _clause_tokens(head: Token, keep: set[int]) -> list[Token]:
+    """The clause under ``head`` without nested clauses that hold none of ``keep``."""
+    out: list[Token] = []
+    stack = [head]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        for child in node.children:
+            if child.dep_ in _CLAUSE_DEPS and not any(t.i in keep for t in child.subtree):
+                continue
+            stack.append(child)
+    return sorted(out, key=lambda t: t.i)
+
+
+def _hedges_of(tokens: Sequence[Token], sent: Span, figure: Span) -> list[str]:
+    """Hedges of a figure's clause; an approximator counts only on its own
+    figure ("down from up to more than 30,000" does not hedge "19,000")."""
+    ids = {t.i for t in tokens}
+    out: list[str] = []
+    for hit in hedge_hits(sent):
+        if hit.first.i not in ids:
+            continue
+        if hit.condition == "num" and not (figure.start - 3 <= hit.last.i < figure.end):
+            continue
+        out.append(hit.word)
+    return out
+
+
+def _cue_hedges(doc: Doc, att: AttributionLike, sent: Span) -> list[str]:
+    """Hedges on the reporting itself: "reportedly told", "is suspected"."""
+    if att.cue_start is None or att.cue_end is None:
+        return []
+    cue = doc.char_span(att.cue_start, att.cue_end, alignment_mode="expand")
+    if cue is None or len(cue) == 0:
+        return []
+    near = {cue.root.i} | {c.i for c in cue.root.children if c.dep_ in ("advmod", "aux", "auxpass")}
+    return [word for word, tok in hedge_tokens(sent) if tok.i in near]
+
+
+def _merge(*lists: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    for items in lists:
+        for item in items:
+            if item not in out:
+                out.append(item)
+    return out
+
+
+def _place_root(ent: Span) -> Token:
+    """Follow conjunctions back to the first conjunct ("in Iraq and Syria")."""
+    tok = ent.root
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    return tok
+
+
+def _places(ents: Sequence[Span], exclude: list[tuple[int, int]]) -> list[str]:
+    out: list[str] = []
+    for ent in ents:
+        if ent.label_ not in _PLACE_LABELS:
+            continue
+        if any(s <= ent.start_char and ent.end_char <= e for s, e in exclude):
+            continue
+        root = _place_root(ent)
+        placed = (root.dep_ == "pobj" and root.head.lower_ in _PLACE_PREPS) or root.dep_ == "poss"
+        if placed and ent.text not in out:
+            out.append(ent.text)
+    return out
+
+
+def _actor(entity_tokens: Sequence[Token], exclude: list[tuple[int, int]]) -> str | None:
+    """An organisation named inside the counted noun phrase ("ISIS militants",
+    "fighters of ISIS", "the number of ISIS fighters")."""
+    for tok in entity_tokens:
+        for sub in tok.subtree:
+            if sub.ent_type_ in _ACTOR_LABELS and sub.ent_iob_ == "B":
+                if any(s <= sub.idx < e for s, e in exclude):
+                    continue
+                ent = next((e for e in sub.doc.ents if e.start == sub.i), None)
+                if ent is not None:
+                    return ent.text
+    return None
+
+
+def _noun_lemmas(tokens: Sequence[Token]) -> set[str]:
+    return {t.lemma_.lower() for t in tokens if t.pos_ in ("NOUN", "PROPN") and not t.is_stop}
+
+
+def _shift_source(src: Source | None, offset: int) -> Source | None:
+    if src is None or offset == 0:
+        return src
+    return replace(
+        src,
+        via=list(src.via),
+        start=None if src.start is None else src.start + offset,
+        end=None if src.end is None else src.end + offset,
+    )
+
+
+def _plus(value: int | None, offset: int) -> int | None:
+    return None if value is None else value + offset
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def build_claims(
+    doc: Doc,
+    doc_id: str,
+    published: str | None,
+    *,
+    offset: int = 0,
+    quantities: QuantityFinder | None = None,
+    attributions: AttributionFinder | None = None,
+) -> list[Claim]:
+    """Quantity and statement claims of a parsed ``doc``, in text order.
+
+    ``quantities``/``attributions`` default to the project's extractors;
+    tests inject fakes. ``offset`` is added to every character offset (the
+    position of ``doc`` in the full article when it was parsed in chunks).
+    """
+    if quantities is None:
+        from reportedly.extract.quantities import find_quantities
+
+        quantities = find_quantities
+    if attributions is None:
+        from reportedly.extract.attribution import find_attributions
+
+        attributions = find_attributions
+
+    sents = split_sentences(doc)
+    if not sents:
+        return []
+    starts = [s.start_char for s in sents]
+    breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(doc.text)]
+    paragraph = [bisect.bisect_right(breaks, s.start_char) for s in sents]
+
+    atts = list(attributions(doc))
+    by_sentence: dict[int, list[AttributionLike]] = {}
+    for att in atts:
+        anchor = att.cue_start if att.cue_start is not None else min((s for s, _ in att.content), default=att.sentence_start)
+        by_sentence.setdefault(_sentence_index(starts, anchor), []).append(att)
+    source_spans = [span for att in atts if (span := _source_span(att)) is not None]
+
+    claims: list[Claim] = []
+    seen: set[str] = set()
+
+    def add(claim: Claim) -> None:
+        if claim.id not in seen:
+            seen.add(claim.id)
+            claims.append(claim)
+
+    for att in atts:
+        statement = _statement_claim(doc, doc_id, published, att, sents, starts, offset)
+        if statement is not None:
+            add(statement)
+
+    report: _Report | None = None
+    for i, sent in enumerate(sents):
+        own = by_sentence.get(i, [])
+        if own:
+            att = min(own, key=lambda a: a.cue_start if a.cue_start is not None else 0)
+            report = None if att.source is None else _Report(
+                attribution=att,
+                sentence=i,
+                paragraph=paragraph[i],
+                lemmas=_noun_lemmas(_content_tokens(doc, att)),
+                time=find_time(sent, published, near=_cue_span(att)),
+                hedges=_cue_hedges(doc, att, sent),
+                locations=_places([e for e in sent.ents if _covers(att.content, e.start_char, e.end_char)], source_spans),
+            )
+        continued = None
+        if not own and report is not None:
+            continued = report
+        for mention in quantities(sent):
+            q = mention.quantity
+            if any(s <= q.start and q.end <= e for s, e in source_spans):
+                continue  # "Three officials": the source's count
+            claim = _quantity_claim(
+                doc, doc_id, published, sent, i, paragraph, mention, own, continued, source_spans, offset
+            )
+            if claim is not None:
+                add(claim)
+    claims.sort(key=lambda c: (c.start, c.end, c.kind))
+    return claims
+
+
+def _cue_span(att: AttributionLike) -> tuple[int, int] | None:
+    if att.cue_start is None or att.cue_end is None:
+        return None
+    return att.cue_start, att.cue_end
+
+
+def _content_tokens(doc: Doc, att: AttributionLike) -> list[Token]:
+    out: list[Token] = []
+    for s, e in att.content:
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is not None:
+            out.extend(span)
+    return out
+
+
+def _continues(report: _Report, i: int, paragraph: list[int], entity_lemmas: set[str]) -> bool:
+    """Rule 3 of the module docstring: does sentence ``i`` continue ``report``?"""
+    distance = i - report.sentence
+    if distance == 1 and paragraph[i] == report.paragraph:
+        return True
+    return 0 < distance <= CONTINUATION_WINDOW and bool(entity_lemmas & report.lemmas)
+
+
+def _quantity_claim(
+    doc: Doc,
+    doc_id: str,
+    published: str | None,
+    sent: Span,
+    index: int,
+    paragraph: list[int],
+    mention: QuantityMentionLike,
+    own: list[AttributionLike],
+    report: _Report | None,
+    source_spans: list[tuple[int, int]],
+    offset: int,
+) -> Claim | None:
+    q = mention.quantity
+    span = doc[mention.token_start : mention.token_end]
+    if len(span) == 0:
+        return None
+    clause_head = _clause(span.root)
+    clause = _clause_tokens(clause_head, {t.i for t in span})
+
+    # --- source
+    att: AttributionLike | None = None
+    covering = [(size, a) for a in own if (size := _covers(a.content, q.start, q.end)) is not None]
+    # content may also run in from an attribution anchored in an earlier sentence
+    if covering:
+        att = min(covering, key=lambda x: x[0])[1]
+    elif own:
+        att = min(own, key=lambda a: abs((a.cue_start or 0) - q.start))
+    time = find_time(sent, published, near=(q.start, q.end))
+    cue_hedges: list[str] = []
+    resolved_by_continuation = False
+    report_places: list[str] = []
+    if att is not None:
+        cue_hedges = _cue_hedges(doc, att, sent)
+    elif report is not None:
+        entity_lemmas = {q.entity_lemma.lower()} if q.entity_lemma else set()
+        entity_lemmas |= _noun_lemmas(clause)
+        if _continues(report, index, paragraph, entity_lemmas):
+            att = report.attribution
+            cue_hedges = report.hedges
+            resolved_by_continuation = True
+            report_places = report.locations
+            if time.anchor != "text" and report.time.anchor == "text":
+                time = replace(report.time)
+
+    # --- hedges: the mention's own, its clause's, and the report's
+    hedges = _merge(mention.hedges, _hedges_of(clause, sent, span), cue_hedges)
+
+    # --- actor and places from the sentence, only where the mention left them empty
+    quantity = replace(q, locations=list(q.locations))
+    if not quantity.locations:
+        ents = list(sent.ents)
+        clause_ids = {t.i for t in clause}
+        in_clause = [e for e in ents if e.root.i in clause_ids]
+        # a continued figure without places of its own is where the report said
+        quantity.locations = _places(in_clause, source_spans) or _places(ents, source_spans) or list(report_places)
+    if not quantity.actor:
+        quantity.actor = _actor([span.root, span.root.head], source_spans)
+    quantity.start += offset
+    quantity.end += offset
+
+    source = _shift_source(att.source if att is not None else None, offset)
+    if resolved_by_continuation and source is not None and source.resolved_from is None:
+        # the source sits in an earlier sentence: say so, as a pronoun would
+        source = replace(source, via=list(source.via), resolved_from="(continued)")
+    start, end = q.start + offset, q.end + offset
+    return Claim(
+        id=claim_id(doc_id, "quantity", start, end),
+        doc_id=doc_id,
+        kind="quantity",
+        sentence=sent.text,
+        sentence_start=sent.start_char + offset,
+        sentence_end=sent.end_char + offset,
+        start=start,
+        end=end,
+        source=source,
+        cue=att.cue if att is not None else None,
+        cue_start=_plus(att.cue_start, offset) if att is not None else None,
+        cue_end=_plus(att.cue_end, offset) if att is not None else None,
+        hedges=hedges,
+        time=time,
+        quantity=quantity,
+    )
+
+
+def _statement_claim(
+    doc: Doc,
+    doc_id: str,
+    published: str | None,
+    att: AttributionLike,
+    sents: list[Span],
+    starts: list[int],
+    offset: int,
+) -> Claim | None:
+    fragments = sorted((s, e) for s, e in att.content if e > s)
+    if not fragments:
+        return None
+    start, end = fragments[0][0], max(e for _, e in fragments)
+    # evidence: every sentence from the source/cue as written to the content's end
+    anchors = [start, end - 1]
+    if att.cue_start is not None and att.cue_end is not None:
+        anchors += [att.cue_start, att.cue_end - 1]
+    written = _source_span(att)
+    if written is not None:
+        anchors += [written[0], written[1] - 1]
+    first = sents[_sentence_index(starts, min(anchors))]
+    last = sents[_sentence_index(starts, max(anchors))]
+    s_start, s_end = first.start_char, max(last.end_char, first.end_char)
+    evidence = doc.char_span(s_start, s_end, alignment_mode="expand")
+    content_tokens = _content_tokens(doc, att)
+    content_ids = {t.i for t in content_tokens}
+    hedges: list[str] = []
+    time = TimeRef()
+    if evidence is not None:
+        cue_sent = sents[_sentence_index(starts, att.cue_start if att.cue_start is not None else start)]
+        hedges = _merge(
+            _cue_hedges(doc, att, evidence),
+            [word for word, tok in hedge_tokens(evidence) if tok.i in content_ids],
+        )
+        time = find_time(cue_sent, published, near=_cue_span(att))
+    text = " ".join(doc.text[s:e] for s, e in fragments)
+    c_start, c_end = start + offset, end + offset
+    return Claim(
+        id=claim_id(doc_id, "statement", c_start, c_end),
+        doc_id=doc_id,
+        kind="statement",
+        sentence=doc.text[s_start:s_end],
+        sentence_start=s_start + offset,
+        sentence_end=s_end + offset,
+        start=c_start,
+        end=c_end,
+        source=_shift_source(att.source, offset),
+        cue=att.cue,
+        cue_start=_plus(att.cue_start, offset),
+        cue_end=_plus(att.cue_end, offset),
+        hedges=hedges,
+        time=time,
+        content=text,
+        content_start=c_start,
+        content_end=c_end,
+    )

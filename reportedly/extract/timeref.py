@@ -1,0 +1,382 @@
+"""The time a claim refers to, resolved against the publication date.
+
+``find_time(sent, published)`` looks for time expressions in a sentence
+(spaCy DATE/TIME entities plus our own patterns for words the NER does not
+tag, such as "now" or bare weekday names), picks the one nearest the claim,
+and resolves it to an inclusive ISO date interval.
+
+Relative expressions are resolved by explicit rules because dateparser does
+not handle them (seasons, "earlier this month", "the past two weeks") or
+resolves them to a single day where news means a period ("last week" is the
+previous Monday-Sunday, "three years ago" the whole year 2014). Absolute
+dates ("July 10", "August 12, 2016", "July 2016") go to dateparser, whose
+``period`` gives the granularity; a date without a year takes the year of
+publication.
+
+Conventions (documented because they are choices, not facts):
+
+* Seasons are meteorological, northern hemisphere (``data/time_words.json``).
+  "last summer" is the most recent summer that had *ended* by publication;
+  "this summer" the summer of the publication year.
+* A bare weekday ("on Monday") is the most recent such day on or before
+  publication; "last Monday" is strictly before.
+* "earlier this month/year/week" runs from the period start to publication;
+  "later this ..." from publication to the period end; "early/mid/late X"
+  take the first/middle/last third of X.
+* "since X" runs from the start of X to publication.
+* Without a time expression the claim is taken to hold at publication
+  (``anchor="published"``); without a publication date relative expressions
+  stay unresolved but their text is kept (``anchor="text"``), while
+  expressions carrying a year ("in 2016", "May 3, 2015") still resolve.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from importlib import resources
+from typing import Any
+
+from spacy.tokens import Span
+
+from reportedly.types import TimeRef
+
+__all__ = ["TimeExpression", "find_time", "find_time_expressions", "parse_published", "resolve_time"]
+
+Interval = tuple[date, date]
+
+_MONTHS = [m.lower() for m in calendar.month_name[1:]] + [m.lower() for m in calendar.month_abbr[1:]] + ["sept"]
+_WEEKDAYS = [d.lower() for d in calendar.day_name]
+# Any date stands in for "published" when we only want to know whether an
+# expression is a time reference at all.
+_PROBE_DATE = date(2001, 6, 15)
+
+
+def _load_vocab() -> dict[str, Any]:
+    text = resources.files("reportedly.data").joinpath("time_words.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+# Read-only vocabulary (a constant of the module, never written after import).
+_VOCAB: dict[str, Any] = _load_vocab()
+
+
+def _vocab() -> dict[str, Any]:
+    return _VOCAB
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpression:
+    """A time expression found in a sentence, with character offsets into the Doc text."""
+
+    text: str
+    start: int
+    end: int
+
+
+def parse_published(published: str | None) -> date | None:
+    """The date part of an ISO date/datetime string; None for None or garbage."""
+    if not published:
+        return None
+    try:
+        return date.fromisoformat(published.strip()[:10])
+    except ValueError:
+        return None
+
+
+# --- calendar helpers -------------------------------------------------------
+
+
+def _month_interval(year: int, month: int) -> Interval:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _week_interval(day: date) -> Interval:
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def _unit_interval(unit: str, day: date) -> Interval:
+    """The calendar period of ``unit`` that contains ``day``."""
+    if unit == "day":
+        return day, day
+    if unit == "week":
+        return _week_interval(day)
+    if unit == "month":
+        return _month_interval(day.year, day.month)
+    if unit == "year":
+        return date(day.year, 1, 1), date(day.year, 12, 31)
+    decade = day.year - day.year % 10
+    return date(decade, 1, 1), date(decade + 9, 12, 31)
+
+
+def _shift(unit: str, day: date, n: int) -> date:
+    if unit == "day":
+        return day + timedelta(days=n)
+    if unit == "week":
+        return day + timedelta(weeks=n)
+    if unit == "month":
+        return _add_months(day, n)
+    if unit == "year":
+        return _add_months(day, 12 * n)
+    return _add_months(day, 120 * n)
+
+
+def _part(interval: Interval, which: str) -> Interval:
+    """First, middle or last third of an interval ("early", "mid", "late")."""
+    start, end = interval
+    span = (end - start).days + 1
+    third = max(span // 3, 1)
+    if which == "early":
+        return start, start + timedelta(days=third - 1)
+    if which == "late":
+        return end - timedelta(days=third - 1), end
+    return start + timedelta(days=third), end - timedelta(days=third)
+
+
+def _season(name: str, year: int) -> Interval:
+    first, months = _vocab()["seasons"][name]
+    start = date(year, first, 1)
+    last = _add_months(start, months - 1)
+    return start, _month_interval(last.year, last.month)[1]
+
+
+def _count(word: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    value = _vocab()["numbers"].get(word)
+    return int(value) if value is not None else None
+
+
+# --- the rules --------------------------------------------------------------
+
+_NUM = r"(\d+|a few|a couple of|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several)"
+_UNIT = r"(days?|weeks?|months?|years?|decades?)"
+_RE_AGO = re.compile(rf"^{_NUM} {_UNIT} ago$")
+_RE_PAST_N = re.compile(rf"^(?:the )?(?:past|last|previous) {_NUM} {_UNIT}$")
+_RE_REL_PERIOD = re.compile(
+    r"^(?:(earlier|later|early|mid|late) )?(?:the )?(this|last|past|previous|next|coming) (week|month|year|decade)$"
+)
+_RE_SEASON = re.compile(r"^(?:(early|mid|late) )?(?:(this|last|past|previous|next) )?(spring|summer|autumn|fall|winter)(?: (?:of )?(\d{4}))?$")
+_RE_WEEKDAY = re.compile(rf"^(?:(last|this|next|on|past) )?({'|'.join(_WEEKDAYS)})(?: (?:morning|afternoon|evening|night))?$")
+_RE_YEAR = re.compile(r"^(?:(early|mid|late)[- ])?(?:the year )?(\d{4})$")
+_RE_DECADE = re.compile(r"^(?:the )?(?:(early|mid|late)[- ])?(\d{3})0s$")
+_RE_HAS_ABSOLUTE = re.compile(rf"\d|\b(?:{'|'.join(_MONTHS)})\b")
+
+
+def _relative_period(modifier: str | None, which: str, unit: str, pub: date) -> Interval:
+    if which in ("this",):
+        interval = _unit_interval(unit, pub)
+    elif which in ("next", "coming"):
+        interval = _unit_interval(unit, _shift(unit, pub, 1))
+    elif which == "past" or (which == "last" and unit in ("decade",)):
+        # "the past week" is the seven days up to publication, not a calendar week
+        return (_shift(unit, pub, -1) + timedelta(days=1), pub) if modifier is None else _part(
+            (_shift(unit, pub, -1), pub), modifier if modifier in ("early", "mid", "late") else "mid"
+        )
+    else:  # last / previous
+        interval = _unit_interval(unit, _shift(unit, pub, -1))
+    if modifier == "earlier":
+        return interval[0], min(interval[1], pub)
+    if modifier == "later":
+        return max(interval[0], pub), interval[1]
+    if modifier in ("early", "mid", "late"):
+        return _part(interval, modifier)
+    return interval
+
+
+def _season_interval(modifier: str | None, which: str | None, name: str, year: str | None, pub: date | None) -> Interval | None:
+    if year:
+        interval = _season(name, int(year))
+    elif pub is None:
+        return None
+    elif which in ("last", "past", "previous"):
+        # the most recent such season that had ended by publication
+        y = pub.year
+        while _season(name, y)[1] >= pub:
+            y -= 1
+        interval = _season(name, y)
+    elif which == "next":
+        y = pub.year
+        while _season(name, y)[0] <= pub:
+            y += 1
+        interval = _season(name, y)
+    else:  # "this summer" / bare "summer": the one of the publication year
+        first, _ = _vocab()["seasons"][name]
+        y = pub.year - 1 if first == 12 and pub.month <= 2 else pub.year
+        interval = _season(name, y)
+    return _part(interval, modifier) if modifier else interval
+
+
+def _weekday_interval(which: str | None, name: str, pub: date) -> Interval:
+    target = _WEEKDAYS.index(name)
+    if which == "next":
+        delta = (target - pub.weekday()) % 7 or 7
+        day = pub + timedelta(days=delta)
+    else:
+        back = (pub.weekday() - target) % 7
+        if which == "last" and back == 0:
+            back = 7
+        day = pub - timedelta(days=back)
+    return day, day
+
+
+def _absolute(text: str, pub: date | None) -> Interval | None:
+    """Absolute dates via dateparser; None unless it yields a sensible date."""
+    if not _RE_HAS_ABSOLUTE.search(text):
+        return None
+    has_year = re.search(r"\b\d{4}\b", text) is not None
+    if pub is None and not has_year:
+        return None
+    from dateparser.date import DateDataParser  # heavy import, only when needed
+
+    base = datetime.combine(pub or _PROBE_DATE, datetime.min.time())
+    parser = DateDataParser(languages=["en"], settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "current_period"})
+    try:
+        data = parser.get_date_data(text)
+    except (ValueError, OverflowError):
+        return None
+    if data.date_obj is None:
+        return None
+    day = data.date_obj.date()
+    # dateparser fills an unparsable remainder with the base date; an
+    # expression that names no day must not come back as exactly "today"
+    if pub is not None and day == pub and not re.search(r"\b\d{1,2}\b", text) and data.period == "day":
+        return None
+    if pub is not None and not has_year and day > pub + timedelta(days=183):
+        day = _add_months(day, -12)  # "December 20" in a January article is last December
+    period = data.period or "day"
+    if period == "time":
+        period = "day"
+    return _unit_interval(period, day) if period in ("day", "week", "month", "year") else (day, day)
+
+
+def _normalise(text: str) -> str:
+    text = text.lower().replace("\u2019", "'").replace("-", " ").strip(" ,.;:")
+    text = re.sub(r"\s+", " ", text)
+    return text
+
+
+def resolve_time(text: str, published: date | None) -> Interval | None:
+    """Resolve one time expression against the publication date.
+
+    Returns an inclusive (start, end) interval, or None when the expression
+    is not a reference to a time (a duration such as "nine months") or needs
+    a publication date that is not known.
+    """
+    vocab = _vocab()
+    norm = _normalise(text)
+    since = False
+    for lead in sorted(vocab["lead_ins"], key=len, reverse=True):
+        if norm.startswith(lead + " "):
+            since = lead == "since"
+            norm = norm[len(lead) + 1 :]
+            break
+    # "the last week" is the rolling seven days, "last week" the calendar week
+    norm = re.sub(r"^the (?:last|previous) ", "past ", norm)
+    interval = _resolve_core(norm, published)
+    if interval is None or not since or published is None:
+        return interval
+    return interval[0], max(interval[1], published)
+
+
+def _resolve_core(norm: str, pub: date | None) -> Interval | None:
+    vocab = _vocab()
+    if norm in vocab["present_words"]:
+        return (pub, pub) if pub else None
+    if norm in vocab["day_words"]:
+        return (pub + timedelta(days=vocab["day_words"][norm]),) * 2 if pub else None  # type: ignore[return-value]
+    if m := _RE_YEAR.match(norm):
+        interval = _unit_interval("year", date(int(m.group(2)), 1, 1))
+        return _part(interval, m.group(1)) if m.group(1) else interval
+    if m := _RE_DECADE.match(norm):
+        interval = _unit_interval("decade", date(int(m.group(2) + "0"), 1, 1))
+        return _part(interval, m.group(1)) if m.group(1) else interval
+    if m := _RE_SEASON.match(norm):
+        return _season_interval(m.group(1), m.group(2), m.group(3), m.group(4), pub)
+    if pub is None:
+        return _absolute(norm, None)
+    if m := _RE_AGO.match(norm):
+        n = _count(m.group(1))
+        unit = vocab["units"][m.group(2)]
+        return _unit_interval(unit, _shift(unit, pub, -n)) if n is not None else None
+    if m := _RE_PAST_N.match(norm):
+        n = _count(m.group(1))
+        unit = vocab["units"][m.group(2)]
+        return (_shift(unit, pub, -n), pub) if n is not None else None
+    if m := _RE_REL_PERIOD.match(norm):
+        return _relative_period(m.group(1), m.group(2), m.group(3), pub)
+    if m := _RE_WEEKDAY.match(norm):
+        return _weekday_interval(m.group(1), m.group(2), pub)
+    return _absolute(norm, pub)
+
+
+# --- finding expressions ------------------------------------------------------
+
+_EXTRA_PATTERNS = re.compile(
+    r"\b(?:(?:as of |since |until )?(?:now|currently|at present|at the moment|to date|so far)"
+    rf"|(?:last |this |next |on )?(?:{'|'.join(_WEEKDAYS)})"
+    r"|(?:earlier|later|early|late) (?:this|last|next) (?:week|month|year)"
+    r"|(?:last|this|next|past) (?:spring|summer|autumn|fall|winter))\b",
+    re.IGNORECASE,
+)
+_LEAD_IN = re.compile(r"\b(as of|since|until|as early as|as late as)\s+$", re.IGNORECASE)
+
+
+def find_time_expressions(sent: Span) -> list[TimeExpression]:
+    """Time expressions in a sentence, in text order, with lead-ins such as "as of"."""
+    doc_text = sent.doc.text
+    found: list[tuple[int, int]] = [
+        (ent.start_char, ent.end_char) for ent in sent.ents if ent.label_ in ("DATE", "TIME")
+    ]
+    base = sent.start_char
+    for m in _EXTRA_PATTERNS.finditer(sent.text):
+        start, end = base + m.start(), base + m.end()
+        if not any(s <= start < e or start <= s < end for s, e in found):
+            found.append((start, end))
+    out: list[TimeExpression] = []
+    for start, end in sorted(found):
+        lead = _LEAD_IN.search(doc_text[max(base, start - 16) : start])
+        if lead:
+            start -= len(lead.group(0))
+        out.append(TimeExpression(doc_text[start:end], start, end))
+    return out
+
+
+def find_time(sent: Span, published: str | None, *, near: tuple[int, int] | None = None) -> TimeRef:
+    """The time reference of a claim in ``sent``.
+
+    ``near`` (character offsets of the claim) picks, among several
+    expressions, the nearest one; otherwise the first that resolves.
+    """
+    pub = parse_published(published)
+    candidates: list[tuple[TimeExpression, Interval | None]] = []
+    for expr in find_time_expressions(sent):
+        if near is not None and near[0] <= expr.start and expr.end <= near[1]:
+            continue  # the claim itself ("three years") is not its own time
+        if resolve_time(expr.text, pub or _PROBE_DATE) is None:
+            continue  # a duration or something that is not a point in time
+        candidates.append((expr, resolve_time(expr.text, pub)))
+    if near is not None:
+        centre = (near[0] + near[1]) / 2
+        candidates.sort(key=lambda c: abs((c[0].start + c[0].end) / 2 - centre))
+    resolved = [c for c in candidates if c[1] is not None]
+    if resolved:
+        expr, (start, end) = resolved[0]  # type: ignore[misc]
+        return TimeRef(text=expr.text, start=start.isoformat(), end=end.isoformat(), anchor="text")
+    if candidates:
+        return TimeRef(text=candidates[0][0].text, anchor="text")
+    if pub is not None:
+        return TimeRef(text=None, start=pub.isoformat(), end=pub.isoformat(), anchor="published")
+    return TimeRef()
