@@ -1,0 +1,160 @@
+"""Files -> documents: the entry points :func:`load_file` and :func:`iter_documents`.
+
+The loader picks the reader by file name (records, HTML, WARC, else scraped
+text), applies the metadata layers and never raises for a per-file problem:
+such a file becomes a document with status "skipped" or "failed" and a
+one-line reason, so one bad file never stops a run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from reportedly.errors import IngestError, UnsupportedInput
+from reportedly.ingest.assemble import Layer, assemble, problem_document
+from reportedly.ingest.discover import iter_files
+from reportedly.ingest.html import document_from_html
+from reportedly.ingest.manifest import Manifest, read_sidecar
+from reportedly.ingest.records import RECORD_SUFFIXES, iter_records, record_fields
+from reportedly.ingest.sniff import check_size, decode_bytes, file_id
+from reportedly.ingest.stamps import normalise_date
+from reportedly.ingest.text import clean_text
+from reportedly.types import Document
+
+__all__ = ["HTML_SUFFIXES", "iter_documents", "iter_file", "load_file"]
+
+HTML_SUFFIXES: tuple[str, ...] = (".html", ".htm", ".xhtml")
+#: Given a record's number, the metadata layers that override its own fields.
+RecordMeta = Callable[[int], list[Layer]]
+
+
+def _format_of(path: Path) -> str:
+    name = path.name.casefold()
+    if name.endswith((".warc", ".warc.gz")):
+        return "warc"
+    if name.endswith(HTML_SUFFIXES):
+        return "html"
+    if name.endswith(RECORD_SUFFIXES):
+        return path.suffix.casefold().lstrip(".").replace("ndjson", "jsonl")
+    return "text"
+
+
+def _read_checked(path: Path) -> bytes:
+    """The file's bytes, after the size check (so a huge file is never read)."""
+    check_size(path)
+    return path.read_bytes()
+
+
+def _problem_for_file(path: Path, reason: str, status: str, fmt: str) -> Document:
+    try:
+        ident = file_id(path)
+    except OSError:
+        ident = None
+    doc = problem_document(str(path), reason, str(path).encode(), "failed" if status == "failed" else "skipped", fmt)
+    if ident is not None:
+        doc.id = ident
+    return doc
+
+
+def _text_file(path: Path, layers: list[Layer]) -> Document:
+    decoded = decode_bytes(_read_checked(path), str(path))
+    cleaned = clean_text(decoded.text)
+    notes = [decoded.note] if decoded.note else []
+    doc = assemble(cleaned, str(path), "text", layers, notes)
+    if decoded.note:
+        doc.extra["encoding"] = decoded.encoding
+    return doc
+
+
+def _records_file(path: Path, fmt: str, file_layers: list[Layer], record_meta: RecordMeta | None) -> Iterator[Document]:
+    for record in iter_records(path):
+        where = f"{path}#{record.number}"
+        if record.data is None:
+            yield problem_document(where, record.error or "unreadable record", where.encode(), "failed", fmt)
+            continue
+        fields = record_fields(record.data)
+        text = fields.pop("text", None)
+        if text is None:
+            yield problem_document(where, "record has no text field", repr(sorted(record.data)).encode() + where.encode(), "skipped", fmt)
+            continue
+        if "published" in fields:
+            fields["published"] = normalise_date(fields["published"]) or fields["published"]
+        # A record's own fields are more specific than metadata given for the
+        # whole file, so file-level layers rank below them; "file#N" keys above.
+        above = record_meta(record.number) if record_meta else []
+        cleaned = clean_text(text, detect_title="title" not in fields)
+        layers = [*above, ("record", fields), *file_layers]
+        yield assemble(cleaned, where, fmt, layers)
+
+
+def iter_file(
+    path: str | Path,
+    meta: Mapping[str, Any] | None = None,
+    default_published: str | None = None,
+    *,
+    layers: list[Layer] | None = None,
+    record_meta: RecordMeta | None = None,
+) -> Iterator[Document]:
+    """Stream the documents of one file (one, or one per record); never raises for file problems."""
+    path = Path(path)
+    fmt = _format_of(path)
+    named: list[Layer] = layers if layers is not None else [("meta", dict(meta or {}))]
+    defaults: list[Layer] = [("default", {"published": normalise_date(default_published)})] if default_published else []
+    try:
+        if not path.exists():
+            yield problem_document(str(path), "no such file or directory", str(path).encode(), "failed", fmt)
+            return
+        if not path.is_file():
+            yield problem_document(str(path), "not a regular file", str(path).encode(), "skipped", fmt)
+            return
+        if fmt == "warc":
+            from reportedly.ingest.warc import iter_warc
+
+            flat: dict[str, Any] = {}
+            for _name, layer in reversed(named):
+                flat.update(layer)
+            yield from iter_warc(path, flat)
+        elif fmt == "html":
+            yield document_from_html(_read_checked(path), str(path), layers=[*named], defaults=dict(defaults[0][1]) if defaults else None)
+        elif fmt in ("jsonl", "json", "csv"):
+            yield from _records_file(path, fmt, [*named, *defaults], record_meta)
+        else:
+            yield _text_file(path, [*named, *defaults])
+    except UnsupportedInput as err:
+        yield _problem_for_file(path, err.reason, "skipped", fmt)
+    except IngestError as err:
+        yield _problem_for_file(path, err.reason, "failed", fmt)
+    except OSError as err:
+        yield _problem_for_file(path, f"cannot read file: {err.strerror or err}", "failed", fmt)
+
+
+def load_file(path: str | Path, meta: Mapping[str, Any] | None = None, default_published: str | None = None) -> list[Document]:
+    """All documents of one file; ``meta`` overrides what the file says. Never raises for file problems."""
+    return list(iter_file(path, meta, default_published))
+
+
+def iter_documents(
+    paths: Sequence[str | Path],
+    manifest: Manifest | None = None,
+    default_published: str | None = None,
+) -> Iterator[Document]:
+    """Stream the documents of files, folders and globs, with manifest and sidecar metadata.
+
+    Precedence: manifest, then sidecar, then the file's own metadata, then
+    ``default_published``. The manifest file itself and sidecars are never
+    read as articles.
+    """
+    exclude = [manifest.path] if manifest is not None and manifest.path is not None else []
+    for path in iter_files(paths, exclude=exclude):
+        sidecar, note = read_sidecar(path) if path.is_file() else ({}, None)
+        layers: list[Layer] = [("manifest", manifest.lookup(path) if manifest else {}), ("sidecar", sidecar)]
+
+        def record_meta(number: int, path: Path = path) -> list[Layer]:
+            return [("manifest", manifest.lookup(path, record=number))] if manifest else []
+
+        for doc in iter_file(path, default_published=default_published, layers=layers, record_meta=record_meta):
+            if note:
+                doc.reason = f"{doc.reason}; {note}" if doc.reason else note
+            yield doc
