@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from reportedly.extract import Extractor
     from reportedly.ingest import Manifest
 
-__all__ = ["Problem", "RunSummary", "run"]
+__all__ = ["Problem", "RunSummary", "extract_chunk", "run"]
 
 Pair = tuple[Document, list[Claim]]
 T = TypeVar("T")
@@ -104,6 +104,7 @@ def run(
     progress: bool = True,
     link: bool = True,
     on_batch: Callable[[BatchResult, "RunSummary"], None] | None = None,
+    extractor: "Extractor | None" = None,
 ) -> RunSummary:
     """Ingest ``paths``, extract claims and store them in ``db``.
 
@@ -111,7 +112,9 @@ def run(
     ``published`` the default publication date. ``workers > 1`` extracts in
     that many processes, each loading the model once. ``progress`` shows a
     Rich progress bar when stderr is a terminal. ``on_batch`` is called after
-    every committed batch (the CLI logs with it). After the run, if ``link``,
+    every committed batch (the CLI logs with it). ``extractor`` reuses an
+    already loaded :class:`~reportedly.extract.Extractor` (``workers == 1``
+    only; workers load their own). After the run, if ``link``,
     the cross-document links are rebuilt with ``reportedly.link.relink``
     whenever the store changed since they were last built.
     """
@@ -126,13 +129,15 @@ def run(
     started = time.perf_counter()
     with Store(db) as store:
         documents = iter_documents([str(p) for p in paths], manifest=loaded, default_published=published)
-        todo = _unstored(documents, store, summary, window=batch_size)
+        readable: deque[bool] = deque()
+        todo = _unstored(documents, store, summary, window=batch_size, readable=readable)
         if workers == 1:
-            pairs = _extract_here(todo, chunk=batch_size)
+            pairs = _extract_here(todo, chunk=batch_size, extractor=extractor)
         else:
             pairs = _extract_in_pool(todo, workers=workers)
+        pairs = _note_failures(pairs, readable, summary)
         with _Progress(enabled=progress and sys.stderr.isatty()) as bar:
-            for batch in _chunks(bar.track(pairs, summary), batch_size):
+            for batch in _chunks(bar.track(pairs), batch_size):
                 result = store.add_batch(batch)
                 _count(batch, result, summary)
                 if on_batch is not None:
@@ -146,11 +151,14 @@ def run(
 # -- stages ----------------------------------------------------------------
 
 
-def _unstored(docs: Iterable[Document], store: Store, summary: RunSummary, window: int) -> Iterator[Document]:
+def _unstored(
+    docs: Iterable[Document], store: Store, summary: RunSummary, window: int, readable: deque[bool]
+) -> Iterator[Document]:
     """Drop documents the store holds already; note every skipped input.
 
     Checked a window at a time so the store is asked once per window, not
-    once per document.
+    once per document. ``readable`` receives, in order, whether each document
+    passed on was readable, for :func:`_note_failures`.
     """
     for chunk in _chunks(docs, window):
         stored = store.stored_status([d.id for d in chunk])
@@ -164,11 +172,25 @@ def _unstored(docs: Iterable[Document], store: Store, summary: RunSummary, windo
             if old == "ok" or (old is not None and not doc.ok):
                 summary.already_stored += doc.ok
                 continue
+            readable.append(doc.ok)
             yield doc
 
 
+def _note_failures(pairs: Iterable[Pair], readable: deque[bool], summary: RunSummary) -> Iterator[Pair]:
+    """Record the documents that were readable but failed in extraction.
+
+    Results come back in input order, so each pops the readability its
+    document had when it went in; the deque holds only the work in flight.
+    """
+    for doc, claims in pairs:
+        if readable.popleft() and not doc.ok:
+            summary.failed += 1
+            summary.problems.append(Problem(doc.path, doc.status, doc.reason or doc.status))
+        yield doc, claims
+
+
 def _count(batch: Sequence[Pair], result: BatchResult, summary: RunSummary) -> None:
-    """Fold a committed batch into the summary (extraction failures included).
+    """Fold a committed batch into the summary.
 
     ``add_batch`` decides in batch order, so walking the batch in order and
     consuming its id lists tells each occurrence of a duplicated id apart.
@@ -176,9 +198,6 @@ def _count(batch: Sequence[Pair], result: BatchResult, summary: RunSummary) -> N
     added = Counter(result.added)
     already = Counter(result.already_stored)
     for doc, _ in batch:
-        if doc.status == "failed" and (doc.reason or "").startswith(_EXTRACTION_FAILED):
-            summary.failed += 1
-            summary.problems.append(Problem(doc.path, doc.status, doc.reason or ""))
         if added[doc.id]:
             added[doc.id] -= 1
             summary.added += doc.ok
@@ -200,20 +219,19 @@ def _relink(store: Store, summary: RunSummary) -> None:
 
 # -- extraction ------------------------------------------------------------
 
-_EXTRACTION_FAILED = "extraction failed: "
-
 
 def _failed(doc: Document, exc: BaseException) -> Document:
     """The document marked failed, with the error on one line."""
     message = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
-    return dataclasses.replace(doc, status="failed", reason=_EXTRACTION_FAILED + message)
+    return dataclasses.replace(doc, status="failed", reason="extraction failed: " + message)
 
 
 def extract_chunk(extractor: "Extractor", docs: Sequence[Document]) -> list[Pair]:
     """Claims of each document, in order; unreadable documents pass through.
 
-    The chunk goes through ``Extractor.pipe`` (spaCy batches it); should that
-    raise, each document is retried alone so one bad article fails alone.
+    The chunk goes through ``Extractor.pipe`` (spaCy batches it; it marks a
+    document it cannot process as failed); should ``pipe`` itself raise,
+    each document is retried alone so one bad article fails alone.
     """
     readable = [d for d in docs if d.ok]
     try:
@@ -229,10 +247,9 @@ def extract_chunk(extractor: "Extractor", docs: Sequence[Document]) -> list[Pair
     return [next(found) if doc.ok else (doc, []) for doc in docs]
 
 
-def _extract_here(docs: Iterable[Document], chunk: int) -> Iterator[Pair]:
+def _extract_here(docs: Iterable[Document], chunk: int, extractor: "Extractor | None") -> Iterator[Pair]:
     from reportedly.extract import Extractor
 
-    extractor: Extractor | None = None
     for part in _chunks(docs, chunk):
         if extractor is None and any(d.ok for d in part):
             extractor = Extractor()  # loaded only once there is something to extract
@@ -327,7 +344,7 @@ class _Progress:
         if self._progress is not None:
             self._progress.__exit__(*exc)
 
-    def track(self, pairs: Iterable[Pair], summary: RunSummary) -> Iterator[Pair]:
+    def track(self, pairs: Iterable[Pair]) -> Iterator[Pair]:
         if self._progress is None:
             yield from pairs
             return
