@@ -6,8 +6,9 @@ very same HTML path as a saved page (:func:`reportedly.ingest.document_from_html
 so an article reads the same whether it was saved to disk or crawled.
 The record's target URL and crawl date (``WARC-Date``) are kept: the URL as
 ``Document.url`` when the page names none, the crawl date in
-``extra["crawl_date"]`` and as the publication date when the page gives none
-(``extra["published_from"] = "crawl_date"`` says so).
+``extra["crawl_date"]`` and as the publication date when neither the page nor
+its text gives one (``extra["metadata_from"]["published"] == "crawl_date"``
+then says so).
 
 Records are streamed one at a time (warcio reads gzip member by member), so a
 crawl file of any size is read in constant memory. Per-record problems never
@@ -180,7 +181,8 @@ def _with_crawl_metadata(doc: Document, head: _Record) -> Document:
         if doc.ok and not doc.published:
             # The crawl date is the best bound we have: the page existed then.
             doc.published = head.crawl_date[:10]
-            doc.extra["published_from"] = "crawl_date"
+            origin = doc.extra.setdefault("metadata_from", {})
+            origin["published"] = "crawl_date"
     doc.extra.setdefault("warc_record_id", head.record_id)
     return doc
 

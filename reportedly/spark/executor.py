@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from reportedly.settings import MODEL_NAMES
 from reportedly.spark.rows import RowTuple, claim_tuple, document_tuple
+from reportedly.types import Claim, Document
 
 if TYPE_CHECKING:
     from reportedly.extract import Extractor
@@ -28,31 +28,28 @@ __all__ = ["JobOptions", "ModelHandle", "PartitionResult", "extract_partition"]
 #: (documents row, claims rows) of one input document.
 PartitionResult = tuple[RowTuple, list[RowTuple]]
 
-# One Extractor per Python worker process, keyed by the model names asked for.
-# Filled lazily on the executor; the driver never loads a model.
-_PER_PROCESS: dict[tuple[str, ...], "Extractor"] = {}
+# The Extractor of this Python worker process, built on first use. Filled
+# only on executors; the driver never loads a model.
+_PER_PROCESS: dict[str, "Extractor"] = {}
 
 
 @dataclass(frozen=True, slots=True)
 class ModelHandle:
     """A picklable reference to the executor process's Extractor.
 
-    Pickling ships only the model names; :meth:`get` loads the model on first
-    use in each worker process and returns the same Extractor afterwards.
+    Pickling ships only this empty handle; :meth:`get` builds
+    ``Extractor()`` (the same default model and pipes as ``reportedly run``)
+    on first use in each worker process and returns it afterwards.
     """
 
-    names: tuple[str, ...] = MODEL_NAMES
+    key: str = "default"
 
     def get(self) -> "Extractor":
-        extractor = _PER_PROCESS.get(self.names)
+        extractor = _PER_PROCESS.get(self.key)
         if extractor is None:
             from reportedly.extract import Extractor
-            from reportedly.extract.model import load_base_model
 
-            nlp = load_base_model(self.names)
-            nlp.add_pipe("reportedly_claims")
-            extractor = Extractor(nlp=nlp)
-            _PER_PROCESS[self.names] = extractor
+            extractor = _PER_PROCESS[self.key] = Extractor()
         return extractor
 
 
@@ -70,12 +67,29 @@ def extract_partition(
 ) -> Iterator[PartitionResult]:
     """Ingest and extract the files of one partition, streaming.
 
-    Documents that are skipped or failed are kept (with no claims), exactly as
-    ``reportedly run`` stores them, so ``import`` gives the same ledger.
+    Extraction goes through :func:`reportedly.pipeline.extract_chunk`, the
+    function ``reportedly run`` uses in its workers (one document's failure
+    fails that document alone), in chunks of the same size. Documents that
+    are skipped or failed are kept, with no claims, as ``run`` stores them.
     """
     from reportedly.ingest import Manifest, iter_documents
+    from reportedly.pipeline import WORKER_CHUNK, extract_chunk
 
     manifest = Manifest.load(options.manifest) if options.manifest else None
     documents = iter_documents(list(paths), manifest=manifest, default_published=options.published)
-    for doc, claims in model.get().pipe(documents):
+    extractor: Extractor | None = None
+    chunk: list[Document] = []
+    for doc in documents:
+        chunk.append(doc)
+        if len(chunk) >= WORKER_CHUNK:
+            extractor = extractor or model.get()
+            yield from _rows(extract_chunk(extractor, chunk), options)
+            chunk = []
+    if chunk:
+        extractor = extractor or model.get()
+        yield from _rows(extract_chunk(extractor, chunk), options)
+
+
+def _rows(pairs: Iterable[tuple[Document, list[Claim]]], options: JobOptions) -> Iterator[PartitionResult]:
+    for doc, claims in pairs:
         yield document_tuple(doc, len(claims), options.ingested_at), [claim_tuple(c) for c in claims]

@@ -18,8 +18,9 @@ mode, or a shared filesystem on a cluster).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -27,7 +28,6 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportedly.settings import MODEL_NAMES
 from reportedly.spark.executor import JobOptions, ModelHandle, extract_partition
 from reportedly.spark.rows import CLAIMS_DIR, DOCUMENTS_DIR, spark_schemas
 
@@ -59,10 +59,15 @@ class JobSummary:
     partitions: int
 
 
-def build_session(master: str | None = None, app_name: str = "reportedly") -> "SparkSession":
+def build_session(
+    master: str | None = None,
+    app_name: str = "reportedly",
+    config: Mapping[str, str] | None = None,
+) -> "SparkSession":
     """A SparkSession; ``master`` None keeps spark-submit's master, else local[*].
 
     (pyspark itself defaults to ``local[*]`` when started outside spark-submit.)
+    ``config`` adds Spark settings, e.g. ``{"spark.executor.memory": "4g"}``.
     """
     from pyspark.sql import SparkSession
 
@@ -73,7 +78,20 @@ def build_session(master: str | None = None, app_name: str = "reportedly") -> "S
         # Executors in local mode must run this interpreter (the one that has
         # reportedly and the model installed), not whatever `python3` is on PATH.
         builder = builder.config("spark.pyspark.python", sys.executable)
+        # The dedup shuffle is tiny; Spark's default of 200 shuffle tasks
+        # would cost more than the data on one machine.
+        builder = builder.config("spark.sql.shuffle.partitions", str(_local_cores(master) * 2))
+    for key, value in (config or {}).items():
+        builder = builder.config(key, value)
     return builder.getOrCreate()
+
+
+def _local_cores(master: str | None) -> int:
+    """Cores of a ``local[N]`` / ``local[*]`` / ``local`` master."""
+    inside = (master or "local[*]").partition("[")[2].partition("]")[0].split(",")[0]
+    if inside.isdigit():
+        return max(1, int(inside))
+    return (os.cpu_count() or 1) if inside == "*" else 1
 
 
 def list_inputs(inputs: Sequence[str | Path]) -> list[str]:
@@ -96,7 +114,6 @@ def run_job(
     published: str | None = None,
     partitions: int | None = None,
     overwrite: bool = False,
-    model_names: tuple[str, ...] = MODEL_NAMES,
 ) -> JobSummary:
     """Extract every document under ``inputs`` and write Parquet under ``out``."""
     from pyspark import StorageLevel
@@ -111,7 +128,7 @@ def run_job(
         manifest=str(Path(manifest).resolve()) if manifest else None,
         published=published,
     )
-    task = partial(extract_partition, options=options, model=ModelHandle(model_names))
+    task = partial(extract_partition, options=options, model=ModelHandle())
     # Persisted so that the two writes below run extraction once, not twice.
     results = sc.parallelize(files, n_parts).mapPartitions(task).persist(StorageLevel.MEMORY_AND_DISK)
     doc_schema, claim_schema = spark_schemas()
