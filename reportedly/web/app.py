@@ -1,0 +1,125 @@
+"""The FastAPI app: server-rendered pages over a read-only store.
+
+Every page has a JSON twin, reached with a ``.json`` suffix or
+``?format=json``; both are rendered from the same dict, so they cannot
+disagree. Unknown ids answer 404 and malformed parameters 400, as HTML or
+JSON to match what was asked for.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from reportedly.errors import NotFound
+from reportedly.web import pages
+from reportedly.web.ledger import Ledger
+from reportedly.web.searchindex import SearchIndex
+from reportedly.web.security import SecurityHeaders
+
+__all__ = ["BadParameter", "SafeJSONResponse", "create_app"]
+
+HERE = Path(__file__).resolve().parent
+
+
+class BadParameter(ValueError):
+    """A query parameter the app cannot use; answered with 400."""
+
+
+class SafeJSONResponse(JSONResponse):
+    """JSON with ``<``, ``>`` and ``&`` escaped, so a JSON twin holding article
+    text stays inert even if something renders it as HTML."""
+
+    def render(self, content: Any) -> bytes:
+        text = json.dumps(content, ensure_ascii=False, separators=(",", ":"), default=str)
+        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        return text.encode("utf-8")
+
+
+def wants_json(request: Request) -> bool:
+    fmt = request.query_params.get("format")
+    if fmt not in (None, "html", "json"):
+        raise BadParameter(f"format must be html or json, not {fmt!r}")
+    return fmt == "json" or request.url.path.endswith(".json")
+
+
+def create_app(db_path: str | Path) -> FastAPI:
+    """The web app over the store at ``db_path`` (opened read-only)."""
+    ledger = Ledger(db_path)
+    index = SearchIndex(ledger._con)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.autoescape = True  # every template, whatever its suffix
+
+    app = FastAPI(title="reportedly", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.state.ledger = ledger
+    app.state.index = index
+
+    def respond(request: Request, template: str, data: dict[str, Any], status: int = 200) -> Response:
+        # "_html" holds what only the page shows (marked-up text, chart shapes).
+        extras = data.pop("_html", {})
+        if wants_json(request):
+            return SafeJSONResponse(data, status_code=status)
+        context = {"data": data, **data, **extras}
+        return templates.TemplateResponse(request, template, context, status_code=status)
+
+    def error(request: Request, status: int, message: str) -> Response:
+        data = {"error": {"status": status, "message": message}}
+        try:
+            as_json = wants_json(request)
+        except BadParameter:
+            as_json = False
+        if as_json or request.url.path.startswith("/static/"):
+            return SafeJSONResponse(data, status_code=status)
+        return templates.TemplateResponse(request, "error.html", {"status": status, "message": message}, status_code=status)
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> Response:
+        return error(request, 404, str(exc))
+
+    @app.exception_handler(BadParameter)
+    async def bad_parameter(request: Request, exc: BadParameter) -> Response:
+        return error(request, 400, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
+        return error(request, 400, f"bad parameter: {problems}")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return error(request, exc.status_code, str(exc.detail))
+
+    def page(path: str, template: str, build: Callable[..., dict[str, Any]]) -> None:
+        """Register ``path`` and its JSON twin (registered first: ``{id}.json`` must win over ``{id}``)."""
+        json_path = "/index.json" if path == "/" else f"{path}.json"
+
+        def endpoint(request: Request) -> Response:
+            try:
+                data = build(ledger, index, request.path_params, request.query_params)
+            except ValueError as exc:
+                raise BadParameter(str(exc)) from exc
+            return respond(request, template, data)
+
+        app.add_api_route(json_path, endpoint, methods=["GET"], name=f"{template}-json")
+        app.add_api_route(path, endpoint, methods=["GET"], name=template, response_class=HTMLResponse)
+
+    page("/", "overview.html", pages.overview)
+    page("/search", "search.html", pages.search)
+    page("/series", "series_list.html", pages.series_list)
+    page("/series/{series_id}", "series.html", pages.series)
+    page("/claims/{claim_id}", "claim.html", pages.claim)
+    page("/documents/{doc_id}", "document.html", pages.document)
+    page("/sources", "sources.html", pages.sources)
+    page("/sources/{name:path}", "source.html", pages.source)
+    return app

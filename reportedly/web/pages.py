@@ -1,0 +1,162 @@
+"""What each page shows, as one dict per page.
+
+Each builder takes the ledger, the search index, the path parameters and the
+query parameters and returns the page's data: exactly what its JSON twin
+serves. Anything only the HTML page needs (marked-up article text, chart
+geometry) goes under the ``"_html"`` key, which the JSON twin drops.
+Builders raise :class:`~reportedly.errors.NotFound` for unknown ids and
+``ValueError`` for unusable parameters (answered 404 and 400).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from reportedly.types import Claim
+from reportedly.web import series as series_data
+from reportedly.web.chart import layout
+from reportedly.web.highlight import Span, highlight
+from reportedly.web.ledger import Ledger, SearchQuery
+from reportedly.web.searchindex import FACETS, SearchIndex, parse_period, tokenize
+
+__all__ = ["claim", "document", "overview", "search", "series", "series_list", "source", "sources"]
+
+Params = Mapping[str, str]
+MAX_QUERY_CHARS = 500
+MAX_PAGE = 10_000
+
+
+def int_param(params: Params, name: str, default: int, low: int, high: int) -> int:
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be an integer, not {raw!r}") from None
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high}, not {value}")
+    return value
+
+
+def text_param(params: Params, name: str, limit: int = 200) -> str | None:
+    raw = params.get(name)
+    if raw is None or not raw.strip():
+        return None
+    if len(raw) > limit:
+        raise ValueError(f"{name} is longer than {limit} characters")
+    return raw.strip()
+
+
+def overview(ledger: Ledger, index: SearchIndex, path: Params, params: Params) -> dict[str, Any]:
+    return {
+        "counts": ledger.counts(),
+        "conflicts": series_data.newest_conflicts(ledger, limit=10),
+        "series": series_data.biggest_series(ledger, limit=10),
+        "linked": series_data.is_linked(ledger),
+    }
+
+
+def search(ledger: Ledger, index: SearchIndex, path: Params, params: Params) -> dict[str, Any]:
+    query = SearchQuery(
+        q=text_param(params, "q", MAX_QUERY_CHARS) or "",
+        source=text_param(params, "source"),
+        publisher=text_param(params, "publisher"),
+        entity=text_param(params, "entity"),
+        actor=text_param(params, "actor"),
+        location=text_param(params, "location"),
+        time=text_param(params, "time", 10),
+        kind=text_param(params, "kind", 20),
+        page=int_param(params, "page", 1, 1, MAX_PAGE),
+        per_page=int_param(params, "per_page", 50, 1, 200),
+    )
+    if query.kind not in (None, "quantity", "statement"):
+        raise ValueError(f"kind must be quantity or statement, not {query.kind!r}")
+    if query.time:
+        parse_period(query.time)  # raises ValueError with the accepted forms
+    hit = index.search(
+        tokenize(query.q),
+        query.filters(),
+        offset=(query.page - 1) * query.per_page,
+        limit=query.per_page,
+    )
+    return {
+        "query": {"q": query.q, **query.filters()},
+        "page": query.page,
+        "per_page": query.per_page,
+        "total": hit.total,
+        "pages": max(1, -(-hit.total // query.per_page)),
+        "results": ledger.claims_by_ids(hit.ids),
+        "facets": {name: [{"value": v, "count": c} for v, c in hit.facets.get(name, [])] for name in FACETS},
+    }
+
+
+def series_list(ledger: Ledger, index: SearchIndex, path: Params, params: Params) -> dict[str, Any]:
+    page = int_param(params, "page", 1, 1, MAX_PAGE)
+    total, rows = series_data.series_page(ledger, limit=100, offset=(page - 1) * 100)
+    return {"page": page, "total": total, "series": rows, "linked": series_data.is_linked(ledger)}
+
+
+def series(ledger: Ledger, index: SearchIndex, path: Params, params: Params) -> dict[str, Any]:
+    data = series_data.series_detail(ledger, path["series_id"])
+    data["_html"] = {"chart": layout(series_data.chart_points(data))}
+    return data
+
+
+def _claim_spans(claim: Claim, *, evidence: bool) -> list[Span]:
+    """The marked parts of one claim: its sentence, source, cue and content."""
+    spans: list[Span] = []
+    if evidence:
+        spans.append(Span(claim.sentence_start, claim.sentence_end, "evidence", anchor="evidence"))
+    src = claim.source
+    if src is not None and src.start is not None and src.end is not None:
+        spans.append(Span(src.start, src.end, "source", title=f"source: {src.name or src.text}"))
+    if claim.cue_start is not None and claim.cue_end is not None:
+        spans.append(Span(claim.cue_start, claim.cue_end, "cue", title="cue"))
+    if claim.content_start is not None and claim.content_end is not None:
+        spans.append(Span(claim.content_start, claim.content_end, "content", title="content"))
+    css = "quantity" if claim.kind == "quantity" else "statement"
+    spans.append(Span(claim.start, claim.end, css, title=claim.kind))
+    return spans
+
+
+def claim(ledger: Ledger, index: SearchIndex, path: Params, params: Params) -> dict[str, Any]:
+    frame = ledger.claim(path["claim_id"])
+    doc = ledger.document(frame.doc_id)
+    text = doc.pop("text") or ""
+    return {
+        "claim": frame.to_dict(),
+        "document": doc,
+        "series": series_data.series_of_claim(ledger, frame.id),
+        "_html": {"marked_text": highlight(text, _claim_spans(frame, evidence=True))},
+    }
+
+
+def document(ledger: Ledger, index: SearchIndex, path: Params, params: Params) -> dict[str, Any]:
+    doc = ledger.document(path["doc_id"])
+    claims = ledger.document_claims(doc["id"])
+    spans = [
+        Span(c.start, c.end, f"claim {c.kind}", href=f"/claims/{c.id}", title=f"{c.kind} claim")
+        for c in claims
+    ]
+    text = doc.get("text") or ""
+    return {
+        "document": doc,
+        "claims": [c.to_dict() for c in claims],
+        "reposts": series_data.repost_group(ledger, doc["id"]),
+        "_html": {"marked_text": highlight(text, spans)},
+    }
+
+
+def sources(ledger: Ledger, index: SearchIndex, path: Params, params: Params) -> dict[str, Any]:
+    page = int_param(params, "page", 1, 1, MAX_PAGE)
+    per_page = 100
+    total, rows = ledger.sources(limit=per_page, offset=(page - 1) * per_page)
+    return {"page": page, "pages": max(1, -(-total // per_page)), "total": total, "sources": rows}
+
+
+def source(ledger: Ledger, index: SearchIndex, path: Params, params: Params) -> dict[str, Any]:
+    limit = int_param(params, "limit", 200, 1, 1000)
+    info, rows = ledger.source_claims(path["name"], limit)
+    return {"source": info, "claims": rows}
