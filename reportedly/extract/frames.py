@@ -166,8 +166,8 @@ def _source_span(att: AttributionLike) -> tuple[int, int] | None:
 def _clause(tok: Token) -> Token:
     """The head of the clause ``tok`` sits in: its nearest verbal ancestor."""
     node = tok
-    while node.head is not node:
-        if node.pos_ in ("VERB", "AUX") and node is not tok:
+    while node.head.i != node.i:
+        if node.pos_ in ("VERB", "AUX") and node.i != tok.i:
             return node
         node = node.head
     return node
@@ -224,7 +224,7 @@ def _merge(*lists: Sequence[str]) -> list[str]:
 def _place_root(ent: Span) -> Token:
     """Follow conjunctions back to the first conjunct ("in Iraq and Syria")."""
     tok = ent.root
-    while tok.dep_ == "conj" and tok.head is not tok:
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
         tok = tok.head
     return tok
 

@@ -40,7 +40,7 @@ from datetime import date, datetime, timedelta
 from importlib import resources
 from typing import Any
 
-from spacy.tokens import Span
+from spacy.tokens import Span, Token
 
 from reportedly.types import TimeRef
 
@@ -354,6 +354,19 @@ def find_time_expressions(sent: Span) -> list[TimeExpression]:
     return out
 
 
+def _clause_at(sent: Span, char: int) -> int | None:
+    """Token index of the head of the clause holding ``char``: its nearest verbal ancestor."""
+    span = sent.doc.char_span(char, char + 1, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    node: Token = span[0]
+    while node.head.i != node.i:
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            return node.i
+    return node.i
+
+
 def find_time(sent: Span, published: str | None, *, near: tuple[int, int] | None = None) -> TimeRef:
     """The time reference of a claim in ``sent``.
 
@@ -369,8 +382,16 @@ def find_time(sent: Span, published: str | None, *, near: tuple[int, int] | None
             continue  # a duration or something that is not a point in time
         candidates.append((expr, resolve_time(expr.text, pub)))
     if near is not None:
+        # an expression in the claim's own clause beats a nearer one outside it
+        # ("On Monday officials said 300 had died by last week": "last week")
         centre = (near[0] + near[1]) / 2
-        candidates.sort(key=lambda c: abs((c[0].start + c[0].end) / 2 - centre))
+        claim_clause = _clause_at(sent, near[0])
+        candidates.sort(
+            key=lambda c: (
+                _clause_at(sent, c[0].end - 1) != claim_clause,
+                abs((c[0].start + c[0].end) / 2 - centre),
+            )
+        )
     resolved = [c for c in candidates if c[1] is not None]
     if resolved:
         expr, (start, end) = resolved[0]  # type: ignore[misc]

@@ -1,0 +1,224 @@
+"""Claim assembly (build_claims) with small fake extractors over real parses.
+
+The fakes stand in for find_quantities / find_attributions so these tests
+pin down the assembly rules only: which source a figure gets (covering
+content, same sentence, continuation), hedges, time, places, offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from spacy.tokens import Doc, Span
+
+from reportedly.extract.frames import CONTINUATION_WINDOW, build_claims, split_sentences
+from reportedly.types import Quantity, Source
+
+
+@dataclass
+class FakeMention:
+    quantity: Quantity
+    token_start: int
+    token_end: int
+    hedges: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FakeAttribution:
+    source: Source | None
+    cue: str | None
+    cue_start: int | None
+    cue_end: int | None
+    content: list[tuple[int, int]]
+    sentence_start: int
+    sentence_end: int
+    source_span: tuple[int, int] | None = None
+
+
+def fake_quantities(sent: Span) -> list[FakeMention]:
+    """Every digit number, counting the noun it modifies."""
+    out = []
+    for tok in sent:
+        if re.fullmatch(r"\d[\d,]*", tok.text):
+            noun = tok.head if tok.head.pos_ == "NOUN" else None
+            q = Quantity(
+                text=tok.text,
+                start=tok.idx,
+                end=tok.idx + len(tok.text),
+                value=float(tok.text.replace(",", "")),
+                entity=noun.text if noun is not None else None,
+                entity_lemma=noun.lemma_ if noun is not None else None,
+            )
+            out.append(FakeMention(q, tok.i, tok.i + 1))
+    return out
+
+
+def parse(nlp, text: str) -> Doc:
+    doc = nlp.make_doc(text)
+    for name, proc in nlp.pipeline:
+        if name != "reportedly_claims":
+            doc = proc(doc)
+    return doc
+
+
+def attribution(text: str, source: str, cue: str, content: str, **kw) -> FakeAttribution:
+    s = text.index(source)
+    c = text.index(cue, s)
+    b = text.index(content)
+    sent_start = text.rfind("\n", 0, s) + 1
+    return FakeAttribution(
+        source=Source(text=source, name=source, kind=kw.pop("kind", "unnamed"), start=s, end=s + len(source), via=kw.pop("via", [])),
+        cue=cue,
+        cue_start=c,
+        cue_end=c + len(cue),
+        content=[(b, b + len(content))],
+        sentence_start=sent_start,
+        sentence_end=b + len(content),
+        source_span=(s, s + len(source)),
+    )
+
+
+def claims_of(nlp, text: str, atts: list[FakeAttribution], published: str | None = "2017-07-20", offset: int = 0):
+    doc = parse(nlp, text)
+    return doc, build_claims(
+        doc, "doc1", published, offset=offset, quantities=fake_quantities, attributions=lambda d: atts
+    )
+
+
+def by_text(claims, text: str):
+    [claim] = [c for c in claims if c.kind == "quantity" and c.quantity.text == text]
+    return claim
+
+
+def test_split_sentences_breaks_at_blank_lines(nlp) -> None:
+    doc = parse(nlp, "A title without a stop\n\nThe first sentence is here. The second one too.\n\nTags: x")
+    sents = [s.text for s in split_sentences(doc)]
+    assert sents[0] == "A title without a stop"
+    assert "Tags: x" in sents
+    assert all(s == s.strip() for s in sents)
+
+
+def test_covering_content_gives_source_cue_hedges_and_places(nlp) -> None:
+    text = "Officials told the AP that approximately 4,000 fighters are still in Iraq, regardless of the collapse of Mosul."
+    att = attribution(text, "Officials", "told", text[text.index("that") : -1], via=["The Associated Press"])
+    doc, claims = claims_of(nlp, text, [att])
+    claim = by_text(claims, "4,000")
+    assert claim.source is not None and claim.source.name == "Officials"
+    assert claim.source.via == ["The Associated Press"]
+    assert claim.cue == "told"
+    assert "approximately" in claim.hedges
+    assert claim.quantity.locations == ["Iraq"]  # not Mosul: "collapse of Mosul" does not place the figure
+    assert doc.text[claim.start : claim.end] == "4,000"
+    assert doc.text[claim.sentence_start : claim.sentence_end] == claim.sentence
+    statement = next(c for c in claims if c.kind == "statement")
+    assert statement.content.startswith("that approximately")
+    assert doc.text[statement.start : statement.end] == statement.content
+
+
+def test_a_figure_counting_the_source_is_not_a_claim(nlp) -> None:
+    text = "3 officials said that 500 fighters remain."
+    att = attribution(text, "3 officials", "said", "that 500 fighters remain")
+    _, claims = claims_of(nlp, text, [att])
+    assert [c.quantity.text for c in claims if c.kind == "quantity"] == ["500"]
+
+
+def test_continuation_next_sentence_same_paragraph_carries_source_time_places(nlp) -> None:
+    text = (
+        "As of last summer, the Pentagon indicated that in Iraq and Syria the number of fighters was reduced. "
+        "The campaigns had removed 45,000 individuals from the battlefield."
+    )
+    att = attribution(text, "the Pentagon", "indicated", "that in Iraq and Syria the number of fighters was reduced", kind="organisation")
+    _, claims = claims_of(nlp, text, [att])
+    claim = by_text(claims, "45,000")
+    assert claim.source.name == "the Pentagon"
+    assert claim.source.resolved_from == "(continued)"
+    assert (claim.time.text, claim.time.start, claim.time.end) == ("As of last summer", "2016-06-01", "2016-08-31")
+    assert claim.quantity.locations == ["Iraq", "Syria"]
+
+
+def test_continuation_across_paragraphs_needs_the_same_counted_thing(nlp) -> None:
+    text = (
+        "They claim that 4,000 fighters are still in Iraq.\n\n"
+        "Syria's numbers are higher; 7,000 fighters remain.\n\n"
+        "The city has 90,000 residents."
+    )
+    att = attribution(text, "They", "claim", "that 4,000 fighters are still in Iraq")
+    _, claims = claims_of(nlp, text, [att])
+    syria = by_text(claims, "7,000")
+    assert syria.source is not None and syria.source.name == "They"
+    assert syria.quantity.locations == ["Syria"]
+    assert by_text(claims, "90,000").source is None  # residents: not what the report counted
+
+
+def test_continuation_ends_beyond_the_window_and_at_a_new_attribution(nlp) -> None:
+    filler = "Nothing happened. " * CONTINUATION_WINDOW
+    text = f"They claim that 4,000 fighters are in Iraq. {filler}Another 900 fighters left."
+    att = attribution(text, "They", "claim", "that 4,000 fighters are in Iraq")
+    _, claims = claims_of(nlp, text, [att])
+    assert by_text(claims, "900").source is None
+
+    text2 = "They claim that 4,000 fighters are in Iraq. It is suspected that 300 fighters fled. Another 900 fighters left."
+    att1 = attribution(text2, "They", "claim", "that 4,000 fighters are in Iraq")
+    s = text2.index("It is suspected")
+    b = text2.index("that 300")
+    sourceless = FakeAttribution(None, "is suspected", s + 3, s + 15, [(b, b + len("that 300 fighters fled"))], s, b + 22)
+    _, claims2 = claims_of(nlp, text2, [att1, sourceless])
+    assert by_text(claims2, "300").source is None
+    assert "suspected" in next(c for c in claims2 if c.kind == "statement" and "300" in c.content).hedges
+    assert by_text(claims2, "900").source is None
+
+
+def test_same_sentence_attribution_without_covering_content(nlp) -> None:
+    text = "About 200 people died, police said on Monday."
+    p = text.index("police")
+    att = FakeAttribution(Source(text="police", name="police", kind="unnamed", start=p, end=p + 6), "said",
+                          p + 7, p + 11, [], 0, len(text), (p, p + 6))
+    _, claims = claims_of(nlp, text, [att], published="2016-08-20")
+    claim = by_text(claims, "200")
+    assert claim.source.name == "police" and claim.cue == "said"
+    assert claim.time.text is not None and claim.time.start == "2016-08-15"
+    assert "about" in claim.hedges
+    assert not [c for c in claims if c.kind == "statement"]  # no content, no statement claim
+
+
+def test_cue_hedges_and_statement_evidence(nlp) -> None:
+    text = "Recent reports said he was killed, but the officials reportedly told The AP that he is in fact alive."
+    att = attribution(text, "the officials", "told", "that he is in fact alive")
+    doc, claims = claims_of(nlp, text, [att])
+    [statement] = [c for c in claims if c.kind == "statement"]
+    assert statement.hedges == ["reportedly"]
+    assert statement.sentence == text
+    assert statement.time.anchor == "published" and statement.time.start == "2017-07-20"
+
+
+def test_offset_shifts_every_position_and_the_id(nlp) -> None:
+    text = "Officials said that 4,000 fighters remain."
+    att = attribution(text, "Officials", "said", "that 4,000 fighters remain")
+    _, plain = claims_of(nlp, text, [att])
+    _, shifted = claims_of(nlp, text, [att], offset=100)
+    a, b = by_text(plain, "4,000"), by_text(shifted, "4,000")
+    assert (b.start, b.end, b.sentence_start, b.cue_start) == (a.start + 100, a.end + 100, a.sentence_start + 100, a.cue_start + 100)
+    assert (b.quantity.start, b.source.start) == (a.quantity.start + 100, a.source.start + 100)
+    assert a.id != b.id
+    assert a.source.start == att.source.start  # the input was not mutated
+
+
+def test_claim_ids_are_stable(nlp) -> None:
+    text = "Officials said that 4,000 fighters remain."
+    att = attribution(text, "Officials", "said", "that 4,000 fighters remain")
+    _, first = claims_of(nlp, text, [att])
+    _, second = claims_of(nlp, text, [att])
+    assert [c.id for c in first] == [c.id for c in second]
+    assert len({c.id for c in first}) == len(first)
+
+
+@pytest.mark.parametrize("published", [None, "2017-07-20"])
+def test_unknown_publication_date_keeps_text(nlp, published) -> None:
+    text = "Last week officials said that 4,000 fighters remain."
+    att = attribution(text, "officials", "said", "that 4,000 fighters remain")
+    _, claims = claims_of(nlp, text, [att], published=published)
+    claim = by_text(claims, "4,000")
+    assert claim.time.text == "Last week"
+    assert (claim.time.start is None) == (published is None)

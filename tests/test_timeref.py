@@ -1,0 +1,99 @@
+"""Time references: relative expressions resolved against the publication date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from reportedly.extract.timeref import find_time, find_time_expressions, parse_published, resolve_time
+
+P_000 = date(2017, 7, 20)  # a Thursday
+P_003 = date(2016, 8, 20)  # a Saturday
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "start", "end"),
+    [
+        ("as of last summer", P_000, "2016-06-01", "2016-08-31"),
+        ("earlier this month", P_003, "2016-08-01", "2016-08-20"),
+        ("last week", P_000, "2017-07-10", "2017-07-16"),
+        ("the last week", P_003, "2016-08-14", "2016-08-20"),
+        ("yesterday", P_000, "2017-07-19", "2017-07-19"),
+        ("July 10", P_000, "2017-07-10", "2017-07-10"),
+        ("in 2016", P_000, "2016-01-01", "2016-12-31"),
+        ("last year", P_000, "2016-01-01", "2016-12-31"),
+        ("three years ago", P_000, "2014-01-01", "2014-12-31"),
+        ("this week", P_000, "2017-07-17", "2017-07-23"),
+        ("on Monday", P_003, "2016-08-15", "2016-08-15"),
+        ("last Thursday", P_000, "2017-07-13", "2017-07-13"),
+        ("now", P_000, "2017-07-20", "2017-07-20"),
+        ("last month", P_000, "2017-06-01", "2017-06-30"),
+        ("July 2016", P_000, "2016-07-01", "2016-07-31"),
+        ("the past two weeks", P_000, "2017-07-06", "2017-07-20"),
+        ("since 2014", P_000, "2014-01-01", "2017-07-20"),
+        ("this summer", P_000, "2017-06-01", "2017-08-31"),
+        ("winter", date(2017, 1, 10), "2016-12-01", "2017-02-28"),
+        ("the 1990s", P_000, "1990-01-01", "1999-12-31"),
+        ("December 20", date(2017, 1, 5), "2016-12-20", "2016-12-20"),
+    ],
+)
+def test_resolves_expressions(text: str, published: date, start: str, end: str) -> None:
+    interval = resolve_time(text, published)
+    assert interval is not None, text
+    assert (interval[0].isoformat(), interval[1].isoformat()) == (start, end)
+
+
+@pytest.mark.parametrize("text", ["nine difficult months", "two years", "recent years", "the day"])
+def test_durations_are_not_references(text: str) -> None:
+    assert resolve_time(text, P_000) is None
+
+
+def test_without_publication_date_only_absolute_dates_resolve() -> None:
+    assert resolve_time("last summer", None) is None
+    interval = resolve_time("August 12, 2016", None)
+    assert interval is not None and interval[0] == date(2016, 8, 12)
+
+
+def test_parse_published_accepts_datetimes_and_rejects_garbage() -> None:
+    assert parse_published("2016-08-20T09:51:00+00:00") == P_003
+    assert parse_published("yesterday") is None
+    assert parse_published(None) is None
+
+
+def test_find_time_in_a_sentence(nlp) -> None:
+    doc = nlp.make_doc("As of last summer, the Pentagon indicated that the number was reduced.")
+    for _, proc in nlp.pipeline:
+        if _ != "reportedly_claims":
+            doc = proc(doc)
+    sent = doc[:]
+    ref = find_time(sent, "2017-07-20")
+    assert (ref.text, ref.start, ref.end, ref.anchor) == ("As of last summer", "2016-06-01", "2016-08-31", "text")
+    unresolved = find_time(sent, None)
+    assert (unresolved.text, unresolved.start, unresolved.end, unresolved.anchor) == ("As of last summer", None, None, "text")
+
+
+def _parse(nlp, text: str):
+    doc = nlp.make_doc(text)
+    for name, proc in nlp.pipeline:
+        if name != "reportedly_claims":
+            doc = proc(doc)
+    return doc
+
+
+def test_present_tense_defaults_to_publication(nlp) -> None:
+    doc = _parse(nlp, "Officials say 4,000 fighters remain in the city.")
+    ref = find_time(doc[:], "2017-07-20")
+    assert (ref.text, ref.start, ref.end, ref.anchor) == (None, "2017-07-20", "2017-07-20", "published")
+    assert find_time(doc[:], None).anchor == "none"
+
+
+def test_nearest_expression_wins_and_the_claim_is_not_its_own_time(nlp) -> None:
+    doc = _parse(nlp, "On Monday officials said that 300 people had died by last week, up from 200 in 2015.")
+    text = doc.text
+    near_300 = (text.index("300"), text.index("300") + 3)
+    near_200 = (text.index("200"), text.index("200") + 3)
+    assert find_time(doc[:], "2016-08-20", near=near_300).text == "last week"
+    assert find_time(doc[:], "2016-08-20", near=near_200).text == "2015"
+    exprs = [e.text for e in find_time_expressions(doc[:])]
+    assert "On Monday" in exprs or "Monday" in exprs
