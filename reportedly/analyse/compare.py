@@ -1,0 +1,173 @@
+"""Comparison inside one series: conflicts, updates and corroborations.
+
+Each figure is read as the interval of true values it allows: "between
+19,000 and 25,000" is [19,000, 25,000]; "more than 30,000" is (30,000, inf);
+"about 15,000" is 15,000 give or take the approximate tolerance; an exact
+figure still gets a small tolerance because news figures are rounded. Two
+figures are *compatible* when their intervals meet.
+
+* conflict: independent sources, overlapping reference times, incompatible
+  figures;
+* corroboration: independent sources, overlapping times, compatible figures;
+* update: a figure whose reference time starts after another's ended and
+  which disagrees with it supersedes it ("more than 30,000" earlier, then
+  25,000 is an update, not a conflict); a claim's own "down from" figure is
+  always updated by it.
+
+Sources are independent when they are in different documents and repost
+groups and name different origins (the source, else the original
+publisher). Entries are swept in reference-time order and each is compared
+with at most ``max_neighbours`` overlapping ones, so a series of n entries
+costs O(n log n + n * max_neighbours), never all pairs.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from reportedly.link.series import Entry, Series
+from reportedly.link.vocab import normalise_text
+
+__all__ = ["Relation", "RelationKind", "Tolerance", "compare_series", "compatible", "fmt_entry", "interval", "independent"]
+
+RelationKind = Literal["conflict", "update", "corroboration", "contradiction"]
+
+
+@dataclass(frozen=True, slots=True)
+class Tolerance:
+    """Relative slack around figures: exact ones are rounded, approximate ones more so."""
+
+    exact: float = 0.05
+    approximate: float = 0.10
+
+
+@dataclass(slots=True)
+class Relation:
+    """Two entries (or statement claims) and how they relate; ``a`` is the earlier/first."""
+
+    a: str
+    b: str
+    kind: RelationKind
+    reason: str
+    series_id: str | None = None
+
+
+def interval(e: Entry, tol: Tolerance = Tolerance()) -> tuple[float, float] | None:
+    """The values an entry allows, tolerance included; None when it has no figure."""
+    low, high = e.low, e.high
+    if low is None and high is None:
+        return None
+    slack = tol.approximate if e.bound == "~" or e.vague else tol.exact
+    lo = low if low is not None else 0.0
+    hi = high if high is not None else math.inf
+    if e.vague and e.high is None:
+        hi = math.inf
+    if e.bound in (">", ">="):
+        hi = math.inf
+    if e.bound in ("<", "<="):
+        lo = 0.0 if lo >= 0 else -math.inf
+    return lo - abs(lo) * slack, hi + abs(hi) * slack if hi != math.inf else math.inf
+
+
+def compatible(a: Entry, b: Entry, tol: Tolerance = Tolerance()) -> bool | None:
+    """True when two figures can both be right; None when one has no figure."""
+    ia, ib = interval(a, tol), interval(b, tol)
+    if ia is None or ib is None:
+        return None
+    return max(ia[0], ib[0]) <= min(ia[1], ib[1])
+
+
+def _origin(e: Entry) -> str:
+    return normalise_text(e.source or e.publisher or e.group)
+
+
+def independent(a: Entry, b: Entry) -> bool:
+    """Different documents, repost groups and origins."""
+    return a.doc_id != b.doc_id and a.group != b.group and _origin(a) != _origin(b)
+
+
+def _fmt_value(e: Entry) -> str:
+    def n(x: float | None) -> str:
+        if x is None:
+            return "?"
+        return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+
+    if e.low is not None and e.high is not None and e.low != e.high:
+        core = f"{n(e.low)}-{n(e.high)}"
+    else:
+        core = n(e.low if e.low is not None else e.high)
+    prefix = {"=": "", "~": "~", ">": ">", ">=": ">=", "<": "<", "<=": "<="}.get(e.bound, "")
+    return prefix + core + ("+" if e.vague else "")
+
+
+def fmt_entry(e: Entry) -> str:
+    """"15,000 (Pentagon, as of last summer)" for reasons and tables."""
+    when = e.time_text or (e.time_start or "time unknown")
+    who = e.source or e.publisher or "unknown source"
+    return f"{_fmt_value(e)} ({who}, {when})"
+
+
+def _overlap(a: Entry, b: Entry) -> bool | None:
+    """Whether reference times overlap; None when either is unknown."""
+    if (a.time_start is None and a.time_end is None) or (b.time_start is None and b.time_end is None):
+        return None
+    a0, a1 = a.time_start or "0000", a.time_end or "9999"
+    b0, b1 = b.time_start or "0000", b.time_end or "9999"
+    return a0 <= b1 and b0 <= a1
+
+
+def compare_series(series: Series, tol: Tolerance = Tolerance(), max_neighbours: int = 25) -> list[Relation]:
+    """Conflicts, corroborations and updates among one series' entries."""
+    out: list[Relation] = []
+    sid = series.id
+    by_id = {e.id: e for e in series.entries}
+    for e in series.entries:
+        if e.role == "previous" and e.claim_id in by_id and compatible(e, by_id[e.claim_id], tol) is False:
+            out.append(Relation(e.id, e.claim_id, "update", f"{fmt_entry(by_id[e.claim_id])} reported as a change from {_fmt_value(e)}", sid))
+    dated = sorted(
+        (e for e in series.entries if e.role == "reported" and e.time_start is not None),
+        key=lambda e: (e.time_start or "", e.time_end or "", e.id),
+    )
+    for i, a in enumerate(dated):
+        a_end = a.time_end or "9999"
+        seen = 0
+        for b in dated[i + 1 :]:
+            if (b.time_start or "") > a_end or seen >= max_neighbours:
+                break
+            seen += 1
+            if not independent(a, b):
+                continue
+            ok = compatible(a, b, tol)
+            if ok is None:
+                continue
+            if ok:
+                out.append(Relation(a.id, b.id, "corroboration", f"{fmt_entry(a)} agrees with {fmt_entry(b)}", sid))
+            else:
+                out.append(
+                    Relation(a.id, b.id, "conflict", f"{fmt_entry(a)} vs {fmt_entry(b)}: incompatible figures for overlapping times from independent sources", sid)
+                )
+    _updates(dated, out, sid, tol, max_neighbours)
+    return out
+
+
+def _updates(dated: list[Entry], out: list[Relation], sid: str, tol: Tolerance, max_neighbours: int) -> None:
+    """Each entry against the latest entries that ended before it began."""
+    by_end = sorted((e for e in dated if e.time_end), key=lambda e: e.time_end or "")
+    ends = [e.time_end or "" for e in by_end]
+    import bisect
+
+    for b in dated:
+        k = bisect.bisect_left(ends, b.time_start or "")
+        if k == 0:
+            continue
+        latest = ends[k - 1]
+        j = k - 1
+        taken = 0
+        while j >= 0 and ends[j] == latest and taken < max_neighbours:
+            a = by_end[j]
+            j -= 1
+            taken += 1
+            if compatible(a, b, tol) is False:
+                out.append(Relation(a.id, b.id, "update", f"{fmt_entry(b)} supersedes earlier {fmt_entry(a)}", sid))

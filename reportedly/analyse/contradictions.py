@@ -1,0 +1,158 @@
+"""Statements that contradict each other about the same subject.
+
+"Recent reports have stated that al-Baghdadi was killed" and "officials
+told The AP that he is in fact alive" assert opposite states (dead / alive,
+from ``reportedly/data/link_polarity.json``) of one subject. A statement's
+*assertion* is the state its content names, flipped by a negation just
+before it ("not dead", "never confirmed"), and ignored inside a condition
+("if al-Baghdadi was found and killed"). Its *subject* is the names in the
+content; a content that names nobody and opens with a pronoun ("he is in
+fact alive") takes the last name before it in the sentence that is not the
+source's. Statements are blocked by subject name, so only statements
+sharing a name are ever compared.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from reportedly.analyse.compare import Relation
+from reportedly.link.vocab import Vocabulary, normalise_text
+from reportedly.types import Claim
+
+__all__ = ["Assertion", "assertion", "find_contradictions"]
+
+_TOKEN = re.compile(r"[\w][\w'’.-]*\w|\w")
+_NEGATIONS = {"not", "never", "no", "n't", "nor", "neither"}
+_CONDITIONS = {"if", "whether", "unless", "should", "would"}
+_PRONOUNS = {"he", "she", "they", "it", "him", "her", "them"}
+#: Capitalised words that open sentences or name no one.
+_NOT_NAMES = {"the", "a", "an", "he", "she", "they", "it", "i", "we", "you", "this", "that", "one", "but", "and", "in", "on", "mr", "mrs", "ms", "dr"}
+
+
+@dataclass(frozen=True, slots=True)
+class Assertion:
+    """What a statement says of whom: ``state`` ("dead"), negated or not, about ``subjects``."""
+
+    claim_id: str
+    state: str
+    negated: bool
+    subjects: frozenset[str]
+    word: str
+
+
+def _names(text: str, vocab: Vocabulary) -> list[str]:
+    out: list[str] = []
+    for tok in _TOKEN.findall(text):
+        low = tok.lower()
+        if not any(c.isupper() for c in tok) or low in _NOT_NAMES or low in vocab.states:
+            continue
+        out.append(low)
+        if "-" in low:  # "al-Baghdadi" is also "Baghdadi"
+            out.append(low.rsplit("-", 1)[-1])
+    return out
+
+
+def _state(words: list[str], vocab: Vocabulary) -> tuple[str, bool, str] | None:
+    """The first state word asserted (not conditional), with its negation."""
+    for i, w in enumerate(words):
+        state = vocab.states.get(w)
+        if state is None:
+            continue
+        before = words[max(0, i - 4) : i]
+        if any(b in _CONDITIONS for b in words[:i]):
+            return None
+        return state, any(b in _NEGATIONS or b.endswith("n't") for b in before), w
+    return None
+
+
+def assertion(claim: Claim, vocab: Vocabulary) -> Assertion | None:
+    """The assertion a statement claim makes, or None when it asserts no known state."""
+    if claim.kind != "statement" or not claim.content:
+        return None
+    words = [w.lower() for w in _TOKEN.findall(claim.content)]
+    found = _state(words, vocab)
+    if found is None:
+        return None
+    state, negated, word = found
+    subjects = _names(claim.content, vocab)
+    if not subjects and words and words[0] in _PRONOUNS:
+        subjects = _antecedent(claim, vocab)
+    if not subjects:
+        return None
+    return Assertion(claim.id, state, negated, frozenset(subjects), word)
+
+
+def _antecedent(claim: Claim, vocab: Vocabulary) -> list[str]:
+    """The last name before the content in its sentence that is not the source's."""
+    if claim.content_start is None:
+        return []
+    before = claim.sentence[: max(0, claim.content_start - claim.sentence_start)]
+    source_words: set[str] = set()
+    if claim.source:
+        for t in [claim.source.text or "", claim.source.name or "", *claim.source.via]:
+            source_words.update(w.lower() for w in _TOKEN.findall(t))
+    names = [n for n in _names(before, vocab) if n not in source_words and n.split("-")[-1] not in source_words]
+    if not names:
+        return []
+    last = names[-1]
+    # Keep "al-baghdadi" together with "baghdadi" when the hyphenated form was last.
+    return [n for n in names[-2:] if n == last or last.endswith("-" + n) or n.endswith("-" + last)] or [last]
+
+
+def _opposed(a: Assertion, b: Assertion, vocab: Vocabulary) -> bool:
+    if a.state == b.state:
+        return a.negated != b.negated
+    return vocab.contradicts(a.state, b.state) and a.negated == b.negated
+
+
+def find_contradictions(
+    claims: Iterable[Claim],
+    vocab: Vocabulary,
+    groups: Mapping[str, str] | None = None,
+    max_block: int = 200,
+) -> list[Relation]:
+    """Pairs of statements asserting opposite states of a shared subject.
+
+    Copies of one statement in a repost group count once; a block (statements
+    naming one subject) is compared pairwise only up to ``max_block``
+    statements, its most recent ones, which bounds the cost on huge corpora.
+    """
+    groups = groups or {}
+    blocks: dict[str, list[tuple[Claim, Assertion]]] = defaultdict(list)
+    seen: set[tuple[str, str]] = set()
+    for claim in claims:
+        a = assertion(claim, vocab)
+        if a is None:
+            continue
+        copy_key = (groups.get(claim.doc_id, claim.doc_id), normalise_text(claim.content or ""))
+        if copy_key in seen:
+            continue
+        seen.add(copy_key)
+        for subject in a.subjects:
+            blocks[subject].append((claim, a))
+    out: list[Relation] = []
+    done: set[tuple[str, str]] = set()
+    for subject, items in blocks.items():
+        items = items[-max_block:]
+        for i, (ca, aa) in enumerate(items):
+            for cb, ab in items[i + 1 :]:
+                pair = (ca.id, cb.id)
+                if pair in done or ca.id == cb.id or not _opposed(aa, ab, vocab):
+                    continue
+                done.add(pair)
+                who_a = (ca.source.name or ca.source.text) if ca.source else "unattributed"
+                who_b = (cb.source.name or cb.source.text) if cb.source else "unattributed"
+                neg = lambda x: "not " if x.negated else ""  # noqa: E731
+                out.append(
+                    Relation(
+                        ca.id,
+                        cb.id,
+                        "contradiction",
+                        f"about {subject}: {who_a} says {neg(aa)}{aa.state} ({aa.word!r}), {who_b} says {neg(ab)}{ab.state} ({ab.word!r})",
+                    )
+                )
+    return out

@@ -1,0 +1,255 @@
+"""Series: claims about the same measured quantity, across documents.
+
+A quantity claim's :class:`SeriesKey` is what is counted (the entity lemma
+mapped through the synonym vocabulary: militants, fighters and jihadists
+are all "fighter"), whose (the actor through its aliases: IS, ISIL, Daesh
+are "ISIS"), where (the most specific gazetteer places, a composite such as
+"Iraq and Syria" being a set of two) and the unit. The key is a blocking
+key: claims are grouped with one dictionary lookup each, never compared
+pairwise, so grouping streams over any number of claims.
+
+Each series holds :class:`Entry` points for its timeline: the reported
+claims, plus the earlier figure a claim reports it changed from ("down from
+more than 30,000"), which becomes a ``previous`` entry dated before the
+claim. Copies of one figure inside a repost group are counted once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from reportedly.link.places import Gazetteer, PlaceSet
+from reportedly.link.vocab import Vocabulary, normalise_text
+from reportedly.types import Claim, Document
+
+__all__ = ["Entry", "Series", "SeriesKey", "build_series", "series_key"]
+
+EntryRole = Literal["reported", "previous"]
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesKey:
+    """What a series measures; equal keys mean the same quantity."""
+
+    entity: str
+    actor: str | None
+    places: tuple[str, ...]
+    unit: str
+
+    @property
+    def id(self) -> str:
+        raw = "|".join([self.entity, self.actor or "", ",".join(self.places), self.unit])
+        return "s" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(slots=True)
+class Entry:
+    """One figure on a series timeline.
+
+    ``low``/``high`` bracket the figure as reported (``high`` None for "more
+    than"/vague amounts); ``time_start``/``time_end`` are ISO dates, None when
+    unknown or open. ``copies`` lists the claim ids of reposted copies
+    collapsed into this entry.
+    """
+
+    id: str
+    claim_id: str
+    doc_id: str
+    role: EntryRole
+    text: str
+    low: float | None
+    high: float | None
+    bound: str
+    vague: bool
+    time_start: str | None
+    time_end: str | None
+    time_text: str | None
+    source: str | None
+    publisher: str | None
+    group: str
+    evidence: str
+    places: PlaceSet = frozenset()
+    actor: str | None = None
+    copies: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Series:
+    """Claims about one measured quantity; ``forms`` counts the entity as written."""
+
+    key: SeriesKey
+    place_names: tuple[str, ...]
+    entries: list[Entry] = field(default_factory=list)
+    forms: Counter[str] = field(default_factory=Counter)
+    actor_forms: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def id(self) -> str:
+        return self.key.id
+
+    @property
+    def label(self) -> str:
+        """Readable name: "militants/fighters, ISIS, Iraq and Syria"."""
+        forms = sorted(self.forms, key=lambda f: (-self.forms[f], f)) or [self.key.entity]
+        parts = ["/".join(forms[:4])]
+        if self.key.actor:
+            parts.append(self.key.actor)
+        if self.place_names:
+            parts.append(" and ".join(self.place_names))
+        if self.key.unit != "count":
+            parts.append(self.key.unit)
+        return ", ".join(parts)
+
+
+def _unit(claim: Claim, entity: str, vocab: Vocabulary) -> str:
+    """"count" for plain counts (the unit is then the counted thing itself)."""
+    q = claim.quantity
+    assert q is not None
+    if not q.unit or vocab.entity(q.unit) == entity or normalise_text(q.unit) == normalise_text(q.entity or ""):
+        return "count"
+    return normalise_text(q.unit)
+
+
+def series_key(claim: Claim, vocab: Vocabulary, gazetteer: Gazetteer) -> tuple[SeriesKey, PlaceSet] | None:
+    """The key of the series a quantity claim belongs to; None when it counts nothing named."""
+    q = claim.quantity
+    if claim.kind != "quantity" or q is None:
+        return None
+    entity = vocab.entity(q.entity_lemma or q.entity)
+    if not entity:
+        return None
+    places = gazetteer.place_set(q.locations)
+    key = SeriesKey(
+        entity=entity,
+        actor=vocab.actor(q.actor),
+        places=tuple(sorted(p.id for p in places)),
+        unit=_unit(claim, entity, vocab),
+    )
+    return key, places
+
+
+def _publisher(doc: Document | None) -> str | None:
+    if doc is None:
+        return None
+    return doc.original_publisher or doc.publisher
+
+
+def _day_before(iso: str | None) -> str | None:
+    from datetime import date, timedelta
+
+    if not iso:
+        return None
+    return (date.fromisoformat(iso[:10]) - timedelta(days=1)).isoformat()
+
+
+def _previous_values(claim: Claim) -> set[float]:
+    q = claim.quantity
+    if q is None or q.change is None:
+        return set()
+    return {v for v in (q.change.previous_low, q.change.previous_high) if v is not None}
+
+
+def build_series(
+    claims: Iterable[Claim],
+    documents: Mapping[str, Document],
+    groups: Mapping[str, str],
+    vocab: Vocabulary,
+    gazetteer: Gazetteer,
+) -> list[Series]:
+    """Group quantity claims into series (one pass, one dict lookup per claim).
+
+    ``groups`` maps a document id to its repost group id (documents not in
+    it are their own group). A claim that only restates, in the same
+    sentence, the earlier figure another claim changed from ("down from more
+    than 30,000") is folded into that claim's ``previous`` entry rather than
+    dated as a figure of its own.
+    """
+    series: dict[SeriesKey, Series] = {}
+    # Copies of one figure within one repost group: (series, group, figure, time) -> entry.
+    seen: dict[tuple[object, ...], Entry] = {}
+    by_sentence: dict[tuple[str, int], list[Claim]] = {}
+    keyed: list[tuple[Claim, SeriesKey, PlaceSet]] = []
+    for claim in claims:
+        found = series_key(claim, vocab, gazetteer)
+        if found is None:
+            continue
+        keyed.append((claim, *found))
+        if claim.quantity and claim.quantity.change:
+            by_sentence.setdefault((claim.doc_id, claim.sentence_start), []).append(claim)
+
+    for claim, key, places in keyed:
+        q = claim.quantity
+        assert q is not None
+        # A figure that is another claim's "previous" in the same sentence.
+        siblings = by_sentence.get((claim.doc_id, claim.sentence_start), [])
+        if any(s.id != claim.id and (q.low in _previous_values(s) or q.high in _previous_values(s)) for s in siblings):
+            continue
+        doc = documents.get(claim.doc_id)
+        group = groups.get(claim.doc_id, claim.doc_id)
+        s = series.get(key)
+        if s is None:
+            names = tuple(sorted(p.name for p in places))
+            s = series[key] = Series(key=key, place_names=names)
+        source = claim.source.name or claim.source.text if claim.source else None
+        entry = Entry(
+            id=claim.id,
+            claim_id=claim.id,
+            doc_id=claim.doc_id,
+            role="reported",
+            text=q.text,
+            low=q.low if q.low is not None else q.value,
+            high=q.high if q.high is not None else q.value,
+            bound=q.bound,
+            vague=q.vague,
+            time_start=claim.time.start,
+            time_end=claim.time.end,
+            time_text=claim.time.text,
+            source=source,
+            publisher=_publisher(doc),
+            group=group,
+            evidence=claim.sentence,
+            places=places,
+            actor=q.actor,
+        )
+        copy_key = (key, group, entry.low, entry.high, entry.bound, entry.time_start, entry.time_end)
+        if copy_key in seen:
+            seen[copy_key].copies.append(claim.id)
+            continue
+        seen[copy_key] = entry
+        s.entries.append(entry)
+        if q.entity:
+            s.forms[q.entity.lower()] += 1
+        ch = q.change
+        for word in (ch.previous_text or "").split() if ch else ():
+            # "up to more than 30,000 fighters": the earlier figure's own wording.
+            if word.isalpha() and vocab.entity(word) == key.entity:
+                s.forms[word.lower()] += 1
+        if ch is not None and (ch.previous_low is not None or ch.previous_high is not None):
+            prev_bound = ch.previous_bound or "="
+            s.entries.append(
+                Entry(
+                    id=f"{claim.id}~prev",
+                    claim_id=claim.id,
+                    doc_id=claim.doc_id,
+                    role="previous",
+                    text=ch.previous_text or "",
+                    low=ch.previous_low if ch.previous_low is not None else ch.previous_high,
+                    high=ch.previous_high if ch.previous_high is not None else ch.previous_low,
+                    bound=prev_bound,
+                    vague=False,
+                    time_start=None,
+                    time_end=_day_before(claim.time.start),
+                    time_text=f"before {claim.time.text}" if claim.time.text else "earlier",
+                    source=source,
+                    publisher=_publisher(doc),
+                    group=group,
+                    evidence=claim.sentence,
+                    places=places,
+                    actor=q.actor,
+                )
+            )
+    return sorted(series.values(), key=lambda s: (-len(s.entries), s.id))

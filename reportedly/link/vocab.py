@@ -1,0 +1,126 @@
+"""The linking vocabularies: entity synonyms, actor aliases, place aliases and
+polarity words, loaded from the ``reportedly/data/link_*.json`` files.
+
+They are data so that users can extend them without touching code: edit the
+files, or keep your own files of the same shape and pass them as ``extra``::
+
+    Vocabulary.load(extra_entities=[Path("my_entities.json")])
+
+Keys starting with ``_`` (such as ``_about``) are documentation and ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Vocabulary", "normalise_text"]
+
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    """Lower-case, collapse spaces, drop a trailing possessive and a leading "the"."""
+    t = _SPACES.sub(" ", text.strip()).strip(" .,;:")
+    t = _POSSESSIVE.sub("", t)
+    t = t.lower()
+    if t.startswith("the "):
+        t = t[4:]
+    return t
+
+
+def _read(name: str, extra: Iterable[Path]) -> list[dict[str, Any]]:
+    """The packaged file ``name`` followed by the user's extra files."""
+    data = [json.loads(resources.files("reportedly.data").joinpath(name).read_text("utf-8"))]
+    data.extend(json.loads(Path(p).read_text("utf-8")) for p in extra)
+    return [{k: v for k, v in d.items() if not k.startswith("_")} for d in data]
+
+
+@dataclass(slots=True)
+class Vocabulary:
+    """Lookup tables from written forms to canonical names.
+
+    ``entities`` maps a lemma to its canonical lemma ("militant" -> "fighter");
+    ``actors`` a normalised alias to its canonical actor ("daesh" -> "ISIS"),
+    ``actors_exact`` the all-capital short aliases ("IS"), which only match
+    as written so that the verb "is" never becomes an actor;
+    ``places`` a normalised alias to a gazetteer name ("u.s." -> "United States");
+    ``states`` a polarity word to its state and ``opposites`` the pairs of
+    states that contradict each other.
+    """
+
+    entities: dict[str, str] = field(default_factory=dict)
+    actors: dict[str, str] = field(default_factory=dict)
+    actors_exact: dict[str, str] = field(default_factory=dict)
+    places: dict[str, str] = field(default_factory=dict)
+    states: dict[str, str] = field(default_factory=dict)
+    opposites: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(
+        cls,
+        extra_entities: Iterable[Path] = (),
+        extra_actors: Iterable[Path] = (),
+        extra_places: Iterable[Path] = (),
+        extra_polarity: Iterable[Path] = (),
+    ) -> "Vocabulary":
+        vocab = cls()
+        for data in _read("link_entities.json", extra_entities):
+            for canonical, words in data.items():
+                for word in [canonical, *words]:
+                    vocab.entities[normalise_text(word)] = canonical
+        for data in _read("link_actors.json", extra_actors):
+            for canonical, aliases in data.items():
+                for alias in [canonical, *aliases]:
+                    if alias.isupper() and len(alias) <= 3:
+                        vocab.actors_exact[alias] = canonical
+                    else:
+                        vocab.actors[normalise_text(alias)] = canonical
+        for data in _read("link_places.json", extra_places):
+            for alias, name in data.items():
+                vocab.places[normalise_text(alias)] = name
+        for data in _read("link_polarity.json", extra_polarity):
+            for state, words in data.get("states", {}).items():
+                for word in words:
+                    vocab.states[word.lower()] = state
+            for a, b in data.get("opposites", []):
+                vocab.opposites.setdefault(a, set()).add(b)
+                vocab.opposites.setdefault(b, set()).add(a)
+        return vocab
+
+    def entity(self, lemma: str | None) -> str | None:
+        """Canonical counted thing for a lemma; unknown lemmas stand for themselves."""
+        if not lemma:
+            return None
+        key = normalise_text(lemma)
+        if key in self.entities:
+            return self.entities[key]
+        # "ISIS fighters" / "foreign fighters": the head noun decides.
+        head = key.rsplit(" ", 1)[-1]
+        if head.endswith("s") and head[:-1] in self.entities:
+            head = head[:-1]
+        return self.entities.get(head, key)
+
+    def actor(self, text: str | None) -> str | None:
+        """Canonical actor for an alias as written; unknown actors stand for themselves."""
+        if not text:
+            return None
+        stripped = _POSSESSIVE.sub("", text.strip())
+        if stripped in self.actors_exact:
+            return self.actors_exact[stripped]
+        key = normalise_text(text)
+        return self.actors.get(key, stripped or None)
+
+    def place_alias(self, text: str) -> str:
+        """A gazetteer name for a place alias ("U.S." -> "United States")."""
+        return self.places.get(normalise_text(text), text)
+
+    def contradicts(self, a: str, b: str) -> bool:
+        """True when states ``a`` and ``b`` cannot both hold."""
+        return b in self.opposites.get(a, set())

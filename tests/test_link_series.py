@@ -1,0 +1,163 @@
+"""Series, conflicts, updates, derived totals and contradictions on seed-shaped frames."""
+
+from __future__ import annotations
+
+import pytest
+
+from link_frames import qclaim, seed_corpus
+from reportedly.analyse.compare import Tolerance, compatible
+from reportedly.link import link
+from reportedly.link.places import Gazetteer
+from reportedly.link.series import Entry
+from reportedly.link.vocab import Vocabulary
+from reportedly.types import Document
+
+
+@pytest.fixture(scope="module")
+def vocab() -> Vocabulary:
+    return Vocabulary.load()
+
+
+@pytest.fixture(scope="module")
+def gazetteer(vocab: Vocabulary) -> Gazetteer:
+    return Gazetteer(vocab)
+
+
+@pytest.fixture(scope="module")
+def linked(vocab: Vocabulary, gazetteer: Gazetteer):
+    docs, claims = seed_corpus()
+    return link(docs, claims, vocab, gazetteer), claims
+
+
+def _the_series(result):
+    found = [s for s in result.series if s.label.endswith("ISIS, Iraq and Syria")]
+    assert len(found) == 1, [s.label for s in result.series]
+    return found[0]
+
+
+def test_seed_series_holds_every_figure(linked) -> None:
+    result, _ = linked
+    s = _the_series(result)
+    assert s.label == "militants/fighters, ISIS, Iraq and Syria"
+    figures = {(e.role, e.low, e.high, e.bound) for e in s.entries}
+    assert ("reported", 15000, 15000, "=") in figures
+    assert ("reported", 19000, 25000, "=") in figures
+    assert ("previous", 30000, 30000, ">") in figures  # "more than 30,000"
+    # The reposted copy is counted once, its claim kept as a copy.
+    ranges = [e for e in s.entries if e.low == 19000]
+    assert len(ranges) == 1 and len(ranges[0].copies) == 1
+
+
+def test_seed_derived_total(linked) -> None:
+    result, _ = linked
+    s = _the_series(result)
+    derived = [d for d in result.derived if d.series_id == s.id]
+    assert len(derived) == 1
+    d = derived[0]
+    assert d.value == 11000 and d.bound == "~"
+    assert d.label.startswith("derived 11,000 = 4,000 in Iraq + 7,000 in Syria")
+    assert d.time_start == "2017-07-20"
+    assert all(d.id != e.id for e in s.entries)  # never mixed with the reported entries
+
+
+def test_seed_conflict_and_update(linked) -> None:
+    result, _ = linked
+    s = _the_series(result)
+    by_id = {e.id: e for e in s.entries}
+    kinds = {(r.kind, by_id[r.a].low, by_id[r.b].low) for r in result.relations if r.series_id == s.id}
+    assert ("conflict", 15000, 19000) in kinds
+    # "more than 30,000" earlier, then 19,000-25,000: an update, never a conflict.
+    assert ("update", 30000, 19000) in kinds
+    assert not any(k == "conflict" and 30000 in (a, b) for k, a, b in kinds)
+
+
+def test_seed_killed_vs_alive(linked) -> None:
+    result, claims = linked
+    contra = [r for r in result.relations if r.kind == "contradiction"]
+    assert len(contra) == 1
+    contents = {c.id: c.content for c in claims}
+    assert {contents[contra[0].a], contents[contra[0].b]} == {"al-Baghdadi was killed", "he is in fact alive"}
+    assert "baghdadi" in contra[0].reason
+
+
+def test_repost_group_names_original(linked) -> None:
+    result, _ = linked
+    groups = [g for g in result.reposts if "doc003" in g.members]
+    assert len(groups) == 1
+    assert set(groups[0].members) == {"doc003", "doc003copy"}
+    assert groups[0].original_publisher == "Rudaw"
+
+
+def _entry(low: float, high: float | None, bound: str = "=", vague: bool = False) -> Entry:
+    return Entry(id="x", claim_id="x", doc_id="d", role="reported", text="", low=low, high=high, bound=bound,
+                 vague=vague, time_start=None, time_end=None, time_text=None, source=None, publisher=None,
+                 group="d", evidence="")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        (_entry(15000, 15000), _entry(19000, 25000), False),
+        (_entry(24000, 24000, "~"), _entry(19000, 25000), True),
+        (_entry(30000, 30000, ">"), _entry(45000, 45000), True),  # "more than 30,000" allows 45,000
+        (_entry(30000, 30000, ">"), _entry(25000, 25000), False),
+        (_entry(1000, None, vague=True), _entry(7000, 7000), True),  # "thousands"
+        (_entry(100, 100), _entry(104, 104), True),  # within the exact tolerance
+        (_entry(100, 100), _entry(120, 120), False),
+        (_entry(500, 500, "<"), _entry(100, 100), True),
+    ],
+)
+def test_tolerance_rules(a: Entry, b: Entry, expected: bool) -> None:
+    assert compatible(a, b, Tolerance()) is expected
+
+
+def test_more_than_earlier_then_less_later_is_update_not_conflict(vocab: Vocabulary, gazetteer: Gazetteer) -> None:
+    d1 = Document(id="d1", path="1", text="Officials said more than 30,000 fighters in Syria.", publisher="A")
+    d2 = Document(id="d2", path="2", text="Analysts said 25,000 fighters in Syria.", publisher="B")
+    c1 = qclaim(d1, d1.text, "more than 30,000", low=30000, bound=">", locations=("Syria",), source="Officials",
+                time=("2015-01-01", "2015-12-31"))
+    c2 = qclaim(d2, d2.text, "25,000", low=25000, locations=("Syria",), source="Analysts", time=("2016-05-01", "2016-05-31"))
+    result = link([d1, d2], [c1, c2], vocab, gazetteer, stories=False)
+    kinds = [(r.kind, r.a, r.b) for r in result.relations]
+    assert kinds == [("update", c1.id, c2.id)]
+
+
+def test_same_source_or_same_doc_is_not_a_conflict(vocab: Vocabulary, gazetteer: Gazetteer) -> None:
+    d1 = Document(id="d1", path="1", text="The Pentagon said 10,000 fighters in Syria.", publisher="A")
+    d2 = Document(id="d2", path="2", text="The Pentagon said 20,000 fighters in Syria.", publisher="B")
+    t = ("2016-05-01", "2016-05-31")
+    c1 = qclaim(d1, d1.text, "10,000", low=10000, locations=("Syria",), source="Pentagon", time=t)
+    c2 = qclaim(d2, d2.text, "20,000", low=20000, locations=("Syria",), source="the Pentagon", time=t)
+    result = link([d1, d2], [c1, c2], vocab, gazetteer, stories=False)
+    assert not [r for r in result.relations if r.kind == "conflict"]
+
+
+def test_aliases_and_synonyms_merge_series(vocab: Vocabulary, gazetteer: Gazetteer) -> None:
+    d1 = Document(id="d1", path="1", text="Daesh has 5,000 jihadists in Syria.", publisher="A")
+    d2 = Document(id="d2", path="2", text="ISIL has 5,200 combatants in Syria.", publisher="B")
+    t = ("2016-05-01", "2016-05-31")
+    c1 = qclaim(d1, d1.text, "5,000", low=5000, entity="jihadists", actor="Daesh", locations=("Syria",), source="X", time=t)
+    c2 = qclaim(d2, d2.text, "5,200", low=5200, entity="combatants", actor="ISIL", locations=("Syria",), source="Y", time=t)
+    result = link([d1, d2], [c1, c2], vocab, gazetteer, stories=False)
+    assert len(result.series) == 1
+    assert result.series[0].key.actor == "ISIS" and result.series[0].key.entity == "fighter"
+    assert [r.kind for r in result.relations] == ["corroboration"]
+
+
+def test_location_containment(gazetteer: Gazetteer) -> None:
+    mosul, iraq, syria = gazetteer.resolve("Mosul"), gazetteer.resolve("Iraq"), gazetteer.resolve("Syria")
+    assert mosul.within(iraq) and not mosul.within(syria) and not iraq.within(mosul)
+    assert gazetteer.resolve("Los Angeles").within(gazetteer.resolve("California"))
+    assert gazetteer.resolve("Los Angeles").within(gazetteer.resolve("U.S."))
+    # "in Mosul, Iraq" is about Mosul; "Iraq and Syria" stays a composite of two.
+    assert gazetteer.place_set(["Mosul", "Iraq"]) == frozenset({mosul})
+    assert gazetteer.place_set(["Iraq", "Syria"]) == frozenset({iraq, syria})
+    assert gazetteer.resolve("Kurdistan Region").id.startswith("x:")
+
+
+def test_user_vocabulary_extends(tmp_path) -> None:
+    extra = tmp_path / "mine.json"
+    extra.write_text('{"fighter": ["gunman"], "_about": "mine"}', encoding="utf-8")
+    assert Vocabulary.load().entity("gunman") == "gunman"
+    assert Vocabulary.load(extra_entities=[extra]).entity("gunmen") in ("gunmen", "fighter")
+    assert Vocabulary.load(extra_entities=[extra]).entity("gunman") == "fighter"
