@@ -159,6 +159,9 @@ class Quantity(_Frame):
     actor: str | None = None
     locations: list[str] = field(default_factory=list)
     change: Change | None = None
+    #: What the figure describes, from the parse ("September crude contract",
+    #: "revenue"), in the sense of NewsQuant's referred concept.
+    concept: str | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Quantity":

@@ -1,0 +1,232 @@
+"""NewsQuant: reportedly's quantity extraction against the CQE evaluation set.
+
+    .venv/bin/python benchmarks/newsquant.py [--data FILE] [--out PRED.jsonl] [--no-quantulum]
+
+Runs the real extraction (``nlp = load_base_model(); nlp.add_pipe("reportedly_claims")``,
+quantity claims read from ``doc._.claims``) over the ``text`` of every item of
+a NewsQuant-format file (default ``../shared/data/newsquant/dev.json``), writes
+one line per sentence::
+
+    {"text": ..., "quantities": [{"value": 5.0 | [low, high], "unit": "dollar",
+                                  "change": "=|~|>|<|up|down", "concept": "..."}]}
+
+and, where the file has gold ``quantities``, prints precision/recall/F1 with
+the definitions of the CQE paper (Almasian et al., EMNLP 2023), as
+implemented in ``evaluate_models.py::calculate_metrics`` of
+satya77/CQE_Evaluation:
+
+* Every gold quantity of a sentence is compared with every predicted one
+  (both sorted by normalised unit). A prediction **matches in value** when
+  the values are ``numpy.isclose`` (rtol 1e-5), ranges against ranges
+  (both ends), points against points.
+* ``value``: number of gold quantities with a value match (at most the
+  number of gold quantities per sentence); ``value+unit``: a value match
+  whose normalised unit (lower-cased) equals the gold one, after which that
+  prediction is used up; ``value+change``: value match and equal change label;
+  ``value+concept``: value match and at least one word shared between the
+  gold concept and the predicted one (the paper's *partial* concept match;
+  both split on commas and white space, lower-cased; "-" means none).
+* P = correct / predicted quantities, R = correct / gold quantities,
+  F1 = 2PR / (P + R), in percent.
+
+The output adapter maps reportedly's frames to NewsQuant's conventions, and
+only here: unit ``percent`` -> ``percentage``; counted things -> the lemma of
+the counted noun phrase ("fighters" -> ``fighter``); no unit -> ``-``;
+vague amounts ("thousands": low 1,000, open) -> the decade ``[1000, 10000]``;
+change label = the direction ("up"/"down") when the figure is the amount of a
+change or a level reached by one, else the bound (``>=`` -> ``>``,
+``<=`` -> ``<``).
+
+Speed is measured in the same run, on the same texts, side by side: bare
+``nlp.pipe`` parsing, reportedly's extraction (parse + claims), and
+quantulum3 (``quantulum3.parser.parse``), in sentences per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from reportedly.extract.model import load_base_model  # noqa: E402
+from reportedly.types import Claim, Quantity  # noqa: E402
+
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "newsquant" / "dev.json"
+#: reportedly unit names -> NewsQuant's normalised vocabulary (where they differ).
+UNIT_TO_NEWSQUANT = {"percent": "percentage", "percentage point": "percentage"}
+_SPLIT = re.compile(r"[,\s]+")
+
+# ------------------------------------------------------------------ adapter
+
+
+def to_newsquant(q: Quantity) -> dict[str, Any]:
+    """One reportedly Quantity in NewsQuant's output format."""
+    if q.vague and q.high is None and q.low is not None:
+        value: Any = [q.low, q.low * 10]
+    elif q.high is not None and q.low is not None and q.high != q.low:
+        value = [q.low, q.high]
+    else:
+        value = q.value if q.value is not None else q.low
+    if q.entity_lemma and (q.unit is None or q.unit == (q.entity_lemma.split() or [""])[-1].lower() or q.vague):
+        unit = q.entity_lemma
+    else:
+        unit = q.unit or "-"
+    unit = UNIT_TO_NEWSQUANT.get(unit, unit)
+    if q.change is not None and q.change.direction:
+        change = q.change.direction
+    else:
+        change = {">=": ">", "<=": "<"}.get(q.bound, q.bound)
+    return {"value": value, "unit": unit, "change": change, "concept": q.concept or "-"}
+
+
+def predict(nlp: Any, texts: list[str]) -> list[list[dict[str, Any]]]:
+    out: list[list[dict[str, Any]]] = []
+    for doc in nlp.pipe(texts, batch_size=64):
+        claims: list[Claim] = doc._.claims or []
+        out.append([to_newsquant(c.quantity) for c in claims if c.kind == "quantity" and c.quantity is not None])
+    return out
+
+
+# ------------------------------------------------------------------ CQE metric
+
+
+def _gold_value(v: str) -> float | tuple[float, float]:
+    v = v.strip()
+    if "E" not in v and not v.startswith("-") and "-" in v:
+        lo, hi = v.split("-", 1)
+        return (float(lo), float(hi))
+    return float(v)
+
+
+def _pred_value(v: Any) -> float | tuple[float, float]:
+    if isinstance(v, (list, tuple)):
+        return (float(v[0]), float(v[1]))
+    return float(v)
+
+
+def _values_match(g: Any, p: Any) -> bool:
+    if isinstance(g, tuple) != isinstance(p, tuple):
+        return False
+    if isinstance(g, tuple):
+        return bool(np.isclose(g[0], p[0], rtol=1e-5, atol=1e-8) and np.isclose(g[1], p[1], rtol=1e-5, atol=1e-8))
+    return bool(np.isclose(g, p, rtol=1e-5, atol=1e-8))
+
+
+def _words(concept: str) -> set[str]:
+    return {w.lower() for w in _SPLIT.split(concept.strip()) if w}
+
+
+def score(gold: list[list[dict[str, Any]]], pred: list[list[dict[str, Any]]]) -> dict[str, tuple[float, float, float]]:
+    """CQE's calculate_metrics, counts for value, value+unit, value+change, value+concept."""
+    n_gold = n_pred = 0
+    c_value = c_unit = c_change = c_concept = 0
+    for g_items, p_items in zip(gold, pred):
+        n_gold += len(g_items)
+        n_pred += len(p_items)
+        tags = sorted(p_items, key=lambda d: str(d["unit"]).lower())
+        left = len(g_items)
+        for g in sorted(g_items, key=lambda d: d["normalized_unit"]):
+            gv = _gold_value(g["value"])
+            g_unit = g["normalized_unit"].lower()
+            for p in list(tags):
+                if not _values_match(gv, _pred_value(p["value"])):
+                    continue
+                if left > 0:
+                    c_value += 1
+                    left -= 1
+                if p["change"] == g["change"]:
+                    c_change += 1
+                if _words(g["referred_concepts"]) & _words(p["concept"]):
+                    c_concept += 1
+                if str(p["unit"]).lower() == g_unit:
+                    c_unit += 1
+                    tags.remove(p)
+                    break
+
+    def prf(correct: int) -> tuple[float, float, float]:
+        p = correct / n_pred if n_pred else 0.0
+        r = correct / n_gold if n_gold else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return round(p * 100, 1), round(r * 100, 1), round(f * 100, 1)
+
+    return {"value": prf(c_value), "value+unit": prf(c_unit), "value+change": prf(c_change), "value+concept": prf(c_concept)}
+
+
+# ------------------------------------------------------------------ main
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--out", type=Path, default=None, help="write predictions here (JSONL)")
+    ap.add_argument("--no-quantulum", action="store_true", help="skip the quantulum3 timing")
+    args = ap.parse_args(argv)
+    if not args.data.is_file():
+        print(f"NewsQuant file not found: {args.data} (the evaluation data lives in ../shared/data)")
+        return 2
+    items = json.loads(args.data.read_text("utf-8"))
+    texts = [it["text"] for it in items]
+
+    bare = load_base_model()
+    nlp = load_base_model()
+    nlp.add_pipe("reportedly_claims")
+    list(bare.pipe(texts[:20]))
+    list(nlp.pipe(texts[:20]))  # warm up both
+
+    t0 = time.perf_counter()
+    for _ in bare.pipe(texts, batch_size=64):
+        pass
+    t_bare = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    pred = predict(nlp, texts)
+    t_ours = time.perf_counter() - t0
+
+    t_q: float | None = None
+    if not args.no_quantulum:
+        try:
+            from quantulum3 import parser as qparser
+
+            qparser.parse(texts[0])
+            t0 = time.perf_counter()
+            for t in texts:
+                qparser.parse(t)
+            t_q = time.perf_counter() - t0
+        except ImportError:
+            print("quantulum3 not installed: pip install 'reportedly[bench]' to compare")
+
+    if args.out:
+        with args.out.open("w", encoding="utf-8") as fh:
+            for text, qs in zip(texts, pred):
+                fh.write(json.dumps({"text": text, "quantities": qs}, ensure_ascii=False) + "\n")
+
+    n = len(texts)
+    print(f"NewsQuant {args.data.name}: {n} sentences, {sum(len(it.get('quantities') or []) for it in items)} gold quantities, {sum(map(len, pred))} predicted")
+    if any(it.get("quantities") for it in items):
+        gold = [it.get("quantities") or [] for it in items]
+        print()
+        print("| metric | P | R | F1 |")
+        print("| --- | ---: | ---: | ---: |")
+        for name, (p, r, f) in score(gold, pred).items():
+            print(f"| {name} | {p} | {r} | {f} |")
+    print()
+    print("| run (same texts, same process) | sentences/s | x bare parse |")
+    print("| --- | ---: | ---: |")
+    rows = [("bare spaCy `nlp.pipe`", t_bare), ("reportedly (parse + claims)", t_ours)]
+    if t_q is not None:
+        rows.append(("quantulum3", t_q))
+    for name, t in rows:
+        print(f"| {name} | {n / t:.0f} | {t_bare / t:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

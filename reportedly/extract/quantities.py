@@ -1,0 +1,774 @@
+"""Figures in a sentence: value or range, bound, unit, counted thing, actor,
+locations, change and concept.
+
+``find_quantities(sent)`` is called once per parsed sentence by the frames
+assembler. It works in two passes:
+
+1. *Where are the figures?* Precompiled regular expressions over the
+   sentence text find digit figures with their currency prefix, multiplier
+   and unit ("US $58.24 per barrel", "$1.762bn", "6.1-inch"); spaCy's
+   ``like_num`` tokens give number words ("three thousand", "a third",
+   "thousands"). Figures that are dates, years, times, ordinals, scores,
+   phone numbers or parts of names are dropped here, mostly by looking at the
+   characters around them and the entity label spaCy gave the token.
+2. *What do they say?* The dependency parse around each figure gives the
+   counted noun, the change verb ("fell to", "up 19 cents"), the previous
+   value ("down from"), the actor (ORG/NORP entity on the noun), the
+   locations (GPE/LOC entities attached with "in") and the concept (the
+   clause's subject or the noun the figure describes).
+
+No extra spaCy calls are made: everything reads token attributes of the
+already parsed Doc.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from spacy.tokens import Span, Token
+
+from reportedly.extract.numbers import (
+    LEXICON,
+    MULTIPLIERS,
+    NUMBER_WORDS,
+    ParsedNumber,
+    parse_digits,
+    parse_fraction,
+    parse_number_words,
+    parse_vague,
+)
+from reportedly.extract.units import (
+    UnitMatch,
+    match_currency_prefix,
+    match_currency_suffix,
+    match_unit,
+    with_denominator,
+)
+from reportedly.types import Bound, Change, Quantity
+
+__all__ = ["QuantityMention", "Role", "find_quantities"]
+
+#: "figure": a level or count; "change": the amount of a change ("rose 5%");
+#: "previous": the earlier value a change is measured from ("down from 30,000").
+Role = Literal["figure", "change", "previous"]
+
+
+@dataclass(slots=True)
+class QuantityMention:
+    """One figure found in a sentence.
+
+    ``quantity`` start/end are character offsets into ``doc.text`` covering
+    the figure with its bound words and unit; ``token_start``/``token_end``
+    the doc token range of the same span (end exclusive).
+    """
+
+    quantity: Quantity
+    token_start: int
+    token_end: int
+    hedges: list[str] = field(default_factory=list)
+    concept: str | None = None
+    role: Role = "figure"
+
+
+# ---------------------------------------------------------------- vocabulary
+
+_BOUNDS: dict[str, str] = LEXICON["bounds"]
+_APPROX: set[str] = set(LEXICON["approximate_hedges"])
+_UP: set[str] = set(LEXICON["change_up_lemmas"])
+_DOWN: set[str] = set(LEXICON["change_down_lemmas"])
+_MONTHS: set[str] = set(LEXICON["months"])
+_DURATIONS: set[str] = set(LEXICON["duration_units"])
+_NON_COUNT_DET: set[str] = set(LEXICON["non_count_determiners"])
+_NAME_LABELS: set[str] = set(LEXICON["name_entity_labels"])
+_ACTOR_LABELS: set[str] = set(LEXICON["actor_entity_labels"])
+_LOC_LABELS: set[str] = set(LEXICON["location_entity_labels"])
+_FRACTION_WORDS: set[str] = set(LEXICON["fraction_denominators"])
+_VAGUE_HEADS = {k.split()[-1] for k in LEXICON["vague_amounts"]}
+_NUMBER_NOUNS = {"number", "total", "figure", "count", "tally", "toll", "estimate", "estimates"}
+_LOC_PREPS = {"in", "across", "inside", "throughout", "within", "from"}
+
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+_MULT_WORDS = r"(?:\s?(?:thousand|million|billion|trillion)(?![A-Za-z]))"
+_MULT_ABBR = r"(?:(?:bn|mn|mln|tn|trn|k|K|m|M|b|B)(?![A-Za-z]))"
+_MULT_SPACED = r"(?:\s(?:bn|mn|M|B|K)(?![A-Za-z]))"
+_FIGURE_RE = re.compile(
+    r"(?<![\d,:/])(?:(?<=[^.\d])|^)(?P<sign>[-\u2212](?=\d))?(?P<num>" + _NUM + r")"
+    r"(?P<mult>" + _MULT_WORDS + "|" + _MULT_ABBR + "|" + _MULT_SPACED + r")?"
+)
+_HYPHEN_RANGE_RE = re.compile(r"\s?[-\u2013]\s?(?=[$\u20ac\u00a3]?\d)")
+_CONNECT_RE = re.compile(r"^\s*(?P<c>-|\u2013|to|and|through|or)\s*(?:[-\u2013]\s*)?$", re.I)
+_BOUND_RE = re.compile(
+    r"(?i)(?:^|(?<=[^A-Za-z]))(?P<b>"
+    + "|".join(re.escape(b).replace(r"\ ", r"\s+") for b in sorted(_BOUNDS, key=len, reverse=True))
+    + r")\s*$"
+)
+_POST_BOUND_RE = re.compile(r"(?i)^(?:\s?(?P<plus>\+|-plus)|\s+or\s+(?P<ormore>more|so|less|fewer))(?![A-Za-z])")
+_TIME_AFTER_RE = re.compile(r"^(?:[:.]\d{2})?\s?(?:[ap]\.?m\.?|GMT|BST|EST|EDT|PST|PDT|UTC|CET)(?![A-Za-z])", re.I)
+_PHONE_RE = re.compile(r"^\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}")
+_MINUS_RE = re.compile(r"(?i)minus-?\s?$")
+_SUB_RE = re.compile(r"(?i)(?:^|(?<=[^A-Za-z]))sub-$")
+
+
+@dataclass(slots=True)
+class _Figure:
+    """A figure found in pass 1 (sentence-relative char offsets)."""
+
+    start: int  # first char of the figure (currency prefix included)
+    num_start: int
+    end: int  # end of the figure incl. unit
+    number: ParsedNumber
+    unit: UnitMatch | None = None
+    currency: bool = False
+    has_mult: bool = False
+    words: bool = False  # written in words ("three", "thousands")
+    fraction: bool = False
+    bound: str = "="
+    bound_start: int | None = None
+    bound_text: str | None = None
+    range_with: "_Figure | None" = None
+    dropped: bool = False
+    tokens: list[Token] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- pass 1: figures
+
+
+def _digit_figures(text: str) -> list[_Figure]:
+    figures: list[_Figure] = []
+    for m in _FIGURE_RE.finditer(text):
+        s, e = m.start(), m.end()
+        before = text[:s]
+        prev = before[-1:] if before else ""
+        after = text[e:]
+        mult = (m.group("mult") or "").strip()
+        # glued to letters or to another number: "V10", "COVID-19", "ID.3", "10:27", "2.15pm"
+        cur = match_currency_prefix(text, s)
+        if prev.isalpha() and cur is None:
+            continue
+        if prev == "-" and len(before) >= 2 and before[-2].isalpha() and not _MINUS_RE.search(before) and not _SUB_RE.search(before):
+            continue
+        if prev == "." and len(before) >= 2 and before[-2].isalnum():
+            continue
+        if _TIME_AFTER_RE.match(after) or (after[:1] == ":" and after[1:2].isdigit()):
+            continue
+        if _PHONE_RE.match(text[s:]):
+            continue
+        value = parse_digits(m.group("num"))
+        if value is None:
+            continue
+        if mult.lower() == "m" and mult == "m" and cur is None and not re.match(r"\s+(?:of\b|[a-z]+s\b)", after):
+            mult = ""  # "100m sprint": metres, read as a unit below
+            e = m.start("mult")
+            after = text[e:]
+        if mult:
+            value *= MULTIPLIERS.get(mult, MULTIPLIERS.get(mult.lower(), 1.0))
+        if m.group("sign") or _MINUS_RE.search(before):
+            value = -value
+        fig = _Figure(start=s, num_start=s, end=e, number=ParsedNumber(value, value), has_mult=bool(mult))
+        if cur is not None:
+            fig.start = cur.start
+            fig.currency = True
+            fig.unit = with_denominator(text, UnitMatch(cur.name, cur.surface, e, e))
+            fig.end = max(e, fig.unit.end)
+        else:
+            unit = match_unit(text, e) or match_currency_suffix(text, e)
+            if unit is None and after[:1].isalpha():
+                continue  # "22nd", "5G", "1990s", "3D": ordinals, names, decades
+            if unit is not None:
+                if unit.name in ("year of age",) or not (unit.name == "metre" and unit.surface == "m" and mult):
+                    fig.unit = unit
+                    fig.end = unit.end
+        figures.append(fig)
+    return figures
+
+
+def _word_figures(sent: Span, base: int) -> list[_Figure]:
+    """Figures written in words: "three", "twenty-five", "a third", "thousands", "sixfold"."""
+    figures: list[_Figure] = []
+    toks = list(sent)
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        low = t.lower_
+        if any(c.isdigit() for c in t.text) and low not in NUMBER_WORDS:
+            i += 1
+            continue
+        if low in _VAGUE_HEADS or (low in ("tens", "hundreds") and i + 2 < len(toks)):
+            words = [low]
+            j = i + 1
+            if low in ("tens", "hundreds") and i + 2 < len(toks) and toks[i + 1].lower_ == "of" and toks[i + 2].lower_ in _VAGUE_HEADS:
+                words = [low, "of", toks[i + 2].lower_]
+                j = i + 3
+            elif low == "handful" and i > 0 and toks[i - 1].lower_ == "a":
+                words = ["a", "handful"]
+            vague = parse_vague(words)
+            if vague is not None and (low != "scores" or (j < len(toks) and toks[j].lower_ == "of")):
+                start = toks[i - 1].idx if words[0] == "a" else t.idx
+                figures.append(_Figure(start - base, start - base, toks[j - 1].idx + len(toks[j - 1]) - base, vague, words=True, tokens=toks[i:j]))
+                i = j
+                continue
+        if low.endswith("fold") and low[:-4] in NUMBER_WORDS:
+            v = NUMBER_WORDS[low[:-4]]
+            f = _Figure(t.idx - base, t.idx - base, t.idx + len(t) - base, ParsedNumber(v, v), words=True, tokens=[t])
+            f.unit = UnitMatch("count", t.text, f.end, f.end)
+            figures.append(f)
+            i += 1
+            continue
+        if low not in NUMBER_WORDS and low not in ("a", "an", "half") and low not in _FRACTION_WORDS:
+            i += 1
+            continue
+        # gather a run: number words, "-", "and" between words; "a" only before a scale/fraction
+        j = i
+        run: list[Token] = []
+        while j < len(toks):
+            w = toks[j].lower_
+            if w in NUMBER_WORDS or (w in ("a", "an") and j == i) or w in _FRACTION_WORDS or w == "half":
+                run.append(toks[j])
+                j += 1
+                if w in _FRACTION_WORDS or w == "half":
+                    break
+                continue
+            if w in ("-", "and") and run and j + 1 < len(toks) and (toks[j + 1].lower_ in NUMBER_WORDS or toks[j + 1].lower_ in _FRACTION_WORDS) and toks[j + 1].lower_ not in ("a",):
+                if w == "and" and run[-1].lower_ not in ("hundred", "thousand", "million", "billion"):
+                    break
+                run.append(toks[j])
+                j += 1
+                continue
+            break
+        words = [r.lower_ for r in run if r.lower_ not in ("-",)]
+        if not words or words in (["a"], ["an"]):
+            i += 1
+            continue
+        number: ParsedNumber | None = None
+        fraction = False
+        if words[-1] in _FRACTION_WORDS or words[-1] == "half":
+            fr = parse_fraction(words)
+            if fr is not None and not (words == ["half"] and _is_half_adverb(run[-1])):
+                number, fraction = ParsedNumber(fr, fr), True
+        else:
+            # digits followed by a scale word ("2.5 million") are digit figures already
+            v = parse_number_words(words)
+            if v is not None:
+                number = ParsedNumber(v, v)
+        if number is None:
+            i = max(j, i + 1)
+            continue
+        start = run[0].idx - base
+        fig = _Figure(start, start, run[-1].idx + len(run[-1]) - base, number, words=True, fraction=fraction, tokens=run)
+        figures.append(fig)
+        i = j
+    return figures
+
+
+def _is_half_adverb(t: Token) -> bool:
+    # "half as loud", "half-time", "the second half": not a share of something
+    nxt = t.nbor(1) if t.i + 1 < len(t.doc) else None
+    prev = t.nbor(-1) if t.i > 0 else None
+    if prev is not None and prev.lower_ in ("second", "first", "the", "other"):
+        return True
+    return nxt is not None and nxt.lower_ in ("as", "-", "time", "an", "a", "hour", "way", "century", "decade")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _tokens_in(sent: Span, start: int, end: int) -> list[Token]:
+    return [t for t in sent if t.idx < end and t.idx + len(t) > start]
+
+
+def _anchor(fig: _Figure, sent: Span, base: int) -> Token | None:
+    toks = fig.tokens or _tokens_in(sent, base + fig.num_start, base + fig.end)
+    fig.tokens = toks
+    nums = [t for t in toks if t.like_num or any(c.isdigit() for c in t.text)]
+    return (nums or toks or [None])[-1]
+
+
+def _head_of(tokens: list[Token]) -> Token | None:
+    """The token of ``tokens`` whose head lies outside them (the phrase head)."""
+    ids = {t.i for t in tokens}
+    for t in tokens:
+        if t.head.i not in ids or t.head.i == t.i:
+            return t
+    return tokens[-1] if tokens else None
+
+
+def _is_year(fig: _Figure, anchor: Token) -> bool:
+    v = fig.number.low
+    num_text = anchor.text
+    return (
+        fig.unit is None
+        and not fig.words
+        and not fig.has_mult
+        and v.is_integer()
+        and 1800 <= v <= 2100
+        and "," not in num_text
+        and not (anchor.head.tag_ == "NNS" and anchor.head.i > anchor.i and anchor.dep_ == "nummod")
+    )
+
+
+def _drop_reason(fig: _Figure, anchor: Token, sent: Span, text: str) -> str | None:
+    """Why a figure is not a quantity (date, year, time, name...), or None."""
+    doc = anchor.doc
+    prev = doc[anchor.i - 1] if anchor.i > sent.start else None
+    nxt = doc[anchor.i + 1] if anchor.i + 1 < sent.end else None
+    unit_name = fig.unit.name if fig.unit else None
+    measured = unit_name is not None and unit_name not in _DURATIONS
+    duration = unit_name in _DURATIONS or (
+        unit_name is not None and unit_name.split(" per ")[0] in _DURATIONS
+    )
+    if _is_year(fig, anchor):
+        return "year"
+    if not fig.currency and not measured:
+        if anchor.ent_type_ in ("DATE", "TIME") and not duration and not fig.words:
+            return "date"
+        for nb in (prev, nxt):
+            if nb is not None and nb.text.rstrip(".").lower() in _MONTHS and nb.text[:1].isupper():
+                return "date"
+        if anchor.ent_type_ == "ORDINAL":
+            return "ordinal"
+        if anchor.ent_type_ in _NAME_LABELS and anchor.ent_iob_ == "I":
+            return "name"
+        if (
+            prev is not None
+            and not fig.words
+            and prev.pos_ == "PROPN"
+            and prev.text[:1].isupper()
+            and prev.whitespace_
+            and prev.i > sent.start
+            and not (nxt is not None and nxt.lower_ in ("percent", "%"))
+        ):
+            return "name"
+    if fig.words and anchor.lower_ == "one":
+        if prev is not None and (prev.lower_ in _NON_COUNT_DET or prev.pos_ == "ADJ"):
+            return "pronoun"
+        if nxt is not None and nxt.lower_ in ("another", "day", "time", "way", "thing"):
+            return "idiom"
+    return None
+
+
+def _bound_before(text: str, start: int) -> tuple[str, int, str] | None:
+    window = text[max(0, start - 32) : start]
+    if start >= 4 and _SUB_RE.search(text[:start]):
+        return "<", start - 4, "sub-"
+    m = _BOUND_RE.search(window)
+    if not m:
+        return None
+    phrase = " ".join(m.group("b").lower().split())
+    return _BOUNDS[phrase], start - len(window) + m.start("b"), phrase
+
+
+# ---------------------------------------------------------------- pass 2: meaning
+
+
+def _counted_noun(anchor: Token, fig: _Figure, end_tok: int) -> Token | None:
+    """The noun a figure counts: "4,000 fighters", "one of the best speakers",
+    "thousands of militants", "the number of militants ... to 15,000"."""
+    h = anchor
+    # climb out of the figure itself ("2.5 million", "tens of thousands")
+    ids = {t.i for t in fig.tokens}
+    while h.head.i in ids and h.head.i != h.i:
+        h = h.head
+    if h.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod") and h.head.i > h.i and h.head.pos_ in ("NOUN", "PROPN"):
+        noun = h.head
+        if noun.lower_ in ("of",):
+            return None
+        if noun.i >= end_tok or fig.unit is None:
+            return noun
+    # "one of the X", "thousands of X", "dozens of people"
+    for child in h.children:
+        if child.lower_ == "of" and child.i > h.i:
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and pobj.pos_ in ("NOUN", "PROPN"):
+                    return pobj
+    if h.pos_ in ("NOUN", "PROPN") and h.lower_ not in NUMBER_WORDS and h.lower_ not in _VAGUE_HEADS and h.i >= end_tok:
+        return h
+    return None
+
+
+def _phrase_tokens(noun: Token, after: int) -> list[Token]:
+    """Modifiers of ``noun`` written after the figure, plus the noun: "new seasons",
+    "Kia and Hyundai vehicles", "public housing properties"."""
+    out = [t for t in noun.subtree if after <= t.i <= noun.i and t.dep_ not in ("det", "punct", "poss", "case", "predet")]
+    return out or [noun]
+
+
+def _lemma_phrase(tokens: list[Token]) -> str:
+    return " ".join(
+        t.lemma_ if t.pos_ != "PROPN" else t.text
+        for t in tokens
+        if t.pos_ not in ("CCONJ", "DET", "PART", "PUNCT", "ADP") and not t.is_stop
+    ) or " ".join(t.lemma_ for t in tokens)
+
+
+def _clause_verb(t: Token) -> Token:
+    while t.pos_ not in ("VERB", "AUX") and t.head.i != t.i:
+        t = t.head
+    return t
+
+
+def _phrase_head(anchor: Token, fig: _Figure) -> Token:
+    """The token that carries the figure's syntactic role in the clause."""
+    toks = fig.tokens
+    h = _head_of(toks) or anchor
+    # the figure modifies its unit/counted noun: that noun carries the role
+    while h.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod") and h.head.i != h.i and h.head.pos_ in ("NOUN", "PROPN", "SYM", "NUM", "X") and h.head.i - h.i <= 4:
+        h = h.head
+    return h
+
+
+def _change_of(h: Token) -> tuple[str | None, Role, Token | None]:
+    """(direction, role, verb) read from the parse around the phrase head ``h``."""
+    t = h
+    # "estimates of up to more than 30,000" -> climb through "of" phrases
+    while t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.pos_ in ("NOUN",):
+        t = t.head.head
+    head = t.head
+    if t.dep_ == "pobj" and head.lower_ in ("from", "to", "by"):
+        gov = head.head
+        lemma = gov.lemma_.lower()
+        direction = "up" if lemma in _UP else "down" if lemma in _DOWN else None
+        if head.lower_ == "from":
+            return (direction, "previous", gov) if direction else (None, "figure", None)
+        if head.lower_ == "by":
+            return (direction, "change", gov) if direction else (None, "figure", None)
+        return (direction, "figure", gov) if direction else (None, "figure", None)
+    if t.dep_ in ("dobj", "npadvmod", "advmod", "attr", "nsubj", "oprd", "pobj", "appos", "conj") and head.lemma_.lower() in (_UP | _DOWN):
+        if t.dep_ in ("nsubj",):
+            return None, "figure", None
+        lemma = head.lemma_.lower()
+        return ("up" if lemma in _UP else "down"), "change", head
+    return None, "figure", None
+
+
+def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None) -> str | None:
+    """NewsQuant-style referred concept: what the figure describes, from the parse."""
+    words: list[Token] = []
+
+    def content(tokens: list[Token] | object) -> list[Token]:
+        return [
+            t for t in tokens  # type: ignore[attr-defined]
+            if t.i not in fig_ids
+            and (unit_noun is None or t.i != unit_noun.i)
+            and t.pos_ in ("NOUN", "PROPN", "ADJ")
+            and not t.is_stop
+            and t.lower_ not in NUMBER_WORDS
+            and not t.like_num
+        ]
+
+    # 1. the figure modifies a noun that is not its unit: "$3,500 a month mortgage", "5.2 litre V10 engine"
+    if h.head.i != h.i and h.dep_ in ("compound", "nummod", "amod", "nmod") and h.head.i > h.i and h.head.pos_ in ("NOUN", "PROPN"):
+        n = h.head
+        words = content([c for c in n.subtree if c.i <= n.i and c.i > h.i]) or content([n])
+        if words:
+            return " ".join(t.text for t in words)
+    # 2. "sales of 5835 units", "a speed of 15 to 22 mph", "net worth of 1.356 billion"
+    if h.dep_ == "pobj" and h.head.lower_ == "of" and h.head.head.pos_ in ("NOUN", "PROPN"):
+        n = h.head.head
+        words = content([c for c in n.subtree if c.i <= n.i])
+        if words:
+            return " ".join(t.text for t in words)
+    verb = _clause_verb(h)
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is not None and h.i not in {t.i for t in subj.subtree} and subj.pos_ != "PRON":
+        words = content(list(subj.subtree))
+        if words:
+            return " ".join(t.text for t in words[:8])
+    # 3. the figure is the subject: "60% of the workers", "78 per cent of the deal"
+    for child in h.children:
+        if child.lower_ == "of":
+            words = content([t for c in child.children for t in c.subtree])
+            if words:
+                return " ".join(t.text for t in words[:8])
+    if subj is not None and subj.pos_ != "PRON":
+        words = content([subj])
+        if words:
+            return " ".join(t.text for t in words)
+    return None
+
+
+def _actor(noun: Token | None) -> str | None:
+    """ORG/NORP entity owning the counted noun: "ISIS fighters", "fighters of the
+    Islamic State", "ISIS' militants"."""
+    if noun is None:
+        return None
+    for c in noun.children:
+        if c.dep_ in ("compound", "poss", "amod", "nmod") and c.ent_type_ in _ACTOR_LABELS:
+            return _entity_text(c)
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for p in c.children:
+                if p.ent_type_ in _ACTOR_LABELS:
+                    return _entity_text(p)
+                for pc in p.children:
+                    if pc.dep_ in ("compound", "poss") and pc.ent_type_ in _ACTOR_LABELS:
+                        return _entity_text(pc)
+    return None
+
+
+def _entity_text(t: Token) -> str:
+    for ent in t.doc.ents:
+        if ent.start <= t.i < ent.end:
+            return ent.text.removeprefix("the ").removeprefix("The ")
+    return t.text
+
+
+def _locations(tokens: list[Token], sent: Span) -> list[str]:
+    """GPE/LOC entities attached with "in"/"across" to one of ``tokens`` (the
+    verb, the counted noun, the subject...), their conjuncts, and possessive
+    places ("Syria's numbers")."""
+    anchors = {t.i for t in tokens}
+    found: list[str] = []
+    for ent in sent.ents:
+        if ent.label_ not in _LOC_LABELS:
+            continue
+        root = ent.root
+        r = root
+        while r.dep_ == "conj" and r.head.i != r.i:
+            r = r.head
+        ok = False
+        if r.dep_ == "pobj" and r.head.lower_ in _LOC_PREPS and r.head.head.i in anchors:
+            ok = True
+        elif r.dep_ == "poss" and r.head.i in anchors:
+            ok = True
+        if ok and ent.text not in found:
+            found.append(ent.text)
+    return found
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def find_quantities(sent: Span) -> list[QuantityMention]:
+    """Every figure of one parsed sentence, in text order."""
+    text = sent.text
+    base = sent.start_char
+    figures = _digit_figures(text)
+    taken = [(f.num_start, f.end) for f in figures]
+    for wf in _word_figures(sent, base):
+        if not any(s < wf.end and wf.num_start < e for s, e in taken):
+            figures.append(wf)
+    figures.sort(key=lambda f: f.num_start)
+    _link_ranges(figures, text, sent, base)
+    mentions: list[tuple[_Figure, Token, QuantityMention, Token]] = []
+    for fig in figures:
+        if fig.dropped:
+            continue
+        anchor = _anchor(fig, sent, base)
+        if anchor is None:
+            continue
+        if _drop_reason(fig, anchor, sent, text):
+            if fig.range_with is not None:
+                fig.range_with.dropped = True
+            continue
+        mention, h = _describe(fig, anchor, sent, text, base)
+        mentions.append((fig, anchor, mention, h))
+    _share_across(mentions)
+    return [m for _, _, m, _ in mentions]
+
+
+def _link_ranges(figures: list[_Figure], text: str, sent: Span, base: int) -> None:
+    """Merge "between X and Y", "from X to Y", "X to Y", "X-Y" into one range figure,
+    and let "8 or 9 euros" share the unit; drop scores ("beat Charlton 2-1")."""
+    for a, b in zip(figures, figures[1:]):
+        if a.dropped or b.dropped:
+            continue
+        gap = text[a.end : b.start]
+        m = _CONNECT_RE.match(gap)
+        if not m:
+            continue
+        conn = m.group("c").lower()
+        before = text[max(0, a.start - 40) : a.start].lower()
+        lead = re.search(r"(between|from)\s+(?:(?:up to|about|around|approximately|some|roughly)\s+)?[$\u00a3\u20ac]?\s*$", before)
+        lead_word = lead.group(1) if lead else None
+        if conn == "or":
+            if a.unit is None and b.unit is not None and not b.unit.name.startswith("year of"):
+                a.unit = b.unit
+            continue
+        if conn == "and" and lead_word != "between":
+            continue
+        if conn in ("to", "through") and lead_word is None:
+            to_tok = next((t for t in _tokens_in(sent, base + a.end, base + b.start) if t.lower_ in ("to", "through")), None)
+            if to_tok is not None and to_tok.head.pos_ in ("VERB", "AUX"):
+                continue  # "rose 8.15% to 3.65": a change and the new level
+        if conn in ("-", "\u2013") and a.unit is None and b.unit is None and not a.words:
+            lo, hi = a.number.low, b.number.low
+            if lo.is_integer() and hi.is_integer() and ((lo <= 30 and hi <= 30) or 1800 <= lo <= 2100):
+                a.dropped = b.dropped = True  # a score or a season ("2-1", "2012-13")
+                continue
+        # carry the multiplier and unit across: "from $10 to $15 billion", "15 to 22 mph"
+        lo, hi = a.number.low, b.number.low
+        if b.has_mult and not a.has_mult and b.currency == a.currency:
+            mult = _mult_of(text[b.num_start : b.end])
+            if mult and lo * mult <= hi:
+                lo *= mult
+        unit = b.unit if b.unit is not None else a.unit
+        if a.unit is not None and b.unit is not None and a.unit.name != b.unit.name and not (a.currency and b.currency):
+            continue
+        a.number = ParsedNumber(lo, hi, vague=a.number.vague or b.number.vague)
+        a.unit = unit
+        a.currency = a.currency or b.currency
+        a.end = b.end
+        a.tokens = []
+        a.range_with = None
+        a.has_mult = a.has_mult or b.has_mult
+        if lead_word and lead is not None:
+            a.bound_start = a.start - (len(before) - lead.start(1))
+            a.bound_text = lead_word
+        b.dropped = True
+
+
+def _mult_of(figure_text: str) -> float | None:
+    m = re.search(r"(thousand|million|billion|trillion|bn|mn|mln|tn|trn|k|K|m|M|b|B)(?![A-Za-z])", figure_text)
+    if not m:
+        return None
+    return MULTIPLIERS.get(m.group(1), MULTIPLIERS.get(m.group(1).lower()))
+
+
+def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> tuple[QuantityMention, Token]:
+    doc = sent.doc
+    hedges: list[str] = []
+    bound: str = "="
+    start = fig.start
+    b = _bound_before(text, fig.bound_start if fig.bound_start is not None else fig.start)
+    if b is not None and fig.bound_start is None:
+        bound, start, phrase = b
+        if phrase in _APPROX:
+            hedges.append(phrase)
+    elif fig.bound_start is not None:
+        start = fig.bound_start
+    post = _POST_BOUND_RE.match(text[fig.end :])
+    end = fig.end
+    if post:
+        if post.group("plus") or (post.group("ormore") or "").lower() == "more":
+            bound = ">="
+        elif (post.group("ormore") or "").lower() == "so":
+            bound = "~"
+        else:
+            bound = "<="
+        end = fig.end + post.end()
+    number = fig.number
+    if number.vague:
+        bound = ">=" if bound == "=" else bound
+    toks = _tokens_in(sent, base + start, base + end)
+    if not fig.tokens:
+        fig.tokens = _tokens_in(sent, base + fig.num_start, base + fig.end)
+    end_tok = toks[-1].i + 1 if toks else anchor.i + 1
+    fig_ids = {t.i for t in toks}
+
+    unit_name = fig.unit.name if fig.unit else None
+    noun: Token | None = None
+    entity = entity_lemma = None
+    if unit_name is None or fig.fraction or number.vague:
+        noun = _counted_noun(anchor, fig, end_tok)
+        if noun is not None:
+            phrase = _phrase_tokens(noun, end_tok if noun.i >= end_tok else noun.i)
+            entity = doc[phrase[0].i : phrase[-1].i + 1].text
+            entity_lemma = _lemma_phrase(phrase)
+            if unit_name is None and not fig.fraction:
+                unit_name = noun.lemma_.lower() if noun.pos_ != "PROPN" else noun.text
+    if unit_name is None and not fig.fraction:
+        # "the number of militants ... down to 15,000": the counted thing is the number's "of" noun
+        verb = _clause_verb(anchor)
+        for c in verb.children:
+            if c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.lower_ in _NUMBER_NOUNS:
+                for prep in c.children:
+                    if prep.lower_ == "of":
+                        pobj = next((p for p in prep.children if p.dep_ == "pobj"), None)
+                        if pobj is not None:
+                            noun = pobj
+                            entity, entity_lemma = pobj.text, pobj.lemma_.lower()
+                            unit_name = entity_lemma
+    h = _phrase_head(anchor, fig)
+    direction, role, verb = _change_of(h)
+    change = Change(direction=direction) if direction and role != "previous" else None
+
+    # where: the clause verb, the counted noun and the subject
+    clause = _clause_verb(h)
+    attach = [clause, h] + ([noun] if noun is not None else [])
+    subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is not None:
+        attach.append(subj)
+    if noun is not None and noun.head.lower_ == "of":
+        attach.append(noun.head.head)
+    locations = _locations(attach, sent)
+    actor = _actor(noun)
+    if actor is None and noun is not None and noun.head.lower_ == "of":
+        actor = _actor(noun.head.head)
+
+    lo, hi = number.low, number.high
+    value = lo if (hi == lo and not number.vague) else None
+    q = Quantity(
+        text=text[start:end],
+        start=base + start,
+        end=base + end,
+        value=value,
+        low=lo,
+        high=hi,
+        bound=_as_bound(bound),
+        vague=number.vague,
+        unit=unit_name,
+        entity=entity,
+        entity_lemma=entity_lemma,
+        actor=actor,
+        locations=locations,
+        change=change,
+    )
+    q.concept = _concept(h, anchor, fig_ids, noun)
+    mention = QuantityMention(
+        quantity=q,
+        token_start=toks[0].i if toks else anchor.i,
+        token_end=end_tok,
+        hedges=hedges,
+        concept=q.concept,
+        role=role,
+    )
+    return mention, h
+
+
+def _as_bound(b: str) -> Bound:
+    if b not in ("=", "~", ">", "<", ">=", "<="):
+        raise ValueError(f"bad bound {b!r} in reportedly/data/quant_lexicon.json")
+    return b  # type: ignore[return-value]
+
+
+def _share_across(mentions: list[tuple[_Figure, Token, QuantityMention, Token]]) -> None:
+    """What coordination and change constructions spread over several figures:
+    "approximately 4,000 fighters and 3,000 supporters" share the hedge;
+    "lost 190 points, or 0.6%" share the direction; "had fallen to X, down from
+    Y" gives X its previous value; "rose 8.15% to 3.65" leaves the level 3.65
+    without a direction, "fell to 49.55" gives it one."""
+    by_head = {h.i: m for _, _, m, h in mentions}
+    for _fig, _anchor_tok, m, h in mentions:
+        # coordinated counts share the bound and hedge of the first conjunct
+        if h.dep_ in ("conj", "appos") and h.head.i in by_head:
+            first = by_head[h.head.i]
+            if m.quantity.bound == "=" and first.quantity.bound != "=" and not m.hedges:
+                m.quantity.bound = first.quantity.bound
+                m.hedges = list(first.hedges)
+            if m.quantity.change is None and first.quantity.change is not None and first.role == "change":
+                m.quantity.change = Change(direction=first.quantity.change.direction)
+                m.role = "change"
+            if not m.quantity.locations and first.quantity.locations:
+                m.quantity.locations = list(first.quantity.locations)
+    # a change verb with an amount leaves its "to" level as a plain figure
+    deltas = {_clause_verb(h).i for _, _, m, h in mentions if m.role == "change"}
+    previous = [(m, _clause_verb(h)) for _, _, m, h in mentions if m.role == "previous"]
+    for _fig, _a, m, h in mentions:
+        if m.role != "figure" or m.quantity.change is None:
+            continue
+        verb = _clause_verb(h)
+        if verb.i in deltas:
+            m.quantity.change = None
+            continue
+        for prev, pverb in previous:
+            if pverb.i == verb.i or _clause_verb(pverb).i == verb.i:
+                pq = prev.quantity
+                m.quantity.change = Change(
+                    direction=m.quantity.change.direction,
+                    previous_low=pq.low,
+                    previous_high=pq.high,
+                    previous_bound=pq.bound,
+                    previous_text=pq.text,
+                )
+                break

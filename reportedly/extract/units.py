@@ -1,0 +1,178 @@
+"""Units written next to a figure: "mph", "per cent", "km/h", "$", "US$", "RM".
+
+The tables come from quantulum3 (its English unit surfaces and symbols, a
+well-kept list of several thousand entries) plus
+``reportedly/data/units_extra.json`` for what news writes and quantulum3
+lacks ("per cent", "bhp", "sen", "year-old", currency prefixes such as
+"HK$"). Everything is compiled into a few regular expressions once at import,
+so matching a unit after a figure is one ``re.match`` at a known position.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from quantulum3 import load as _qload
+
+from reportedly.extract.numbers import DATA_DIR
+
+__all__ = [
+    "UNITS_EXTRA",
+    "UnitMatch",
+    "match_currency_prefix",
+    "match_currency_suffix",
+    "match_unit",
+    "normalise_unit_name",
+    "with_denominator",
+]
+
+UNITS_EXTRA: dict[str, Any] = json.loads((DATA_DIR / "units_extra.json").read_text("utf-8"))
+_RENAME: dict[str, str] = UNITS_EXTRA["rename"]
+_PREFER: dict[str, str] = UNITS_EXTRA["prefer"]
+_BLOCKED: set[str] = set(UNITS_EXTRA["blocked"])
+_ATTACHED_ONLY: set[str] = set(UNITS_EXTRA["attached_only"])
+
+
+@dataclass(slots=True, frozen=True)
+class UnitMatch:
+    """A unit found in the text: its normalised ``name`` and where it is."""
+
+    name: str
+    surface: str
+    start: int
+    end: int
+
+
+def normalise_unit_name(name: str) -> str:
+    """quantulum3's unit name as reportedly stores it ("degree Celsius" -> "celsius")."""
+    return _RENAME.get(name, name)
+
+
+def _pick(surface: str, names: set[str]) -> str | None:
+    if surface in _PREFER:
+        return _PREFER[surface]
+    if len(names) == 1:
+        return normalise_unit_name(next(iter(names)))
+    return None  # ambiguous and no preference: leave it to the parse
+
+
+def _build_tables() -> tuple[dict[str, str], dict[str, str]]:
+    units = _qload.units("en")
+    words: dict[str, str] = {}
+    symbols: dict[str, str] = {}
+    for surface, objs in units.surfaces.items():
+        if surface in _BLOCKED or len(surface) < 2:
+            continue
+        name = _pick(surface, {u.name for u in objs})
+        if name:
+            words[surface.lower()] = name
+    for symbol, objs in units.symbols.items():
+        if symbol in _BLOCKED or not symbol.strip():
+            continue
+        name = _pick(symbol, {u.name for u in objs})
+        if name:
+            symbols[symbol] = name
+    words.update({k.lower(): v for k, v in UNITS_EXTRA["words"].items()})
+    symbols.update(UNITS_EXTRA["symbols"])
+    return words, symbols
+
+
+_WORDS, _SYMBOLS = _build_tables()
+
+
+def _alternation(keys: list[str]) -> str:
+    return "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in sorted(keys, key=len, reverse=True))
+
+
+# A unit ends where a word ends; "%" and symbols ending in punctuation need no boundary.
+_END = r"(?![A-Za-z0-9])"
+_WORD_RE = re.compile(r"(?i:" + _alternation(list(_WORDS)) + r")" + _END)
+_SYM_RE = re.compile(r"(?:" + _alternation(list(_SYMBOLS)) + r")" + r"(?![A-Za-z])")
+_PER_RE = re.compile(r"\s?(?:per|a|an|each|every|/)\s?(?=[A-Za-z])", re.I)
+_PER_WORD_RE = re.compile(r"[A-Za-z][A-Za-z\-]*")
+_CUR_PREFIXES: dict[str, str] = UNITS_EXTRA["currency_prefixes"]
+_CUR_PREFIX_RE = re.compile(
+    r"(?<![A-Za-z0-9])(?P<cur>" + _alternation(list(_CUR_PREFIXES)).replace(r"\ ", r"\s?") + r")\s?$"
+)
+_CUR_SUFFIX: dict[str, str] = UNITS_EXTRA["currency_suffix_codes"]
+_CUR_SUFFIX_RE = re.compile(r"\s?(?P<code>" + "|".join(_CUR_SUFFIX) + r")\b")
+_SPACE_RE = re.compile(r"\s+")
+
+
+def _lookup(text: str, pos: int, attached: bool) -> UnitMatch | None:
+    best: UnitMatch | None = None
+    m = _WORD_RE.match(text, pos)
+    if m:
+        key = _SPACE_RE.sub(" ", m.group(0).lower())
+        best = UnitMatch(_WORDS[key], m.group(0), m.start(), m.end())
+    s = _SYM_RE.match(text, pos)
+    if s and (best is None or s.end() > best.end):
+        sym = s.group(0)
+        if attached or sym not in _ATTACHED_ONLY:
+            name = _SYMBOLS.get(sym) or _SYMBOLS.get(_SPACE_RE.sub(" ", sym))
+            if name:
+                best = UnitMatch(name, sym, s.start(), s.end())
+    return best
+
+
+def match_unit(text: str, pos: int) -> UnitMatch | None:
+    """The unit starting at ``pos`` (right after a figure), with an optional
+    space or hyphen before it ("87 mph", "6.1-inch", "5kW"), and a compound
+    "per X" / "a X" / "/X" after it ("$58.24 per barrel", "$3500 a month").
+    """
+    attached = pos < len(text) and not text[pos].isspace() and text[pos] != "-"
+    start = pos
+    if pos < len(text) and text[pos] in " -\u00a0":
+        start = pos + 1
+    unit = _lookup(text, start, attached)
+    if unit is None:
+        return None
+    return with_denominator(text, unit)
+
+
+def with_denominator(text: str, unit: UnitMatch) -> UnitMatch:
+    """``unit`` extended by a "per X" / "a month" / "/h" written right after it."""
+    per = _PER_RE.match(text, unit.end)
+    if not per:
+        return unit
+    den = _lookup(text, per.end(), True)
+    if den is None:
+        word = _PER_WORD_RE.match(text, per.end())
+        # "per barrel", "per share": a counted thing; "a X" only for durations
+        # ("$3,500 a month"), since "5% a year" reads per year but "$5 a piece"
+        # is rare and "10 a day" ambiguous.
+        if word is None or per.group(0).strip().lower() in ("a", "an"):
+            return unit
+        w = word.group(0).lower()
+        if per.group(0).strip() == "/" or w in ("cent", "percent"):
+            return unit
+        den = UnitMatch(w[:-1] if w.endswith("s") and not w.endswith("ss") else w, word.group(0), word.start(), word.end())
+    elif per.group(0).strip().lower() in ("a", "an") and den.name not in _DURATIONS:
+        return unit
+    return UnitMatch(f"{unit.name} per {den.name}", text[unit.start : den.end], unit.start, den.end)
+
+
+_DURATIONS = {"second", "minute", "hour", "day", "week", "month", "year", "night", "decade", "century"}
+
+
+def match_currency_prefix(text: str, end: int) -> UnitMatch | None:
+    """A currency written before a figure ending at ``end``: "$", "US$", "HK $", "RM", "£"."""
+    m = _CUR_PREFIX_RE.search(text, max(0, end - 8), end)
+    if not m:
+        return None
+    cur = _SPACE_RE.sub("", m.group("cur"))
+    name = _CUR_PREFIXES.get(cur) or _CUR_PREFIXES.get(m.group("cur"))
+    if name is None:
+        return None
+    return UnitMatch(name, m.group("cur"), m.start("cur"), m.end())
+
+
+def match_currency_suffix(text: str, pos: int) -> UnitMatch | None:
+    """A currency code written after a figure: "108.79 JPY", "20 USD"."""
+    m = _CUR_SUFFIX_RE.match(text, pos)
+    if not m:
+        return None
+    return UnitMatch(_CUR_SUFFIX[m.group("code")], m.group("code"), m.start("code"), m.end("code"))
