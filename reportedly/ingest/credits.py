@@ -22,7 +22,9 @@ __all__ = [
     "parse_trailer",
 ]
 
-_NAME_TOKEN = r"(?:[A-Z][A-Za-z'’-]*[a-z]|[A-Z]\.(?:[A-Z]\.)*)"
+# A capitalised word with a lower-case letter (so "AFP" is not a name),
+# accented letters allowed ("José Müller"), or initials ("J.").
+_NAME_TOKEN = r"(?:(?=\S*[a-zß-ÿ])[A-ZÀ-Þ][^\W\d_]*(?:['’-][^\W\d_]+)*|[A-Z]\.(?:[A-Z]\.)*)"
 _PARTICLE = r"(?:al|el|bin|ibn|van|von|de|da|du|del|der|la|le|di|dos|ben)"
 _PERSON = re.compile(
     rf"{_NAME_TOKEN}(?:\s+(?:{_NAME_TOKEN}|{_PARTICLE}(?:[- ]{_NAME_TOKEN})?|al-{_NAME_TOKEN})){{1,3}}"

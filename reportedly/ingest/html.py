@@ -29,12 +29,21 @@ from reportedly.types import Document
 __all__ = ["document_from_html", "extract_main_text"]
 
 _FORMAT = "html"
+#: No "extensive" date search: it guesses a year from copyright footers
+#: ("© 2016" -> 2016-01-01), which is worse than no date, since a manifest
+#: or --published default then applies.
+_DATE_PARAMS = {"extensive_search": False, "original_date": True}
 
 
 def extract_main_text(html: str, url: str | None = None) -> tuple[str | None, dict[str, Any]]:
     """trafilatura's main text (None if it finds none) and page metadata as Document fields."""
     result = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=True
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        date_extraction_params=_DATE_PARAMS,
     )
     if result is None:
         return None, {}
@@ -96,10 +105,10 @@ def document_from_html(
             return problem_document(path, "broken HTML: no article text could be recovered", raw, "failed", _FORMAT)
         notes.append("no main text found; kept all visible page text")
     if "published" not in page_meta:
-        found = htmldate.find_date(html, extensive_search=False, original_date=True)
+        found = htmldate.find_date(html, **_DATE_PARAMS)
         if found:
             page_meta["published"] = found
-    cleaned = clean_text(text, detect_title="title" not in page_meta)
+    cleaned = clean_text(text, known_title=given.get("title") or page_meta.get("title"))
     named: list[Layer] = layers if layers is not None else [("meta", given)]
     doc = assemble(cleaned, path, _FORMAT, [*named, ("file", page_meta), ("default", dict(defaults or {}))], notes)
     if doc.language is None and page_meta.get("language"):

@@ -84,7 +84,8 @@ def _records_file(path: Path, fmt: str, file_layers: list[Layer], record_meta: R
         # A record's own fields are more specific than metadata given for the
         # whole file, so file-level layers rank below them; "file#N" keys above.
         above = record_meta(record.number) if record_meta else []
-        cleaned = clean_text(text, detect_title="title" not in fields)
+        # Record bodies are bodies: a first line is only dropped when it repeats the title.
+        cleaned = clean_text(text, detect_title=False, known_title=fields.get("title"))
         layers = [*above, ("record", fields), *file_layers]
         yield assemble(cleaned, where, fmt, layers)
 

@@ -52,6 +52,8 @@ _SNIFF_BYTES = 8192
 #: Share of control characters above which bytes are not text.
 _MAX_CONTROL_SHARE = 0.10
 _TEXT_CONTROLS = {9, 10, 12, 13, 27}
+#: Legacy encodings tried before full detection (see decode_bytes).
+_WESTERN = ("cp1252", "latin_1", "iso8859_15")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +122,13 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> Decoded:
         return Decoded(data.decode("utf-8-sig"), "utf-8")
     except UnicodeDecodeError:
         pass
-    best = charset_normalizer.from_bytes(data).best()
+    # English text in a legacy encoding is nearly always Windows-1252 or
+    # Latin-1; short texts make the full detector guess exotic code pages
+    # (cp775, cp1250) that decode the same letters differently, so the
+    # Western ones are tried first and kept when they decode without mess.
+    best = charset_normalizer.from_bytes(data, cp_isolation=list(_WESTERN)).best()
+    if best is None:
+        best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise UnsupportedInput(path, "undecodable: no text encoding fits the bytes")
     return Decoded(str(best), best.encoding, f"decoded as {best.encoding}")

@@ -133,11 +133,25 @@ def _cut_trailing_section(lines: _Lines, rules: CleaningRules) -> None:
             return
 
 
-def _take_title(lines: _Lines, rules: CleaningRules, result: CleanedText) -> None:
+def _same_heading(a: str, b: str) -> bool:
+    def key(s: str) -> str:
+        return " ".join(re.sub(r"[^\w\s]", " ", s.casefold()).split())
+
+    ka, kb = key(a), key(b)
+    return bool(ka) and (ka == kb or kb.startswith(ka) or ka.startswith(kb))
+
+
+def _take_title(lines: _Lines, rules: CleaningRules, result: CleanedText, known: str | None) -> None:
     live = lines.live()
     if len(live) < 2:
         return
     first = lines.lines[live[0]] or ""
+    if known is not None:
+        # The title is known already (HTML metadata, a record field); an
+        # extractor often repeats it as the first line of the text.
+        if is_headline_like(first) and _same_heading(first, known):
+            lines.drop(live[0], note=False)
+        return
     candidate = _TRAILING_HASHTAGS.sub("", first).strip()
     if candidate and is_headline_like(candidate) and not rules.is_debris(candidate):
         result.title = candidate
@@ -203,19 +217,27 @@ def _take_trailer(lines: _Lines, rules: CleaningRules, result: CleanedText) -> N
         lines.drop(i, note=False)
 
 
-def clean_text(raw: str, *, detect_title: bool = True, rules: CleaningRules | None = None) -> CleanedText:
+def clean_text(
+    raw: str,
+    *,
+    detect_title: bool = True,
+    known_title: str | None = None,
+    rules: CleaningRules | None = None,
+) -> CleanedText:
     """Split scraped text into the cleaned article body and its metadata.
 
-    ``detect_title`` takes a headline-like first line as the title (off for
-    record bodies, whose title comes from a field). ``rules`` defaults to the
-    packaged vocabularies in ``reportedly/data/ingest_*.txt``.
+    ``detect_title`` takes a headline-like first line as the title.
+    ``known_title`` is a title found elsewhere (HTML metadata, a record
+    field): a first line repeating it is dropped from the text and no title
+    is detected. ``rules`` defaults to the packaged vocabularies in
+    ``reportedly/data/ingest_*.txt``.
     """
     rules = rules or default_rules()
     lines = _Lines(normalise_whitespace(raw))
     result = CleanedText(text="")
     _cut_trailing_section(lines, rules)
-    if detect_title:
-        _take_title(lines, rules, result)
+    if detect_title or known_title is not None:
+        _take_title(lines, rules, result, known_title)
     _scan_body(lines, rules, result)
     _take_trailer(lines, rules, result)
     result.text = lines.text()
