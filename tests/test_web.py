@@ -32,11 +32,22 @@ def client(built: tuple[TestClient, dict[str, Any], Path]) -> TestClient:
 
 @pytest.fixture(scope="module")
 def ids(built: tuple[TestClient, dict[str, Any], Path]) -> dict[str, Any]:
-    return built[1]
+    client, ids, _ = built
+    ids["series"] = {
+        "hills": series_id(client, "fighters, northern hills"),
+        "total": series_id(client, "fighters, Iraq and Syria"),
+    }
+    return ids
+
+
+def series_id(client: TestClient, label: str) -> str:
+    return next(s["id"] for s in client.get("/series.json").json()["series"] if s["label"] == label)
 
 
 def page_urls(ids: dict[str, Any]) -> list[str]:
     return [
+        f"/series/{ids['series']['hills']}",
+        f"/series/{ids['series']['total']}",
         "/",
         "/search?q=fighters",
         "/series",
@@ -70,14 +81,16 @@ def test_every_page_and_its_json_twins(client: TestClient, ids: dict[str, Any]) 
 
 def test_overview_counts(client: TestClient) -> None:
     counts = client.get("/index.json").json()["counts"]
-    assert counts["documents"] == 3
-    assert counts["claims"] == 4
-    assert counts["quantities"] == 4
+    assert counts["documents"] == 6
+    assert counts["claims"] == 8
+    assert counts["quantities"] == 8
+    assert counts["series"] == 4
+    assert counts["conflicts"] == 1
 
 
 def test_search_matches_all_words_and_filters_by_facets(client: TestClient, ids: dict[str, Any]) -> None:
     everything = client.get("/search.json?q=fighters").json()
-    assert everything["total"] == 4
+    assert everything["total"] == 8
     both = client.get("/search.json?q=fighters surrendered").json()
     assert [r["id"] for r in both["results"]] == [ids["claims"]["a2"]]
     by_source = client.get("/search.json", params={"q": "fighters", "source": "defence ministry"}).json()
@@ -85,22 +98,57 @@ def test_search_matches_all_words_and_filters_by_facets(client: TestClient, ids:
     facets = {f["value"]: f["count"] for f in everything["facets"]["source"]}
     assert facets["defence ministry"] == 2
     assert client.get("/search.json", params={"publisher": "Hill Times"}).json()["total"] == 1
-    assert client.get("/search.json", params={"location": "northern hills"}).json()["total"] == 4
+    assert client.get("/search.json", params={"location": "northern hills"}).json()["total"] == 5
+    assert client.get("/search.json", params={"location": "Syria"}).json()["total"] == 2
     assert client.get("/search.json", params={"location": "elsewhere"}).json()["total"] == 0
     # a2 covers March to July 2017, the others their publication day
     march = client.get("/search.json", params={"time": "2017-03"}).json()
     assert [r["id"] for r in march["results"]] == [ids["claims"]["a2"]]
     assert client.get("/search.json", params={"time": "2016"}).json()["total"] == 0
     assert client.get("/search.json?q=nosuchwordanywhere").json()["total"] == 0
-    # newest first: the hostile article (published last) leads
-    assert everything["results"][0]["id"] == ids["claims"]["h1"]
+    # newest first
+    published = [r["published"] for r in everything["results"]]
+    assert published == sorted(published, reverse=True) and published[0] == "2017-09-01"
 
 
 def test_search_page_links_facets_and_results(client: TestClient, ids: dict[str, Any]) -> None:
     html = client.get("/search?q=fighters").text
     assert f'href="/claims/{ids["claims"]["b1"]}"' in html
     assert 'href="/search?q=fighters&amp;source=defence+ministry"' in html
-    assert "4 claims" in html
+    assert "8 claims" in html
+
+
+def test_overview_lists_conflicts_and_series(client: TestClient, ids: dict[str, Any]) -> None:
+    data = client.get("/index.json").json()
+    (conflict,) = data["conflicts"]
+    assert {conflict["claim_a"], conflict["claim_b"]} == {ids["claims"]["b1"], ids["claims"]["c1"]}
+    assert data["series"][0]["id"] == ids["series"]["hills"]
+    html = client.get("/").text
+    assert f'href="/series/{ids["series"]["hills"]}"' in html
+    assert f'href="/claims/{ids["claims"]["c1"]}"' in html
+
+
+def test_series_chart_plots_claims_conflicts_and_derived_values(client: TestClient, ids: dict[str, Any]) -> None:
+    html = client.get(f"/series/{ids['series']['hills']}").text
+    svg = html[html.index("<svg class=\"timeline\"") : html.index("</svg>", html.index("<svg class=\"timeline\""))]
+    assert svg.count('<circle class="marker"') == 5
+    assert svg.count('class="conflict-ring"') == 2
+    for key in ("a1", "a2", "b1", "c1", "h1"):
+        assert f'<a href="/claims/{ids["claims"][key]}">' in svg
+    assert '<line class="range"' in svg  # a1 is "about 4,000": 3,500 to 4,500
+    assert '<line class="period"' in svg  # a2 covers March to July
+    data = client.get(f"/series/{ids['series']['hills']}.json").json()
+    assert len(data["entries"]) == 5 and len(data["claims"]) == 5
+    assert data["conflicts"][0]["kind"] == "conflict"
+    total = client.get(f"/series/{ids['series']['total']}").text
+    assert total.count('<polygon class="marker"') == 1  # the derived 5,000 + 6,000
+    assert "derived by reportedly" in total
+    assert client.get(f"/series/{ids['series']['total']}.json").json()["derived"][0]["value"] == 11000
+
+
+def test_claim_page_names_its_series(client: TestClient, ids: dict[str, Any]) -> None:
+    data = client.get(f"/claims/{ids['claims']['b1']}.json").json()
+    assert [s["id"] for s in data["series"]] == [ids["series"]["hills"]]
 
 
 def test_claim_page_marks_evidence_source_cue_and_figure(client: TestClient, ids: dict[str, Any]) -> None:
@@ -129,7 +177,7 @@ def test_document_page_links_every_claim(client: TestClient, ids: dict[str, Any]
 def test_sources_page_lists_claims_per_source(client: TestClient, ids: dict[str, Any]) -> None:
     data = client.get("/sources.json").json()
     assert data["sources"][0] == {
-        "name": "defence ministry", "kind": "organisation", "anonymous": False, "claims": 2, "documents": 2,
+        "name": "Analysts", "kind": "organisation", "anonymous": False, "claims": 2, "documents": 1,
     }
     one = client.get("/sources/defence%20ministry.json").json()
     assert {c["id"] for c in one["claims"]} == {ids["claims"]["a2"], ids["claims"]["b1"]}

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from typing import Any
+
+from reportedly.link import relink
 from reportedly.store import Store
 from reportedly.types import Claim, Document, Quantity, Source, TimeRef, claim_id, content_id
 
@@ -25,6 +28,19 @@ ARTICLE_B = (
     "Hill rebels fewer than thought\n\n"
     "The defence ministry said on Tuesday that 2,500 fighters remain in the northern hills, "
     "down from 6,000 last year."
+)
+ARTICLE_C = (
+    "Police count fewer rebels\n\n"
+    "Local police said 900 fighters remain in the northern hills."
+)
+ARTICLE_D = (
+    "Militant numbers across the border\n\n"
+    "Analysts said 5,000 fighters are in Iraq. "
+    "Analysts said 6,000 fighters are in Syria."
+)
+ARTICLE_E = (
+    "The coalition's tally\n\n"
+    "The coalition said 20,000 fighters are in Iraq and Syria."
 )
 HOSTILE = (
     "Report <script>window.pwned = 1; alert('x')</script> ends\n\n"
@@ -46,6 +62,7 @@ def quantity_claim(
     cue: str | None = "said",
     time: tuple[str, str] | None = None,
     entity: str = "fighter",
+    locations: tuple[str, ...] = ("northern hills",),
     low: float | None = None,
     high: float | None = None,
 ) -> Claim:
@@ -75,7 +92,7 @@ def quantity_claim(
         quantity=Quantity(
             text=figure, start=q0, end=q0 + len(figure), value=value,
             low=value if low is None else low, high=value if high is None else high,
-            unit=entity, entity=entity + "s", entity_lemma=entity, locations=["northern hills"],
+            unit=entity, entity=entity + "s", entity_lemma=entity, locations=list(locations),
         ),
     )
 
@@ -85,8 +102,8 @@ def _doc(text: str, publisher: str, published: str, path: str) -> Document:
     return Document(id=content_id(text), path=path, text=text, title=title, publisher=publisher, published=published)
 
 
-def build_store(path: Path) -> dict[str, object]:
-    """Write the three articles and their claims; return the ids tests need."""
+def build_store(path: Path, link: bool = True) -> dict[str, Any]:
+    """Write the articles and their claims, link them; return the ids tests need."""
     a = _doc(ARTICLE_A, "The Daily Ledger", "2017-07-20", "a.txt")
     b = _doc(ARTICLE_B, "Hill Times", "2017-08-02", "b.txt")
     h = _doc(HOSTILE, "Evil Gazette", "2017-08-05", "hostile.html")
@@ -100,8 +117,24 @@ def build_store(path: Path) -> dict[str, object]:
     b1 = quantity_claim(b, "The defence ministry said on Tuesday that 2,500 fighters remain in the northern hills, "
                         "down from 6,000 last year.", "2,500", 2500, source="The defence ministry",
                         source_name="defence ministry")
+    c = _doc(ARTICLE_C, "River Post", "2017-08-02", "c.txt")
+    c1 = quantity_claim(c, "Local police said 900 fighters remain in the northern hills.", "900", 900,
+                        source="Local police")
+    d = _doc(ARTICLE_D, "Border Wire", "2017-09-01", "d.txt")
+    d1 = quantity_claim(d, "Analysts said 5,000 fighters are in Iraq.", "5,000", 5000, source="Analysts",
+                        locations=("Iraq",))
+    d2 = quantity_claim(d, "Analysts said 6,000 fighters are in Syria.", "6,000", 6000, source="Analysts",
+                        locations=("Syria",))
+    e = _doc(ARTICLE_E, "Coalition Bulletin", "2017-09-01", "e.txt")
+    e1 = quantity_claim(e, "The coalition said 20,000 fighters are in Iraq and Syria.", "20,000", 20000,
+                        source="The coalition", source_name="coalition", locations=("Iraq", "Syria"))
     h_sentence = 'Officials said 300 fighters <img src="x" onerror="window.pwned=2"> crossed the river.'
     h1 = quantity_claim(h, h_sentence, "300", 300, source="Officials", source_name="<b>Officials</b>")
     with Store(path) as store:
-        store.add_batch([(a, [a1, a2]), (b, [b1]), (h, [h1])])
-    return {"docs": {"a": a.id, "b": b.id, "hostile": h.id}, "claims": {"a1": a1.id, "a2": a2.id, "b1": b1.id, "h1": h1.id}}
+        store.add_batch([(a, [a1, a2]), (b, [b1]), (c, [c1]), (d, [d1, d2]), (e, [e1]), (h, [h1])])
+        if link:
+            relink(store)
+    return {
+        "docs": {"a": a.id, "b": b.id, "c": c.id, "d": d.id, "e": e.id, "hostile": h.id},
+        "claims": {"a1": a1.id, "a2": a2.id, "b1": b1.id, "c1": c1.id, "d1": d1.id, "d2": d2.id, "e1": e1.id, "h1": h1.id},
+    }

@@ -99,7 +99,8 @@ def series_list(ledger: Ledger, index: SearchIndex, path: Params, params: Params
 
 
 def series(ledger: Ledger, index: SearchIndex, path: Params, params: Params) -> dict[str, Any]:
-    data = series_data.series_detail(ledger, path["series_id"])
+    page = int_param(params, "page", 1, 1, MAX_PAGE)
+    data = series_data.series_detail(ledger, path["series_id"], page)
     data["_html"] = {"chart": layout(series_data.chart_points(data))}
     return data
 

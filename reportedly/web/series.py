@@ -1,8 +1,12 @@
 """Series, conflicts, derived values and repost groups, as the pages need them.
 
-These tables are written by the linking step (``reportedly.link.relink``);
-a store that was never linked has none of them, and every function here then
-answers "nothing" rather than failing, so the rest of the app still works.
+The tables are written by the linking step (``reportedly.link.relink``, see
+:mod:`reportedly.store.links`): ``series``, ``series_claims``,
+``series_entries`` (the timeline, earlier "down from" figures included),
+``derived_values``, ``relations`` with its ``conflicts`` view, and
+``repost_groups``. A store that was never linked has none of them; every
+function here then answers "nothing" instead of failing, so the rest of the
+app still works.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from reportedly.web.chart import ChartPoint
 from reportedly.web.ledger import CLAIM_LIST_COLUMNS, Ledger
 
 __all__ = [
+    "MAX_CHART_POINTS",
     "biggest_series",
     "chart_points",
     "is_linked",
@@ -24,20 +29,14 @@ __all__ = [
     "series_page",
 ]
 
-_DERIVED_TABLES = ("derived_values", "derived")
-_REPOST_TABLES = ("repost_groups", "reposts")
+#: A chart with more entries than this shows an evenly spaced sample (and says so).
+MAX_CHART_POINTS = 400
+#: Claims listed under a series chart per page.
+CLAIMS_PER_PAGE = 100
 
 
 def is_linked(ledger: Ledger) -> bool:
-    return ledger.tables.has("series", "id") and ledger.tables.has("series_claims", "series_id", "claim_id")
-
-
-def _first_table(ledger: Ledger, names: tuple[str, ...], *cols: str) -> str | None:
-    return next((n for n in names if ledger.tables.has(n, *cols)), None)
-
-
-def _conflict_claim_columns(ledger: Ledger) -> list[str]:
-    return [c for c in ledger.tables.columns.get("conflicts", []) if c.startswith("claim")]
+    return ledger.tables.has("series", "id", "claims") and ledger.tables.has("series_entries", "series_id")
 
 
 def biggest_series(ledger: Ledger, limit: int) -> list[dict[str, Any]]:
@@ -49,85 +48,122 @@ def series_page(ledger: Ledger, limit: int, offset: int) -> tuple[int, list[dict
         return 0, []
     total = int(ledger.scalar("SELECT count(*) FROM series") or 0)
     rows = ledger.query(
-        "SELECT s.*, coalesce(n.claims, 0) AS claims FROM series s LEFT JOIN "
-        "(SELECT series_id, count(*) AS claims FROM series_claims GROUP BY series_id) n "
-        "ON n.series_id = s.id ORDER BY claims DESC, s.id LIMIT ? OFFSET ?",
+        "SELECT id, label, entity, actor, place_names, unit, claims, derived FROM series "
+        "ORDER BY claims DESC, id LIMIT ? OFFSET ?",
         [limit, offset],
     )
     return total, rows
 
 
 def newest_conflicts(ledger: Ledger, limit: int) -> list[dict[str, Any]]:
+    """Conflicts whose later claim was published most recently."""
     if not ledger.tables.has("conflicts"):
         return []
-    cols = ledger.tables.columns["conflicts"]
-    order = next((c for c in ("detected_at", "time_start", "published", "id") if c in cols), cols[0])
-    return ledger.query(f'SELECT * FROM conflicts ORDER BY "{order}" DESC LIMIT ?', [limit])
+    return ledger.query(
+        "SELECT k.series_id, s.label AS series, k.kind, k.reason, k.claim_a, k.claim_b, "
+        "ca.sentence AS sentence_a, cb.sentence AS sentence_b, "
+        "greatest(da.published, db.published) AS published "
+        "FROM conflicts k LEFT JOIN series s ON s.id = k.series_id "
+        "JOIN claims ca ON ca.id = k.claim_a JOIN claims cb ON cb.id = k.claim_b "
+        "JOIN documents da ON da.id = ca.doc_id JOIN documents db ON db.id = cb.doc_id "
+        "ORDER BY published DESC NULLS LAST, k.id LIMIT ?",
+        [limit],
+    )
 
 
 def series_of_claim(ledger: Ledger, claim_id: str) -> list[dict[str, Any]]:
-    if not is_linked(ledger):
+    if not is_linked(ledger) or not ledger.tables.has("series_claims"):
         return []
     return ledger.query(
-        "SELECT s.* FROM series s JOIN series_claims sc ON sc.series_id = s.id WHERE sc.claim_id = ?",
+        "SELECT s.id, s.label, sc.role FROM series s JOIN series_claims sc ON sc.series_id = s.id "
+        "WHERE sc.claim_id = ?",
         [claim_id],
     )
 
 
-def series_detail(ledger: Ledger, series_id: str) -> dict[str, Any]:
+def series_detail(ledger: Ledger, series_id: str, page: int = 1) -> dict[str, Any]:
     if not is_linked(ledger):
         raise NotFound("series", series_id)
-    found = ledger.query("SELECT * FROM series WHERE CAST(id AS VARCHAR) = ?", [series_id])
+    found = ledger.query(
+        "SELECT id, label, entity, actor, places, place_names, unit, claims, derived FROM series WHERE id = ?",
+        [series_id],
+    )
     if not found:
         raise NotFound("series", series_id)
     info = found[0]
+    entries = ledger.query(
+        "SELECT * EXCLUDE (series_id) FROM series_entries WHERE series_id = ? "
+        "ORDER BY coalesce(time_start, time_end) NULLS LAST, entry_id",
+        [series_id],
+    )
     cols = ", ".join(f"c.{c}" for c in CLAIM_LIST_COLUMNS)
     claims = ledger.query(
-        f"SELECT {cols}, d.publisher, d.published, d.title FROM series_claims sc "
+        f"SELECT {cols}, sc.role, d.publisher, d.published, d.title FROM series_claims sc "
         "JOIN claims c ON c.id = sc.claim_id JOIN documents d ON d.id = c.doc_id "
-        "WHERE sc.series_id = ? ORDER BY c.time_start NULLS LAST, d.published, c.id",
-        [info["id"]],
+        "WHERE sc.series_id = ? ORDER BY c.time_start NULLS LAST, d.published, c.id LIMIT ? OFFSET ?",
+        [series_id, CLAIMS_PER_PAGE, (page - 1) * CLAIMS_PER_PAGE],
     )
-    conflicts: list[dict[str, Any]] = []
-    if ledger.tables.has("conflicts", "series_id"):
-        conflicts = ledger.query("SELECT * FROM conflicts WHERE series_id = ?", [info["id"]])
-    derived: list[dict[str, Any]] = []
-    table = _first_table(ledger, _DERIVED_TABLES, "series_id")
-    if table:
-        derived = ledger.query(f"SELECT * FROM {table} WHERE series_id = ?", [info["id"]])
-    return {"series": info, "claims": claims, "conflicts": conflicts, "derived": derived}
+    relations = ledger.query(
+        "SELECT claim_a, claim_b, entry_a, entry_b, kind, reason FROM relations WHERE series_id = ? "
+        "ORDER BY kind, entry_a, entry_b",
+        [series_id],
+    ) if ledger.tables.has("relations", "series_id") else []
+    derived = ledger.query(
+        "SELECT * EXCLUDE (series_id) FROM derived_values WHERE series_id = ? ORDER BY time_start, id",
+        [series_id],
+    ) if ledger.tables.has("derived_values", "series_id") else []
+    return {
+        "series": info,
+        "entries": entries,
+        "relations": relations,
+        "conflicts": [r for r in relations if r["kind"] in ("conflict", "contradiction")],
+        "derived": derived,
+        "claims": claims,
+        "page": page,
+        "pages": max(1, -(-int(info["claims"] or 0) // CLAIMS_PER_PAGE)),
+    }
+
+
+def _sample(rows: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    if len(rows) <= limit:
+        return rows
+    step = len(rows) / limit
+    return [rows[int(i * step)] for i in range(limit)]
 
 
 def chart_points(detail: dict[str, Any]) -> list[ChartPoint]:
-    """The chart's points: every claim, then every derived value."""
-    in_conflict: set[str] = set()
-    for row in detail["conflicts"]:
-        in_conflict.update(str(v) for k, v in row.items() if k.startswith("claim") and v)
-    points = [
-        ChartPoint(
-            claim_id=c["id"],
-            source=c.get("source_name") or c.get("source_text") or "unattributed",
-            day_start=c.get("time_start") or (c.get("published") or "")[:10],
-            day_end=c.get("time_end") or c.get("time_start") or (c.get("published") or "")[:10],
-            value=c.get("value"),
-            low=c.get("low"),
-            high=c.get("high"),
-            conflict=c["id"] in in_conflict,
+    """The chart's points: series entries (reported and earlier figures), then derived values."""
+    in_conflict = {e for r in detail["conflicts"] for e in (r["entry_a"], r["entry_b"])}
+    points = []
+    for e in _sample(detail["entries"], MAX_CHART_POINTS):
+        previous = e.get("role") == "previous"
+        source = e.get("source") or e.get("publisher") or "unattributed"
+        low, high = e.get("low"), e.get("high")
+        points.append(
+            ChartPoint(
+                claim_id=e.get("claim_id"),
+                source=source,
+                day_start=e.get("time_start") or e.get("time_end") or "",
+                day_end=e.get("time_end") or e.get("time_start") or "",
+                value=low if high is None else None,
+                low=low,
+                high=high if high is not None else low,
+                conflict=e["entry_id"] in in_conflict,
+                label=f"{source}: {e.get('text') or ''}" + (" (earlier figure)" if previous else ""),
+            )
         )
-        for c in detail["claims"]
-    ]
     for d in detail["derived"]:
         points.append(
             ChartPoint(
                 claim_id=None,
                 source="derived",
-                day_start=d.get("time_start") or "",
+                day_start=d.get("time_start") or d.get("time_end") or "",
                 day_end=d.get("time_end") or d.get("time_start") or "",
                 value=d.get("value"),
                 low=d.get("low"),
                 high=d.get("high"),
                 derived=True,
-                label=f"derived: {d.get('value')}",
+                label=f"derived by reportedly: {d.get('label') or d.get('value')}",
             )
         )
     return points
@@ -135,12 +171,11 @@ def chart_points(detail: dict[str, Any]) -> list[ChartPoint]:
 
 def repost_group(ledger: Ledger, doc_id: str) -> list[dict[str, Any]]:
     """The other documents in ``doc_id``'s repost group (empty when it has none)."""
-    table = _first_table(ledger, _REPOST_TABLES, "doc_id", "group_id")
-    if table is None:
+    if not ledger.tables.has("repost_groups", "doc_id", "group_id"):
         return []
     return ledger.query(
-        f"SELECT d.id, d.title, d.publisher, d.published, r.* EXCLUDE (doc_id, group_id) FROM {table} r "
-        f"JOIN documents d ON d.id = r.doc_id WHERE r.group_id IN "
-        f"(SELECT group_id FROM {table} WHERE doc_id = ?) AND r.doc_id <> ? ORDER BY d.published",
+        "SELECT d.id, d.title, d.publisher, d.published, r.is_original, r.reason FROM repost_groups r "
+        "JOIN documents d ON d.id = r.doc_id WHERE r.group_id IN "
+        "(SELECT group_id FROM repost_groups WHERE doc_id = ?) AND r.doc_id <> ? ORDER BY d.published",
         [doc_id, doc_id],
     )
