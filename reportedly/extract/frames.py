@@ -30,7 +30,8 @@ Which source a figure gets (in this order):
 4. else no source (the article's own voice).
 
 Figures inside a source ("Three officials") are the source's count, not
-claims. Offsets in the result point into the full text: ``offset`` is where
+claims, and a previous value already folded into a change ("had fallen to
+19,000, down from 30,000") is not a claim of its own either. Offsets in the result point into the full text: ``offset`` is where
 ``doc`` starts in it when a long article was parsed in chunks.
 """
 
@@ -212,12 +213,17 @@ def _cue_hedges(doc: Doc, att: AttributionLike, sent: Span) -> list[str]:
     return [word for word, tok in hedge_tokens(sent) if tok.i in near]
 
 
+_ARTICLE = re.compile(r"^(?:an?|the)\s+", re.IGNORECASE)
+
+
 def _merge(*lists: Sequence[str]) -> list[str]:
+    """Hedges of several origins, each once ("an estimated" and "estimated" are one)."""
     out: list[str] = []
     for items in lists:
         for item in items:
-            if item not in out:
-                out.append(item)
+            word = _ARTICLE.sub("", item.strip().lower())
+            if word and word not in out:
+                out.append(word)
     return out
 
 
@@ -347,8 +353,16 @@ def build_claims(
         continued = None
         if not own and report is not None:
             continued = report
-        for mention in quantities(sent):
+        mentions = list(quantities(sent))
+        folded = {
+            (m.quantity.change.previous_text or "")
+            for m in mentions
+            if m.quantity.change is not None and m.quantity.change.previous_text
+        }
+        for mention in mentions:
             q = mention.quantity
+            if getattr(mention, "role", "figure") == "previous" and q.text in folded:
+                continue  # "down from 30,000": already the previous value of a change
             if any(s <= q.start and q.end <= e for s, e in source_spans):
                 continue  # "Three officials": the source's count
             claim = _quantity_claim(
