@@ -130,7 +130,7 @@ def test_truncated_html_is_recovered(tmp_path: Path) -> None:
 
 def test_french_article_is_skipped(tmp_path: Path) -> None:
     doc = _one(_write(tmp_path / "article_fr.txt", FRENCH))
-    assert (doc.status, doc.reason) == ("skipped", "language fr, not English")
+    assert (doc.status, doc.reason, doc.language) == ("skipped", "language fr, not English", "fr")
 
 
 def test_short_text_is_skipped(tmp_path: Path) -> None:

@@ -125,7 +125,8 @@ def test_wire_story_dateline_credit_and_trailer() -> None:
     out = clean_text(WIRE_STORY)
     assert out.title == "Coalition says militant numbers falling in eastern Syria"
     assert out.dateline == "WASHINGTON"
-    assert out.original_publisher == "Reuters"
+    assert out.extra["dateline_credit"] == "Reuters"
+    assert out.original_publisher is None and out.repost is False
     assert out.author == "Jane Doe"
     assert out.text.startswith("The U.S.-led coalition estimated")
     assert "Reporting by" not in out.text and "Editing" not in out.text

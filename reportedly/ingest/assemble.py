@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from reportedly.errors import UnsupportedInput
 from reportedly.ingest.manifest import META_FIELDS
-from reportedly.ingest.sniff import check_language, raw_id
+from reportedly.ingest.sniff import detect_language, raw_id
 from reportedly.ingest.text import CleanedText
 from reportedly.settings import MIN_TEXT_CHARS
 from reportedly.types import DocStatus, Document, content_id
@@ -110,10 +109,9 @@ def assemble(
         doc.status = "skipped"
         reasons.insert(0, f"text too short ({chars} characters < {MIN_TEXT_CHARS})")
     elif check_english:
-        try:
-            doc.language = check_language(cleaned.text, path)
-        except UnsupportedInput as err:
+        doc.language = detect_language(cleaned.text)
+        if doc.language != "en":
             doc.status = "skipped"
-            reasons.insert(0, err.reason)
+            reasons.insert(0, f"language {doc.language}, not English")
     doc.reason = "; ".join(reasons) or None
     return doc

@@ -23,6 +23,7 @@ __all__ = [
     "check_language",
     "check_size",
     "decode_bytes",
+    "detect_language",
     "file_id",
     "looks_binary",
     "raw_id",
@@ -134,9 +135,15 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> Decoded:
     return Decoded(str(best), best.encoding, f"decoded as {best.encoding}")
 
 
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of the language ``text`` is written in (py3langid, first 5,000 characters)."""
+    lang, _score = py3langid.classify(text[:5000])
+    return str(lang)
+
+
 def check_language(text: str, path: str = "<text>", expected: str = "en") -> str:
     """Return the language code of ``text``; raise when it is not ``expected``."""
-    lang, _score = py3langid.classify(text[:5000])
+    lang = detect_language(text)
     if lang != expected:
         raise UnsupportedInput(path, f"language {lang}, not English")
     return lang

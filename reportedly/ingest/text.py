@@ -192,7 +192,10 @@ def _scan_body(lines: _Lines, rules: CleaningRules, result: CleanedText) -> None
             if dateline is not None:
                 result.dateline = dateline.place
                 if dateline.credit:
-                    _apply_credit(result, Credit(outlets=[dateline.credit]), as_original=False)
+                    # "WASHINGTON (Reuters) -" names the wire, which is usually
+                    # the publisher itself under another spelling; calling it
+                    # a repost would mislabel most wire copy, so it is kept aside.
+                    result.extra["dateline_credit"] = dateline.credit
                 line = line[dateline.length :]
                 lines.lines[i] = line
         body_started = True
