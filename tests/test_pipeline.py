@@ -1,0 +1,188 @@
+"""ingest -> extract -> store end to end, on real files with the real model."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from reportedly.pipeline import run
+from reportedly.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    """The pipeline's own default Extractor, loaded once for this module.
+
+    Not built on the session ``nlp`` fixture: worker processes build the
+    default Extractor, and the claims of both paths must be comparable.
+    """
+    from reportedly.extract import Extractor
+
+    return Extractor()
+
+GOOD = {
+    "river.txt": (
+        "Flood waters rise along the river\n\n"
+        "Regional officials told reporters on Monday that about 2,000 residents had been evacuated "
+        "from low-lying villages. The agency said the number could rise to 5,000 by Friday.\n\n"
+        "A spokesman for the fire service explained that crews were working through the night."
+    ),
+    "budget.txt": (
+        "City council approves budget\n\n"
+        "The city council approved a budget of $3.2 million for road repairs, the mayor said. "
+        "Critics claimed that more than 40 percent of the money would go to a single contractor.\n\n"
+        "The finance director stated that the plan was balanced."
+    ),
+    "school.txt": (
+        "School enrolment falls again\n\n"
+        "According to the education ministry, enrolment fell to 12,500 pupils this year, down from "
+        "14,000 last year. Teachers believe that rising rents are pushing families out of the district."
+    ),
+}
+
+
+def write_good(folder: Path, names: dict[str, str] = GOOD) -> None:
+    for name, text in names.items():
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def write_bad(folder: Path) -> dict[str, str]:
+    """One file of each kind of bad input; returns {file name: what it is}."""
+    (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
+    (folder / "empty.txt").write_bytes(b"")
+    with (folder / "huge.txt").open("wb") as fh:  # 50 MB, written sparse in no time
+        fh.truncate(50 * 1024 * 1024)
+    (folder / "latin1.txt").write_bytes(
+        (
+            "Caf\u00e9 owners protest new rules\n\n"
+            "The association of caf\u00e9 owners said that about 300 members would close on Tuesday "
+            "in protest. Its president, Ren\u00e9 Dupr\u00e9, told journalists the rules were unfair."
+        ).encode("latin-1")
+    )
+    (folder / "broken.html").write_text("<html><head><title>Br</title><body><div><p>Tr<", encoding="utf-8")
+    (folder / "french.txt").write_text(
+        "Les inondations touchent la r\u00e9gion\n\n"
+        "Selon les autorit\u00e9s r\u00e9gionales, environ 2 000 habitants ont \u00e9t\u00e9 \u00e9vacu\u00e9s "
+        "lundi. Le porte-parole des pompiers a expliqu\u00e9 que les \u00e9quipes travaillaient toute "
+        "la nuit pour prot\u00e9ger les villages situ\u00e9s au bord de la rivi\u00e8re.",
+        encoding="utf-8",
+    )
+    return {
+        "image.txt": "binary",
+        "empty.txt": "empty",
+        "huge.txt": "too large",
+        "latin1.txt": "latin-1",
+        "broken.html": "broken html",
+        "french.txt": "french",
+    }
+
+
+def test_bad_input_gets_reasons_and_good_input_is_processed(tmp_path, extractor):
+    data = tmp_path / "in"
+    data.mkdir()
+    write_good(data)
+    bad = write_bad(data)
+    db = tmp_path / "l.duckdb"
+    summary = run([data], db, published="2017-07-20", progress=False, link=False, extractor=extractor)
+    problems = {Path(p.path).name: p for p in summary.problems}
+    # Every bad file but the Latin-1 one (a readable English article) is refused
+    # with a one-line reason; the good ones are processed.
+    for name in set(bad) - {"latin1.txt"}:
+        assert name in problems, f"{name} not reported"
+        assert problems[name].reason and "\n" not in problems[name].reason
+    assert "latin1.txt" not in problems
+    assert summary.added == len(GOOD) + 1
+    assert summary.skipped + summary.failed == len(bad) - 1 == len(summary.problems)
+    assert not summary.ok and summary.claims_added > 0
+    with Store(db, read_only=True) as store:
+        by_name = {Path(d.path).name: d for d in store.documents()}
+        assert set(by_name) == set(GOOD) | set(bad)
+        for name, problem in problems.items():
+            assert by_name[name].status == problem.status and by_name[name].reason == problem.reason
+        latin = by_name["latin1.txt"]
+        assert "Ren\u00e9 Dupr\u00e9" in latin.text  # decoded, not mojibake
+        assert store.count_claims() == summary.claims_added
+        assert all(store.claims(doc_id=by_name[name].id) for name in GOOD)
+
+    # Running again adds nothing and still reports the bad input.
+    again = run([data], db, published="2017-07-20", progress=False, link=False, extractor=extractor)
+    assert (again.added, again.claims_added) == (0, 0)
+    assert again.already_stored == len(GOOD) + 1
+    assert {Path(p.path).name for p in again.problems} == set(problems)
+    with Store(db, read_only=True) as store:
+        assert store.count_claims() == summary.claims_added
+
+
+def test_same_article_from_two_paths_is_stored_once(tmp_path, extractor):
+    data = tmp_path / "in"
+    (data / "copy").mkdir(parents=True)
+    write_good(data)
+    (data / "copy" / "river.txt").write_text(GOOD["river.txt"] + "\n", encoding="utf-8")
+    summary = run([data], tmp_path / "l.duckdb", progress=False, link=False, extractor=extractor)
+    assert summary.seen == len(GOOD) + 1
+    assert (summary.added, summary.already_stored) == (len(GOOD), 1)
+    assert summary.ok
+
+
+def test_two_workers_give_the_same_claims(tmp_path, extractor):
+    data = tmp_path / "in"
+    data.mkdir()
+    write_good(data)
+    one = run([data], tmp_path / "one.duckdb", published="2017-07-20", progress=False, link=False, extractor=extractor)
+    two = run([data], tmp_path / "two.duckdb", published="2017-07-20", workers=2, batch_size=2,
+              progress=False, link=False)
+    assert (one.added, one.claims_added) == (two.added, two.claims_added) == (len(GOOD), one.claims_added)
+    with Store(tmp_path / "one.duckdb", read_only=True) as a, Store(tmp_path / "two.duckdb", read_only=True) as b:
+        assert [c.to_dict() for c in a.claims()] == [c.to_dict() for c in b.claims()]
+
+
+def _articles(folder: Path, n: int) -> None:
+    """``n`` distinct short articles (distinct text, so distinct ids)."""
+    places = ["Avalon", "Brennet", "Corvin", "Dunmore", "Esterby", "Falkirk", "Garnet", "Holloway"]
+    for i in range(n):
+        place = places[i % len(places)]
+        (folder / f"story{i:02d}.txt").write_text(
+            f"Storm hits {place}\n\n"
+            f"Officials in {place} said that about {1000 + 37 * i:,} homes lost power on day {i}. "
+            f"The utility told reporters that {12 + i} crews were at work.",
+            encoding="utf-8",
+        )
+
+
+def test_killed_run_leaves_a_store_that_a_rerun_completes(tmp_path, extractor):
+    data = tmp_path / "in"
+    data.mkdir()
+    _articles(data, 24)
+    killed_db, whole_db = tmp_path / "killed.duckdb", tmp_path / "whole.duckdb"
+    cmd = [sys.executable, "-m", "reportedly", "run", str(data), "--db", str(killed_db),
+           "--batch-size", "1", "--no-link", "--published", "2020-01-01"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    assert proc.stderr is not None
+    deadline = time.monotonic() + 60
+    for line in proc.stderr:  # not a terminal: the CLI logs each committed batch
+        if line.startswith("committed batch 2") or time.monotonic() > deadline:
+            break
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+
+    with Store(killed_db) as store:  # opens: the log is replayed, whole batches only
+        partial = store.count_documents()
+        assert 2 <= partial < 24, "the run finished before it could be killed; use more articles"
+        assert all(store.claims(doc_id=d.id) for d in store.documents())
+    resumed = run([data], killed_db, published="2020-01-01", progress=False, link=False, extractor=extractor)
+    assert resumed.already_stored == partial and resumed.added == 24 - partial
+    whole = run([data], whole_db, published="2020-01-01", progress=False, link=False, extractor=extractor)
+    with Store(killed_db, read_only=True) as a, Store(whole_db, read_only=True) as b:
+        assert (a.count_documents(), a.count_claims(), a.count_sources()) == (
+            b.count_documents(), b.count_claims(), b.count_sources())
+        assert sorted(c.id for c in a.claims()) == sorted(c.id for c in b.claims())
+    assert whole.added == 24
