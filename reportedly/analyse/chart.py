@@ -90,6 +90,6 @@ def render_timeline(timeline: dict[str, Any], out: Path, fmt: str = "svg") -> Pa
     fig.autofmt_xdate()
     fig.tight_layout()
     out = Path(out)
-    fig.savefig(out, format=fmt)
+    fig.savefig(out, format=fmt, bbox_inches="tight")
     plt.close(fig)
     return out

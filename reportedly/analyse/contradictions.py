@@ -28,6 +28,7 @@ __all__ = ["Assertion", "assertion", "find_contradictions"]
 _TOKEN = re.compile(r"[\w][\w'’.-]*\w|\w")
 _NEGATIONS = {"not", "never", "no", "n't", "nor", "neither"}
 _CONDITIONS = {"if", "whether", "unless", "should", "would"}
+_COMPLEMENTISERS = {"that", "how"}
 _PRONOUNS = {"he", "she", "they", "it", "him", "her", "them"}
 #: Capitalised words that open sentences or name no one.
 _NOT_NAMES = {"the", "a", "an", "he", "she", "they", "it", "i", "we", "you", "this", "that", "one", "but", "and", "in", "on", "mr", "mrs", "ms", "dr"}
@@ -74,6 +75,8 @@ def assertion(claim: Claim, vocab: Vocabulary) -> Assertion | None:
     if claim.kind != "statement" or not claim.content:
         return None
     words = [w.lower() for w in _TOKEN.findall(claim.content)]
+    while words and words[0] in _COMPLEMENTISERS:  # "that he is in fact alive"
+        words = words[1:]
     found = _state(words, vocab)
     if found is None:
         return None
@@ -90,7 +93,12 @@ def _antecedent(claim: Claim, vocab: Vocabulary) -> list[str]:
     """The last name before the content in its sentence that is not the source's."""
     if claim.content_start is None:
         return []
-    before = claim.sentence[: max(0, claim.content_start - claim.sentence_start)]
+    cut = claim.content_start
+    if claim.source and claim.source.start is not None and claim.sentence_start <= claim.source.start < cut:
+        # "..., but the anonymous officials told The AP that he ...": names
+        # inside the attribution (source, cue, intermediary) are not the subject.
+        cut = claim.source.start
+    before = claim.sentence[: max(0, cut - claim.sentence_start)]
     source_words: set[str] = set()
     if claim.source:
         for t in [claim.source.text or "", claim.source.name or "", *claim.source.via]:

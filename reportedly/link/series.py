@@ -120,12 +120,12 @@ def series_key(claim: Claim, vocab: Vocabulary, gazetteer: Gazetteer) -> tuple[S
     if claim.kind != "quantity" or q is None:
         return None
     entity = vocab.entity(q.entity_lemma or q.entity)
-    if not entity:
+    if not entity or entity in vocab.not_counted:
         return None
     places = gazetteer.place_set(q.locations)
     key = SeriesKey(
         entity=entity,
-        actor=vocab.actor(q.actor),
+        actor=vocab.actor(q.actor) or vocab.actor_in(claim.sentence),
         places=tuple(sorted(p.id for p in places)),
         unit=_unit(claim, entity, vocab),
     )
@@ -181,6 +181,18 @@ def build_series(
         if claim.quantity and claim.quantity.change:
             by_sentence.setdefault((claim.doc_id, claim.sentence_start), []).append(claim)
 
+    # A claim naming no actor joins the series of the same quantity with an
+    # actor when there is exactly one such actor ("the number of militants"
+    # in an article about ISIS); with two candidates it stays apart.
+    actors: dict[tuple[str, tuple[str, ...], str], set[str]] = {}
+    for _, key, _ in keyed:
+        if key.actor:
+            actors.setdefault((key.entity, key.places, key.unit), set()).add(key.actor)
+    for i, (claim, key, places) in enumerate(keyed):
+        found_actors = actors.get((key.entity, key.places, key.unit), set())
+        if key.actor is None and len(found_actors) == 1:
+            keyed[i] = (claim, SeriesKey(key.entity, next(iter(found_actors)), key.places, key.unit), places)
+
     for claim, key, places in keyed:
         q = claim.quantity
         assert q is not None
@@ -224,10 +236,14 @@ def build_series(
         if q.entity:
             s.forms[q.entity.lower()] += 1
         ch = q.change
-        for word in (ch.previous_text or "").split() if ch else ():
+        if ch and ch.previous_text and ch.previous_text in claim.sentence:
             # "up to more than 30,000 fighters": the earlier figure's own wording.
-            if word.isalpha() and vocab.entity(word) == key.entity:
-                s.forms[word.lower()] += 1
+            after = claim.sentence[claim.sentence.index(ch.previous_text) :].split()[:8]
+            for word in after:
+                word = word.strip(".,;:")
+                if word.isalpha() and vocab.entity(word) == key.entity:
+                    s.forms[word.lower()] += 1
+                    break
         if ch is not None and (ch.previous_low is not None or ch.previous_high is not None):
             prev_bound = ch.previous_bound or "="
             s.entries.append(

@@ -52,7 +52,9 @@ class Vocabulary:
     as written so that the verb "is" never becomes an actor;
     ``places`` a normalised alias to a gazetteer name ("u.s." -> "United States");
     ``states`` a polarity word to its state and ``opposites`` the pairs of
-    states that contradict each other.
+    states that contradict each other; ``not_counted`` lemmas that measure
+    durations or ages rather than count things ("years", "months"), which
+    form no series.
     """
 
     entities: dict[str, str] = field(default_factory=dict)
@@ -61,6 +63,7 @@ class Vocabulary:
     places: dict[str, str] = field(default_factory=dict)
     states: dict[str, str] = field(default_factory=dict)
     opposites: dict[str, set[str]] = field(default_factory=dict)
+    not_counted: set[str] = field(default_factory=set)
 
     @classmethod
     def load(
@@ -82,6 +85,8 @@ class Vocabulary:
                         vocab.actors_exact[alias] = canonical
                     else:
                         vocab.actors[normalise_text(alias)] = canonical
+        listed = resources.files("reportedly.data").joinpath("link_not_counted.txt").read_text("utf-8")
+        vocab.not_counted = {w.strip().lower() for w in listed.splitlines() if w.strip() and not w.startswith("#")}
         for data in _read("link_places.json", extra_places):
             for alias, name in data.items():
                 vocab.places[normalise_text(alias)] = name
@@ -103,8 +108,10 @@ class Vocabulary:
             return self.entities[key]
         # "ISIS fighters" / "foreign fighters": the head noun decides.
         head = key.rsplit(" ", 1)[-1]
-        if head.endswith("s") and head[:-1] in self.entities:
+        if head.endswith("s") and (head[:-1] in self.entities or head[:-1] in self.not_counted):
             head = head[:-1]
+        if head in self.not_counted:  # "difficult months" measures time
+            return head
         return self.entities.get(head, key)
 
     def actor(self, text: str | None) -> str | None:
@@ -116,6 +123,18 @@ class Vocabulary:
             return self.actors_exact[stripped]
         key = normalise_text(text)
         return self.actors.get(key, stripped or None)
+
+    def actor_in(self, sentence: str) -> str | None:
+        """The one actor a sentence names ("the number of ISIS fighters"); None if none or several."""
+        found: set[str] = set()
+        for alias, canonical in self.actors_exact.items():
+            if re.search(rf"(?<![\w.]){re.escape(alias)}(?![\w])", sentence):
+                found.add(canonical)
+        low = sentence.lower()
+        for alias, canonical in self.actors.items():
+            if len(alias) > 3 and re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", low):
+                found.add(canonical)
+        return found.pop() if len(found) == 1 else None
 
     def place_alias(self, text: str) -> str:
         """A gazetteer name for a place alias ("U.S." -> "United States")."""
