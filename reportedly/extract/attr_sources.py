@@ -63,10 +63,23 @@ def is_plural(token: Token) -> bool:
 
 def _ent_of(span: Span, labels: frozenset[str]) -> Span | None:
     """The last entity with one of ``labels`` inside ``span`` (appositions come last)."""
+    # Read the IOB tags of the span's own tokens: Doc.ents builds every
+    # entity of the document on each access.
     found = None
-    for ent in span.doc.ents:
-        if ent.start >= span.start and ent.end <= span.end and ent.label_ in labels:
-            found = ent
+    start = None
+    doc = span.doc
+    for tok in span:
+        if tok.ent_iob_ == "B" or (tok.ent_iob_ == "I" and start is None):
+            if start is not None and doc[start].ent_type_ in labels:
+                found = doc[start : tok.i]
+            start = tok.i if tok.ent_type_ else None
+        elif tok.ent_iob_ == "O" and start is not None:
+            if doc[start].ent_type_ in labels:
+                found = doc[start : tok.i]
+            start = None
+    if start is not None and doc[start].ent_type_ in labels:
+        end = span.end
+        found = doc[start:end]
     return found
 
 
@@ -124,7 +137,7 @@ def _name(span: Span, lex: AttrLexicon) -> str:
         toks = _strip_tokens(list(person), lex)
         if not toks:
             return person.text
-        return span.doc.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
+        return span.doc[toks[0].i : toks[-1].i + 1].text
     # Cut clauses hanging off the head ("officials who spoke on condition of
     # anonymity", "The FBI, which gathers statistics"): a name is the noun phrase.
     cut = {t.i for child in head.children if child.dep_ in {"relcl", "acl", "appos"} for t in child.subtree}
@@ -133,7 +146,7 @@ def _name(span: Span, lex: AttrLexicon) -> str:
     toks = _strip_tokens(toks, lex)
     if not toks:
         return span.text.strip()
-    text = span.doc.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
+    text = span.doc[toks[0].i : toks[-1].i + 1].text
     text = re.sub(r"\s+", " ", text).strip(" ,;:")
     text = re.sub(r"[’']s$", "", text) if head.dep_ == "poss" else text
     return lex.canonical(text)

@@ -85,12 +85,19 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
         start = None
         closer = ""
         base = para.start()
-        for i, ch in enumerate(para.group()):
+        chunk = para.group()
+        i = 0
+        while i < len(chunk):
+            # Some outlets (the NYT's archive among them) write a double
+            # quote as two apostrophes: treat '' as a straight double quote.
+            ch = '"' if chunk.startswith("''", i) else chunk[i]
+            width = 2 if chunk.startswith("''", i) else 1
             if start is None and ch in _OPEN_QUOTES:
                 start, closer = base + i, _QUOTE_PAIRS[ch]
             elif start is not None and ch == closer:
-                regions.append((start, base + i + 1))
+                regions.append((start, base + i + width))
                 start = None
+            i += width
     return regions
 
 
@@ -102,12 +109,18 @@ def _region_at(regions: list[tuple[int, int]], start: int, end: int) -> tuple[in
     return None
 
 
+def _inside_quote(pos: int, regions: list[tuple[int, int]]) -> bool:
+    """Whether ``pos`` lies inside a quotation. Attributions nested in quoted
+    speech ("“I think we will win,” she said") belong to the quote, not to
+    the article, and are not reported separately."""
+    return any(a < pos < b for a, b in regions)
+
+
 # --------------------------------------------------------------------------- spans
 
 
-def _trim(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Strip whitespace and separators (commas, colons, dashes) off a character range."""
-    text = doc.text
     while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
@@ -121,7 +134,7 @@ def _chars(tokens: list[Token]) -> tuple[int, int]:
     return first.idx, last.idx + len(last.text)
 
 
-def _fragments(doc: Doc, keep: list[Token]) -> list[tuple[int, int]]:
+def _fragments(text: str, keep: list[Token]) -> list[tuple[int, int]]:
     """Contiguous runs of ``keep`` (sorted tokens) as trimmed character ranges."""
     runs: list[list[Token]] = []
     for tok in sorted(keep, key=lambda t: t.i):
@@ -136,15 +149,14 @@ def _fragments(doc: Doc, keep: list[Token]) -> list[tuple[int, int]]:
             run.pop()
         if not run:
             continue
-        trimmed = _trim(doc, *_chars(run))
+        trimmed = _trim(text, *_chars(run))
         if trimmed and any(not t.is_punct for t in run):
             out.append(trimmed)
     return out
 
 
-def _paragraph(token: Token) -> tuple[int, int]:
+def _paragraph(token: Token, text: str) -> tuple[int, int]:
     """Character range of the paragraph (text between blank lines) holding ``token``."""
-    text = token.doc.text
     start = text.rfind("\n\n", 0, token.idx)
     end = text.find("\n\n", token.idx)
     return (0 if start < 0 else start + 2, len(text) if end < 0 else end)
@@ -244,15 +256,19 @@ class _Found:
     pattern: str
 
 
-def _adjacent_quote(verb: Token, subject: Token | None, regions: list[tuple[int, int]]) -> tuple[int, int] | None:
+def _adjacent_quote(
+    verb: Token, subject: Token | None, regions: list[tuple[int, int]], text: str
+) -> tuple[int, int] | None:
     """A quote right before the source and cue ('“...,” he said') or right after ('he said: “...”')."""
     sent = verb.sent
     left_tokens = [verb] + ([t for t in subject.subtree] if subject is not None else [])
     left = min(t.idx for t in left_tokens)
     right = verb.idx + len(verb.text)
-    text = verb.doc.text
     for a, b in regions:
         if b <= left and b >= sent.start_char - 1 and not text[b:left].strip(" ,—–-\n"):
+            return (a, b)
+        if a >= right and re.fullmatch(r"\s*:\s*", text[right:a]):
+            # 'He said:' and the quote, even in the next paragraph.
             return (a, b)
         if a >= right and a <= sent.end_char:
             gap = text[right:a]
@@ -261,7 +277,7 @@ def _adjacent_quote(verb: Token, subject: Token | None, regions: list[tuple[int,
     return None
 
 
-def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, int]]) -> _Found | None:
+def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, int]], text: str) -> _Found | None:
     lemma = verb.lemma_.lower()
     if lemma not in lex.cue_verbs or verb.pos_ not in {"VERB", "AUX"}:
         return None
@@ -275,28 +291,29 @@ def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, in
         # A quoted clause is the whole quote, even where the parser hangs
         # words from outside the quote onto it.
         region = _region_at(regions, start, end) or _region_at(regions, clause.idx, clause.idx + 1)
-        content = [region] if region else _fragments(verb.doc, toks)
-    elif verb.dep_ in {"parataxis", "ccomp"} and verb.head.i < verb.i and subject is not None:
-        # '“We will win,” she said.' parsed with the quote's verb as the root.
+        content = [region] if region else _fragments(text, toks)
+    elif verb.dep_ in {"parataxis", "ccomp", "advcl"} and subject is not None and verb.head.pos_ in {"VERB", "AUX"}:
+        # '“We will win,” she said.' parsed with the quote's verb as the root,
+        # and the parenthetical 'To prevent problems, he said, officials ...'.
         mine = {t.i for t in verb.subtree}
-        toks = [t for t in _subtree_in_sent(verb.head) if t.i not in mine and t.i < verb.i]
+        toks = [t for t in _subtree_in_sent(verb.head) if t.i not in mine]
         if toks:
             start, end = _chars(toks)
-            region = _region_at(regions, start, end) or _adjacent_quote(verb, subject, regions)
-            content = [region] if region else _fragments(verb.doc, toks)
+            region = _region_at(regions, start, end)
+            content = [region] if region else _fragments(text, toks)
     if not content:
-        quote = _adjacent_quote(verb, subject, regions)
+        quote = _adjacent_quote(verb, subject, regions, text)
         if quote is not None:
             content = [quote]
     if not content and lemma in lex.object_cue_verbs:
         objs = [c for c in verb.children if c.dep_ == "dobj"]
         if objs:
-            content = _fragments(verb.doc, _subtree_in_sent(objs[0]))
+            content = _fragments(text, _subtree_in_sent(objs[0]))
     if not content:
         return None
     if subject is None and not passive and verb.tag_ == "VB" and verb.dep_ == "ROOT":
         return None  # an imperative ("Learn how ...") reports nothing
-    para = _paragraph(verb)
+    para = _paragraph(verb, text)
     content = [c for c in (_clip(c, para) for c in content) if c is not None]
     if not content:
         return None
@@ -323,7 +340,7 @@ def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, in
     return _Found(cue, subject, source, content, _via(verb, lex), "verb")
 
 
-def _according_attribution(tok: Token) -> _Found | None:
+def _according_attribution(tok: Token, text: str) -> _Found | None:
     """ "according to X, Y" / "Y, according to X" """
     if tok.lower_ != "according" or tok.i + 1 >= len(tok.doc) or tok.nbor(1).lower_ != "to":
         return None
@@ -334,14 +351,14 @@ def _according_attribution(tok: Token) -> _Found | None:
     phrase = {t.i for t in tok.subtree} | {t.i for t in to.subtree}
     sent = tok.sent
     keep = [t for t in sent if t.i not in phrase]
-    content = _fragments(tok.doc, keep)
+    content = _fragments(text, keep)
     if not content:
         return None
     source = _subtree_in_sent(objs[0])
     return _Found([tok, to], objs[0], source, content, [], "according")
 
 
-def _noun_attribution(noun: Token, lex: AttrLexicon) -> _Found | None:
+def _noun_attribution(noun: Token, lex: AttrLexicon, text: str) -> _Found | None:
     """ "a New York Times report that ...", "his claim that ..." """
     if noun.pos_ != "NOUN" or noun.lemma_.lower() not in lex.cue_nouns:
         return None
@@ -354,7 +371,7 @@ def _noun_attribution(noun: Token, lex: AttrLexicon) -> _Found | None:
             break
     if clause is None:
         return None
-    content = _fragments(noun.doc, _subtree_in_sent(clause))
+    content = _fragments(text, _subtree_in_sent(clause))
     subject: Token | None = None
     source: list[Token] | None = None
     for child in noun.children:
@@ -381,6 +398,7 @@ class _Resolver:
     """Keeps the article's antecedents, in reading order, for pronoun sources."""
 
     lex: AttrLexicon
+    persons: list[Span] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     plural: list[bool] = field(default_factory=list)
 
@@ -406,8 +424,8 @@ class _Resolver:
                     person = src
                     break
             ent = None
-            for e in doc.ents:
-                if e.label_ == "PERSON" and e.end_char <= before:
+            for e in self.persons:
+                if e.end_char <= before:
                     ent = e
             if ent is not None and (person is None or (person.start or 0) < ent.start_char):
                 # A named person mentioned after the last person source is the
@@ -444,16 +462,22 @@ def _anonymous_lemmas(doc: Doc, lex: AttrLexicon) -> set[str]:
 def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attribution]:
     """Every attribution in a parsed ``doc``, in reading order of the cue."""
     lex = lexicon or load_lexicon()
-    regions = quote_regions(doc.text)
+    # Doc.text is rebuilt from the tokens on every access: read it once.
+    text = doc.text
+    regions = quote_regions(text)
     found: list[_Found] = []
     for tok in doc:
-        hit = _according_attribution(tok) or _verb_attribution(tok, lex, regions) or _noun_attribution(tok, lex)
-        if hit is not None:
+        hit = (
+            _according_attribution(tok, text)
+            or _verb_attribution(tok, lex, regions, text)
+            or _noun_attribution(tok, lex, text)
+        )
+        if hit is not None and not _inside_quote(hit.cue[0].idx, regions):
             found.append(hit)
     found.sort(key=lambda f: f.cue[0].i)
 
     anon = _anonymous_lemmas(doc, lex)
-    resolver = _Resolver(lex)
+    resolver = _Resolver(lex, persons=[e for e in doc.ents if e.label_ == "PERSON"])
     out: list[Attribution] = []
     for f in found:
         source: Source | None = None
@@ -488,7 +512,7 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
         out.append(
             Attribution(
                 source=source,
-                cue=doc.text[cue_start:cue_end],
+                cue=text[cue_start:cue_end],
                 cue_start=cue_start,
                 cue_end=cue_end,
                 content=list(f.content),
@@ -498,11 +522,11 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
                 pattern=f.pattern,
             )
         )
-    _continue_quotes(doc, out, regions)
+    _continue_quotes(text, out, regions)
     return out
 
 
-def _continue_quotes(doc: Doc, atts: list[Attribution], regions: list[tuple[int, int]]) -> None:
+def _continue_quotes(text: str, atts: list[Attribution], regions: list[tuple[int, int]]) -> None:
     """A quote that follows an attributed quote in the same paragraph, with no
     cue of its own, continues it ('“...,” Shukri told the BBC. “They view ...”')."""
     claimed = {span for a in atts for span in a.content}
@@ -514,7 +538,7 @@ def _continue_quotes(doc: Doc, atts: list[Attribution], regions: list[tuple[int,
         for a, b in regions:
             if a < last_end or (a, b) in claimed:
                 continue
-            gap = doc.text[last_end:a]
+            gap = text[last_end:a]
             if "\n\n" in gap or gap.strip():
                 break
             if any(a <= c < b for c in cue_positions):
