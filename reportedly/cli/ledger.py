@@ -81,15 +81,19 @@ _BOUND_SIGNS = {"=": "", "~": "~", ">": ">", "<": "<", ">=": "≥", "<=": "≤"}
 def describe_quantity(q: dict[str, Any]) -> str:
     """A figure as a person reads it: "~4,000 fighters", "19,000-25,000 militants"."""
     low, high, value = q.get("low"), q.get("high"), q.get("value")
-    if value is not None:
+    if q.get("vague") and q.get("text"):
+        figure = f"{q['text']} (≥{format_cell(low)})" if low is not None else str(q["text"])
+        sign = ""
+    elif value is not None:
         figure = format_cell(value)
     elif low is not None and high is not None and low != high:
         figure = f"{format_cell(low)}-{format_cell(high)}"
     elif low is not None:
-        figure = format_cell(low) + ("+" if q.get("vague") else "")
+        figure = format_cell(low)
     else:
         figure = q.get("text") or "?"
-    sign = _BOUND_SIGNS.get(q.get("bound") or "=", "")
+    if not q.get("vague"):
+        sign = _BOUND_SIGNS.get(q.get("bound") or "=", "")
     thing = q.get("entity") or q.get("unit") or ""
     text = f"{sign}{figure} {thing}".strip()
     change = q.get("change") or {}
@@ -125,19 +129,19 @@ def _time_text(row: dict[str, Any]) -> str:
 
 
 CLAIM_COLUMNS: tuple[Column, ...] = (
-    Column("id", "ID", max_width=16),
-    Column("kind", "Kind"),
+    Column("id", "ID", no_wrap=True),
+    Column("kind", "Kind", no_wrap=True),
     Column("claim", "Claim", max_width=48, get=_claim_text),
     Column("quantity.locations", "Where", max_width=20),
     Column("source", "Source", max_width=32, get=_source_text),
     Column("cue", "Cue"),
-    Column("time", "When", max_width=26, get=_time_text),
-    Column("doc_id", "Doc", max_width=16),
+    Column("time", "When", max_width=30, get=_time_text),
+    Column("doc_id", "Doc", no_wrap=True),
 )
 
 DOCUMENT_COLUMNS: tuple[Column, ...] = (
-    Column("id", "ID", max_width=16),
-    Column("path", "Path", max_width=40),
+    Column("id", "ID", no_wrap=True),
+    Column("path", "Path", max_width=40, get=lambda r: _short_path(r.get("path"))),
     Column("title", "Title", max_width=40),
     Column("publisher", "Publisher", max_width=20, get=lambda r: r.get("publisher") or r.get("original_publisher")),
     Column("published", "Published", max_width=19),
@@ -145,6 +149,16 @@ DOCUMENT_COLUMNS: tuple[Column, ...] = (
     Column("reason", "Reason", max_width=40),
     Column("n_claims", "Claims", justify="right"),
 )
+
+
+def _short_path(path: str | None) -> str:
+    """A path relative to the working directory when it lies below it (tables only)."""
+    if not path:
+        return ""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return path
 
 
 def _check_date(value: str | None) -> str | None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -98,6 +99,7 @@ class Column:
     max_width: int | None = None
     justify: str = "left"
     get: Callable[[Mapping[str, Any]], Any] | None = None
+    no_wrap: bool = False
 
     def value(self, row: Mapping[str, Any]) -> Any:
         return self.get(row) if self.get is not None else lookup(row, self.key)
@@ -167,6 +169,17 @@ def format_cell(value: Any) -> str:
     return str(value)
 
 
+#: Width of tables written to a pipe or file, where Rich would assume 80.
+PIPE_WIDTH = 160
+
+
+def _table_console(out: TextIO | None) -> Console:
+    console = Console(file=out, highlight=False)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(file=out, highlight=False, width=PIPE_WIDTH)
+    return console
+
+
 def _csv_cell(value: Any) -> Any:
     if value is None:
         return ""
@@ -217,11 +230,17 @@ def render(
     else:
         table = Table(title=title, show_lines=False, expand=False)
         for col in columns:
-            table.add_column(col.header, max_width=col.max_width, justify=col.justify, overflow="fold")  # type: ignore[arg-type]
+            table.add_column(
+                col.header,
+                max_width=col.max_width,
+                justify=col.justify,  # type: ignore[arg-type]
+                overflow="fold",
+                no_wrap=col.no_wrap,
+            )
         for row in rows:
             table.add_row(*(format_cell(col.value(row)) for col in columns))
             n += 1
-        console = Console(file=stream, highlight=False) if out is not None else Console(highlight=False)
+        console = _table_console(out)
         if n:
             console.print(table)
         else:
