@@ -69,10 +69,12 @@ def import_(
     try:
         with Store(db) as store:
             summary = import_parquet(folder, store)
-            if link:
+            if link and store.links_stale:
+                # As `reportedly run` does after adding documents.
                 from reportedly.link import relink
 
                 relink(store)
+                store.mark_linked()
     except FileNotFoundError as err:
         typer.echo(str(err), err=True)
         raise typer.Exit(code=1) from err

@@ -77,7 +77,9 @@ def build_session(
     if master is None or master.startswith("local"):
         # Executors in local mode must run this interpreter (the one that has
         # reportedly and the model installed), not whatever `python3` is on PATH.
-        builder = builder.config("spark.pyspark.python", sys.executable)
+        # (PYSPARK_PYTHON is what the local Python worker factory reads.)
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        builder = builder.config("spark.pyspark.python", os.environ["PYSPARK_PYTHON"])
         # The dedup shuffle is tiny; Spark's default of 200 shuffle tasks
         # would cost more than the data on one machine.
         builder = builder.config("spark.sql.shuffle.partitions", str(_local_cores(master) * 2))
@@ -94,15 +96,16 @@ def _local_cores(master: str | None) -> int:
     return (os.cpu_count() or 1) if inside == "*" else 1
 
 
-def list_inputs(inputs: Sequence[str | Path]) -> list[str]:
-    """Expand files, directories and globs into absolute file paths, sorted.
+def list_inputs(inputs: Sequence[str | Path], manifest: str | Path | None = None) -> list[str]:
+    """Expand files, directories and globs into absolute file paths.
 
-    Uses ingest's own discovery, so the job reads exactly the files
-    ``reportedly run`` reads.
+    Uses ingest's own discovery (sidecars and the manifest are not inputs),
+    so the job reads exactly the files ``reportedly run`` reads.
     """
-    from reportedly.ingest import discover
+    from reportedly.ingest.discover import iter_files
 
-    return [str(Path(p).resolve()) for p in discover([str(p) for p in inputs])]
+    exclude = [manifest] if manifest else []
+    return [str(p.resolve()) for p in iter_files([str(p) for p in inputs], exclude=exclude)]
 
 
 def run_job(
@@ -118,7 +121,7 @@ def run_job(
     """Extract every document under ``inputs`` and write Parquet under ``out``."""
     from pyspark import StorageLevel
 
-    files = list_inputs(inputs)
+    files = list_inputs(inputs, manifest)
     if not files:
         raise FileNotFoundError(f"no input files found under {', '.join(map(str, inputs))}")
     sc = spark.sparkContext
