@@ -81,10 +81,19 @@ def to_newsquant(q: Quantity) -> dict[str, Any]:
     else:
         unit = q.unit or "-"
     unit = UNIT_TO_NEWSQUANT.get(unit, unit)
-    if q.change is not None and q.change.direction:
+    if q.value is not None and 0 < q.value < 1 and not any(c.isdigit() for c in q.text):
+        unit = "% " + (q.entity_lemma or "-")  # NewsQuant writes "a third of X" as "% X"
+    # NewsQuant labels one thing per figure: a bound ("lost more than 60%") wins
+    # over a direction; ranges and vague amounts ("thousands" = 1,000-10,000) are "=".
+    bound = {">=": ">", "<=": "<"}.get(q.bound, q.bound)
+    if q.vague or isinstance(value, list):
+        change = "="
+    elif bound != "=":
+        change = bound
+    elif q.change is not None and q.change.direction:
         change = q.change.direction
     else:
-        change = {">=": ">", "<=": "<"}.get(q.bound, q.bound)
+        change = bound
     return {"value": value, "unit": unit, "change": change, "concept": q.concept or "-"}
 
 

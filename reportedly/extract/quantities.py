@@ -86,6 +86,9 @@ _ACTOR_LABELS: set[str] = set(LEXICON["actor_entity_labels"])
 _LOC_LABELS: set[str] = set(LEXICON["location_entity_labels"])
 _FRACTION_WORDS: set[str] = set(LEXICON["fraction_denominators"])
 _VAGUE_HEADS = {k.split()[-1] for k in LEXICON["vague_amounts"]}
+#: words that "a" may precede inside a figure ("a million", "a third", "a dozen")
+_A_BEFORE = {"hundred", "thousand", "million", "billion", "trillion", "dozen"} | set(LEXICON["fraction_denominators"])
+_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _NUMBER_NOUNS = {"number", "total", "figure", "count", "tally", "toll", "estimate", "estimates"}
 _LOC_PREPS = {"in", "across", "inside", "throughout", "within", "from"}
 
@@ -98,7 +101,7 @@ _FIGURE_RE = re.compile(
     r"(?P<mult>" + _MULT_WORDS + "|" + _MULT_ABBR + "|" + _MULT_SPACED + r")?"
 )
 _HYPHEN_RANGE_RE = re.compile(r"\s?[-\u2013]\s?(?=[$\u20ac\u00a3]?\d)")
-_CONNECT_RE = re.compile(r"^\s*(?P<c>-|\u2013|to|and|through|or)\s*(?:[-\u2013]\s*)?$", re.I)
+_CONNECT_RE = re.compile(r"^\s*(?P<c>-|\u2013|to|and|through|or|up to)\s*(?:[-\u2013]\s*)?$", re.I)
 _BOUND_RE = re.compile(
     r"(?i)(?:^|(?<=[^A-Za-z]))(?P<b>"
     + "|".join(re.escape(b).replace(r"\ ", r"\s+") for b in sorted(_BOUNDS, key=len, reverse=True))
@@ -108,6 +111,11 @@ _POST_BOUND_RE = re.compile(r"(?i)^(?:\s?(?P<plus>\+|-plus)|\s+or\s+(?P<ormore>m
 _TIME_AFTER_RE = re.compile(r"^(?:[:.]\d{2})?\s?(?:[ap]\.?m\.?|GMT|BST|EST|EDT|PST|PDT|UTC|CET)(?![A-Za-z])", re.I)
 _PHONE_RE = re.compile(r"^\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}")
 _MINUS_RE = re.compile(r"(?i)minus-?\s?$")
+_METRE_CUE_RE = re.compile(
+    r"(?i)(?:[-\s]?(?:high|tall|long|wide|deep|sprint|race|dash|hurdles|freestyle|relay|pool|away|above|below|range)\b|\s*$|\s*[).,;])"
+)
+_SCI_RE = re.compile(r"^\s?[x\u00d7]\s?10\s?(?:\^|\*\*)?\s?(?P<exp>[-\u2212]?\d+)")
+_RATE_AFTER_RE = re.compile(r"\s+(?:per|a|an|each)\s+(?P<per>second|minute|hour|day|week|month|year)\b(?!\s+(?:earlier|ago|later|before))", re.I)
 _SUB_RE = re.compile(r"(?i)(?:^|(?<=[^A-Za-z]))sub-$")
 
 
@@ -137,13 +145,29 @@ class _Figure:
 
 def _digit_figures(text: str) -> list[_Figure]:
     figures: list[_Figure] = []
+    skip_until = 0
     for m in _FIGURE_RE.finditer(text):
         s, e = m.start(), m.end()
+        if s < skip_until:
+            continue
         before = text[:s]
         prev = before[-1:] if before else ""
         after = text[e:]
         mult = (m.group("mult") or "").strip()
         # glued to letters or to another number: "V10", "COVID-19", "ID.3", "10:27", "2.15pm"
+        negative = False
+        if m.group("sign"):
+            if prev.isalpha() or prev.isdigit():
+                # "COVID-19", "TA-25", "5-10" (a range, the second figure comes next), "sub-7", "minus-1.4"
+                if _MINUS_RE.search(text[: s + 1]):
+                    negative = True
+                elif not _SUB_RE.search(text[: s + 1]):
+                    continue
+                s += 1
+                before = text[:s]
+                prev = "-"
+            else:
+                negative = True
         cur = match_currency_prefix(text, s)
         if prev.isalpha() and cur is None:
             continue
@@ -158,13 +182,19 @@ def _digit_figures(text: str) -> list[_Figure]:
         value = parse_digits(m.group("num"))
         if value is None:
             continue
-        if mult.lower() == "m" and mult == "m" and cur is None and not re.match(r"\s+(?:of\b|[a-z]+s\b)", after):
+        if mult == "m" and cur is None and _METRE_CUE_RE.match(after):
             mult = ""  # "100m sprint": metres, read as a unit below
             e = m.start("mult")
             after = text[e:]
         if mult:
             value *= MULTIPLIERS.get(mult, MULTIPLIERS.get(mult.lower(), 1.0))
-        if m.group("sign") or _MINUS_RE.search(before):
+        sci = _SCI_RE.match(after)
+        if sci and not mult:  # "1.99 x 10^-30"
+            value *= 10.0 ** int(sci.group("exp").replace("\u2212", "-"))
+            e += sci.end()
+            after = text[e:]
+            skip_until = e
+        if negative or _MINUS_RE.search(before):
             value = -value
         fig = _Figure(start=s, num_start=s, end=e, number=ParsedNumber(value, value), has_mult=bool(mult))
         if cur is not None:
@@ -237,14 +267,27 @@ def _word_figures(sent: Span, base: int) -> list[_Figure]:
                 j += 1
                 continue
             break
+        while run and run[-1].lower_ in ("-", "and"):
+            run.pop()
+        if run and run[0].lower_ in ("a", "an") and (len(run) < 2 or run[1].lower_ not in _A_BEFORE):
+            run = run[1:]
         words = [r.lower_ for r in run if r.lower_ not in ("-",)]
-        if not words or words in (["a"], ["an"]):
-            i += 1
+        if not words or words in (["a"], ["an"]) or words == ["dozen"]:
+            i = max(j, i + 1)
+            continue
+        nxt_tok = toks[j] if j < len(toks) else None
+        if nxt_tok is not None and nxt_tok.text[:1].isdigit() and words == ["one"]:
+            i = j  # "just one 52,000 barrel-a-day refinery": the digits are the figure
+            continue
+        if run[0].text[:1].isupper() and run[0].i > sent.start and not toks[run[0].i - sent.start - 1].is_punct:
+            i = j  # "Kick Six", "BBC One": part of a name
             continue
         number: ParsedNumber | None = None
         fraction = False
         if words[-1] in _FRACTION_WORDS or words[-1] == "half":
-            fr = parse_fraction(words)
+            fr = parse_fraction(words) if (len(words) >= 2 or words == ["half"]) else None
+            if nxt_tok is not None and nxt_tok.text in ("-",):
+                fr = None  # "a third-round tie", "a quarter-final"
             if fr is not None and not (words == ["half"] and _is_half_adverb(run[-1])):
                 number, fraction = ParsedNumber(fr, fr), True
         else:
@@ -257,6 +300,16 @@ def _word_figures(sent: Span, base: int) -> list[_Figure]:
             continue
         start = run[0].idx - base
         fig = _Figure(start, start, run[-1].idx + len(run[-1]) - base, number, words=True, fraction=fraction, tokens=run)
+        if not fraction:
+            text = sent.text
+            cur = match_currency_prefix(text, fig.start)
+            if cur is not None:  # "$ five million" is rare but "£ two" happens in quotes
+                fig.start, fig.currency = cur.start, True
+                fig.unit = with_denominator(text, UnitMatch(cur.name, cur.surface, fig.end, fig.end))
+            else:
+                fig.unit = match_unit(text, fig.end)
+            if fig.unit is not None:
+                fig.end = max(fig.end, fig.unit.end)
         figures.append(fig)
         i = j
     return figures
@@ -266,7 +319,7 @@ def _is_half_adverb(t: Token) -> bool:
     # "half as loud", "half-time", "the second half": not a share of something
     nxt = t.nbor(1) if t.i + 1 < len(t.doc) else None
     prev = t.nbor(-1) if t.i > 0 else None
-    if prev is not None and prev.lower_ in ("second", "first", "the", "other"):
+    if prev is not None and prev.lower_ in ("second", "first", "the", "other", "this", "that", "each"):
         return True
     return nxt is not None and nxt.lower_ in ("as", "-", "time", "an", "a", "hour", "way", "century", "decade")
 
@@ -320,32 +373,48 @@ def _drop_reason(fig: _Figure, anchor: Token, sent: Span, text: str) -> str | No
     )
     if _is_year(fig, anchor):
         return "year"
+    if anchor.head.lemma_.lower() in _DURATIONS and anchor.head.i > anchor.i:
+        duration = True  # "the 50 previous years"
     if not fig.currency and not measured:
-        if anchor.ent_type_ in ("DATE", "TIME") and not duration and not fig.words:
+        if anchor.ent_type_ in ("DATE", "TIME") and not duration and not fig.words and _date_like(fig, anchor):
             return "date"
         for nb in (prev, nxt):
             if nb is not None and nb.text.rstrip(".").lower() in _MONTHS and nb.text[:1].isupper():
                 return "date"
-        if anchor.ent_type_ == "ORDINAL":
+        if anchor.ent_type_ == "ORDINAL" and not fig.fraction:
             return "ordinal"
-        if anchor.ent_type_ in _NAME_LABELS and anchor.ent_iob_ == "I":
+        if anchor.ent_type_ in _NAME_LABELS and anchor.ent_iob_ == "I" and not fig.words:
             return "name"
         if (
             prev is not None
             and not fig.words
-            and prev.pos_ == "PROPN"
-            and prev.text[:1].isupper()
             and prev.whitespace_
-            and prev.i > sent.start
-            and not (nxt is not None and nxt.lower_ in ("percent", "%"))
+            and prev.is_alpha is not False
+            and any(c.isupper() for c in prev.text)
+            and prev.pos_ in ("PROPN", "NOUN", "X", "ADJ")
+            and not prev.is_stop
+            and prev.lower_ not in _BOUNDS
+            and prev.ent_type_ not in _LOC_LABELS
         ):
-            return "name"
+            return "name"  # "Big 12", "iPhone 14", "S&P 500", "Game 6", "Windows 10"
+        if prev is not None and prev.lower_ in ("aged", "ages", "age"):
+            return "age bracket"
     if fig.words and anchor.lower_ == "one":
         if prev is not None and (prev.lower_ in _NON_COUNT_DET or prev.pos_ == "ADJ"):
             return "pronoun"
         if nxt is not None and nxt.lower_ in ("another", "day", "time", "way", "thing"):
             return "idiom"
     return None
+
+
+def _date_like(fig: _Figure, anchor: Token) -> bool:
+    """spaCy's small model calls many plain counts DATE; only drop day numbers,
+    years and figures inside an entity naming a month or weekday."""
+    v = fig.number.low
+    if v.is_integer() and (1 <= v <= 31 or 1000 <= v <= 2100):
+        return True
+    ent = next((e for e in anchor.doc.ents if e.start <= anchor.i < e.end), None)
+    return ent is not None and any(t.lower_.rstrip(".") in _MONTHS or t.lower_ in _WEEKDAYS for t in ent)
 
 
 def _bound_before(text: str, start: int) -> tuple[str, int, str] | None:
@@ -387,19 +456,40 @@ def _counted_noun(anchor: Token, fig: _Figure, end_tok: int) -> Token | None:
     return None
 
 
-def _phrase_tokens(noun: Token, after: int) -> list[Token]:
+def _phrase_tokens(noun: Token, after: int, partitive: bool) -> list[Token]:
     """Modifiers of ``noun`` written after the figure, plus the noun: "new seasons",
-    "Kia and Hyundai vehicles", "public housing properties"."""
+    "Kia and Hyundai vehicles", "public housing properties"; for a partitive
+    ("one of Airbnb's earliest investments in the world") the whole phrase."""
+    if partitive:
+        return [t for t in noun.subtree if t.i >= after and t.dep_ not in ("det", "punct", "case", "predet")] or [noun]
     out = [t for t in noun.subtree if after <= t.i <= noun.i and t.dep_ not in ("det", "punct", "poss", "case", "predet")]
     return out or [noun]
 
 
 def _lemma_phrase(tokens: list[Token]) -> str:
-    return " ".join(
+    """Content lemmas of a noun phrase; participles that describe rather than
+    name ("rushing yards", "recorded songs") are left out."""
+    kept = [
         t.lemma_ if t.pos_ != "PROPN" else t.text
         for t in tokens
-        if t.pos_ not in ("CCONJ", "DET", "PART", "PUNCT", "ADP") and not t.is_stop
-    ) or " ".join(t.lemma_ for t in tokens)
+        if t.pos_ not in ("CCONJ", "DET", "PART", "PUNCT", "ADP", "PRON", "NUM")
+        and (not t.is_stop or t.pos_ == "ADJ")
+        and not (t.tag_ in ("VBG", "VBN") and t.dep_ in ("amod", "compound"))
+    ]
+    return " ".join(kept) or " ".join(t.lemma_ for t in tokens)
+
+
+def _is_age_apposition(anchor: Token) -> bool:
+    doc = anchor.doc
+    i = anchor.i
+    return (
+        2 <= i < len(doc) - 1
+        and doc[i - 1].text == ","
+        and doc[i + 1].text == ","
+        and (doc[i - 2].ent_type_ == "PERSON" or doc[i - 2].pos_ == "PROPN")
+        and anchor.text.isdigit()
+        and 10 <= int(anchor.text) <= 110
+    )
 
 
 def _clause_verb(t: Token) -> Token:
@@ -408,12 +498,22 @@ def _clause_verb(t: Token) -> Token:
     return t
 
 
-def _phrase_head(anchor: Token, fig: _Figure) -> Token:
-    """The token that carries the figure's syntactic role in the clause."""
-    toks = fig.tokens
-    h = _head_of(toks) or anchor
-    # the figure modifies its unit/counted noun: that noun carries the role
-    while h.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod") and h.head.i != h.i and h.head.pos_ in ("NOUN", "PROPN", "SYM", "NUM", "X") and h.head.i - h.i <= 4:
+def _phrase_head(anchor: Token, fig: _Figure, end_tok: int, noun: Token | None) -> Token:
+    """The token that carries the figure's syntactic role in the clause: the
+    figure's own head, climbing into its unit ("19 cents") or counted noun
+    ("4,000 fighters") but not into a noun it merely describes ("a 30 degree
+    homer")."""
+    ids = {t.i for t in fig.tokens}
+    h = anchor
+    while h.head.i in ids and h.head.i != h.i:
+        h = h.head
+    limit = noun.i if noun is not None else end_tok - 1
+    while (
+        h.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod")
+        and h.head.i != h.i
+        and h.head.pos_ in ("NOUN", "PROPN", "SYM", "NUM", "X")
+        and h.i < h.head.i <= limit
+    ):
         h = h.head
     return h
 
@@ -570,52 +670,65 @@ def find_quantities(sent: Span) -> list[QuantityMention]:
 def _link_ranges(figures: list[_Figure], text: str, sent: Span, base: int) -> None:
     """Merge "between X and Y", "from X to Y", "X to Y", "X-Y" into one range figure,
     and let "8 or 9 euros" share the unit; drop scores ("beat Charlton 2-1")."""
-    for a, b in zip(figures, figures[1:]):
-        if a.dropped or b.dropped:
-            continue
-        gap = text[a.end : b.start]
-        m = _CONNECT_RE.match(gap)
-        if not m:
-            continue
-        conn = m.group("c").lower()
-        before = text[max(0, a.start - 40) : a.start].lower()
-        lead = re.search(r"(between|from)\s+(?:(?:up to|about|around|approximately|some|roughly)\s+)?[$\u00a3\u20ac]?\s*$", before)
-        lead_word = lead.group(1) if lead else None
-        if conn == "or":
-            if a.unit is None and b.unit is not None and not b.unit.name.startswith("year of"):
-                a.unit = b.unit
-            continue
-        if conn == "and" and lead_word != "between":
-            continue
-        if conn in ("to", "through") and lead_word is None:
-            to_tok = next((t for t in _tokens_in(sent, base + a.end, base + b.start) if t.lower_ in ("to", "through")), None)
-            if to_tok is not None and to_tok.head.pos_ in ("VERB", "AUX"):
-                continue  # "rose 8.15% to 3.65": a change and the new level
-        if conn in ("-", "\u2013") and a.unit is None and b.unit is None and not a.words:
-            lo, hi = a.number.low, b.number.low
-            if lo.is_integer() and hi.is_integer() and ((lo <= 30 and hi <= 30) or 1800 <= lo <= 2100):
-                a.dropped = b.dropped = True  # a score or a season ("2-1", "2012-13")
-                continue
-        # carry the multiplier and unit across: "from $10 to $15 billion", "15 to 22 mph"
+    # hyphen ranges first, so that "from 24.2 to 33-35 billion" sees "33-35 billion" as one figure
+    for hyphen_pass in (True, False):
+        live = [f for f in figures if not f.dropped]
+        for a, b in zip(live, live[1:]):
+            _link_pair(a, b, text, sent, base, hyphen_pass)
+
+
+def _link_pair(a: _Figure, b: _Figure, text: str, sent: Span, base: int, hyphen_pass: bool) -> None:
+    """Merge ``b`` into ``a`` when the text between them makes a range."""
+    if a.dropped or b.dropped:
+        return
+    gap = text[a.end : b.start]
+    m = _CONNECT_RE.match(gap)
+    if not m:
+        return
+    conn = m.group("c").lower()
+    if (conn in ("-", "\u2013")) != hyphen_pass:
+        return
+    before = text[max(0, a.start - 40) : a.start].lower()
+    lead = re.search(r"(between|from)\s+(?:(?:up to|about|around|approximately|some|roughly)\s+)?[$\u00a3\u20ac]?\s*$", before)
+    lead_word = lead.group(1) if lead else None
+    if conn == "or":
+        if a.unit is None and b.unit is not None and not b.unit.name.startswith("year of"):
+            a.unit = b.unit
+        return
+    if (conn == "and" and lead_word != "between") or (conn == "up to" and lead_word != "from"):
+        return
+    if re.search(r"(?i)\bby\s*[$\u00a3\u20ac]?\s*$", before):
+        return  # "increased by $43.6 billion to $419.2 billion": an amount and a level
+    if conn in ("to", "through") and lead_word is None:
+        to_tok = next((t for t in _tokens_in(sent, base + a.end, base + b.start) if t.lower_ in ("to", "through")), None)
+        if to_tok is not None and to_tok.head.pos_ in ("VERB", "AUX"):
+            return  # "rose 8.15% to 3.65": a change and the new level
+    if conn in ("-", "\u2013") and a.unit is None and b.unit is None and not a.words:
         lo, hi = a.number.low, b.number.low
-        if b.has_mult and not a.has_mult and b.currency == a.currency:
-            mult = _mult_of(text[b.num_start : b.end])
-            if mult and lo * mult <= hi:
-                lo *= mult
-        unit = b.unit if b.unit is not None else a.unit
-        if a.unit is not None and b.unit is not None and a.unit.name != b.unit.name and not (a.currency and b.currency):
-            continue
-        a.number = ParsedNumber(lo, hi, vague=a.number.vague or b.number.vague)
-        a.unit = unit
-        a.currency = a.currency or b.currency
-        a.end = b.end
-        a.tokens = []
-        a.range_with = None
-        a.has_mult = a.has_mult or b.has_mult
-        if lead_word and lead is not None:
-            a.bound_start = a.start - (len(before) - lead.start(1))
-            a.bound_text = lead_word
-        b.dropped = True
+        if lo.is_integer() and hi.is_integer() and ((lo <= 30 and hi <= 30) or 1800 <= lo <= 2100):
+            a.dropped = b.dropped = True  # a score or a season ("2-1", "2012-13")
+            return
+    # carry the multiplier and unit across: "from $10 to $15 billion", "15 to 22 mph"
+    lo = a.number.low
+    hi = b.number.high if b.number.high is not None else b.number.low
+    if b.has_mult and not a.has_mult and b.currency == a.currency:
+        mult = _mult_of(text[b.num_start : b.end])
+        if mult and lo * mult <= hi:
+            lo *= mult
+    unit = b.unit if b.unit is not None else a.unit
+    if a.unit is not None and b.unit is not None and a.unit.name != b.unit.name and not (a.currency and b.currency):
+        return
+    a.number = ParsedNumber(lo, hi, vague=a.number.vague or b.number.vague)
+    a.unit = unit
+    a.currency = a.currency or b.currency
+    a.end = b.end
+    a.tokens = []
+    a.range_with = None
+    a.has_mult = a.has_mult or b.has_mult
+    if lead_word and lead is not None:
+        a.bound_start = a.start - (len(before) - lead.start(1))
+        a.bound_text = lead_word
+    b.dropped = True
 
 
 def _mult_of(figure_text: str) -> float | None:
@@ -662,11 +775,21 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
     if unit_name is None or fig.fraction or number.vague:
         noun = _counted_noun(anchor, fig, end_tok)
         if noun is not None:
-            phrase = _phrase_tokens(noun, end_tok if noun.i >= end_tok else noun.i)
+            # "a three course meal", "the 11 member trade agreement": the compound's head names the thing
+            while noun.dep_ == "compound" and noun.head.i > noun.i and noun.head.pos_ == "NOUN" and noun.head.i - noun.i <= 3:
+                noun = noun.head
+            partitive = noun.i > end_tok and doc[end_tok].lower_ == "of" and fig.words and fig.number.low == 1
+            phrase = _phrase_tokens(noun, end_tok if noun.i >= end_tok else noun.i, partitive)
             entity = doc[phrase[0].i : phrase[-1].i + 1].text
             entity_lemma = _lemma_phrase(phrase)
+            if noun.lemma_.lower() in _DURATIONS:
+                entity_lemma = noun.lemma_.lower()
             if unit_name is None and not fig.fraction:
                 unit_name = noun.lemma_.lower() if noun.pos_ != "PROPN" else noun.text
+                per = _RATE_AFTER_RE.match(text, noun.idx + len(noun) - base)
+                if per:  # "three thousand tests per day"
+                    unit_name += f" per {per.group('per').lower()}"
+                    entity_lemma = f"{entity_lemma} per {per.group('per').lower()}"
     if unit_name is None and not fig.fraction:
         # "the number of militants ... down to 15,000": the counted thing is the number's "of" noun
         verb = _clause_verb(anchor)
@@ -679,7 +802,9 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
                             noun = pobj
                             entity, entity_lemma = pobj.text, pobj.lemma_.lower()
                             unit_name = entity_lemma
-    h = _phrase_head(anchor, fig)
+    if unit_name is None and not fig.fraction and not fig.words and _is_age_apposition(anchor):
+        unit_name = "year of age"  # "Maddon, 66, has used ..."
+    h = _phrase_head(anchor, fig, end_tok, noun)
     direction, role, verb = _change_of(h)
     change = Change(direction=direction) if direction and role != "previous" else None
 
@@ -741,9 +866,12 @@ def _share_across(mentions: list[tuple[_Figure, Token, QuantityMention, Token]])
     by_head = {h.i: m for _, _, m, h in mentions}
     for _fig, _anchor_tok, m, h in mentions:
         # coordinated counts share the bound and hedge of the first conjunct
+        # ("approximately 4,000 fighters and 3,000 supporters"); measurements
+        # in different units ("under 296 hp and 450 Nm") do not
         if h.dep_ in ("conj", "appos") and h.head.i in by_head:
             first = by_head[h.head.i]
-            if m.quantity.bound == "=" and first.quantity.bound != "=" and not m.hedges:
+            counted = m.quantity.entity is not None and first.quantity.entity is not None
+            if counted and h.dep_ == "conj" and m.quantity.bound == "=" and first.quantity.bound != "=" and not m.hedges:
                 m.quantity.bound = first.quantity.bound
                 m.hedges = list(first.hedges)
             if m.quantity.change is None and first.quantity.change is not None and first.role == "change":
@@ -752,13 +880,20 @@ def _share_across(mentions: list[tuple[_Figure, Token, QuantityMention, Token]])
             if not m.quantity.locations and first.quantity.locations:
                 m.quantity.locations = list(first.quantity.locations)
     # a change verb with an amount leaves its "to" level as a plain figure
-    deltas = {_clause_verb(h).i for _, _, m, h in mentions if m.role == "change"}
+    deltas: set[int] = set()
+    for _, _, m, h in mentions:
+        if m.role == "change":
+            gov = _change_of(h)[2]
+            deltas.add(_clause_verb(h).i)
+            if gov is not None:
+                deltas.update((gov.i, _clause_verb(gov).i))
     previous = [(m, _clause_verb(h)) for _, _, m, h in mentions if m.role == "previous"]
     for _fig, _a, m, h in mentions:
         if m.role != "figure" or m.quantity.change is None:
             continue
         verb = _clause_verb(h)
-        if verb.i in deltas:
+        gov = _change_of(h)[2]
+        if verb.i in deltas or (gov is not None and (gov.i in deltas or _clause_verb(gov).i in deltas)):
             m.quantity.change = None
             continue
         for prev, pverb in previous:

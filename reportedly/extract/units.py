@@ -150,11 +150,12 @@ def with_denominator(text: str, unit: UnitMatch) -> UnitMatch:
         if per.group(0).strip() == "/" or w in ("cent", "percent"):
             return unit
         den = UnitMatch(w[:-1] if w.endswith("s") and not w.endswith("ss") else w, word.group(0), word.start(), word.end())
-    elif per.group(0).strip().lower() in ("a", "an") and den.name not in _DURATIONS:
-        return unit
+    elif per.group(0).strip().lower() in ("a", "an") and (den.name not in _DURATIONS or _AGO_RE.match(text, den.end)):
+        return unit  # "$6.78 billion a year earlier" is a time, not a rate
     return UnitMatch(f"{unit.name} per {den.name}", text[unit.start : den.end], unit.start, den.end)
 
 
+_AGO_RE = re.compile(r"\s+(?:earlier|ago|before|later|previously|prior)\b", re.I)
 _DURATIONS = {"second", "minute", "hour", "day", "week", "month", "year", "night", "decade", "century"}
 
 
