@@ -211,6 +211,13 @@ def test_person_names(name: str, expected: bool) -> None:
     assert is_person_name(name) is expected
 
 
+def test_trailing_place_is_not_an_author() -> None:
+    out = clean_text("Headline words here\n\nOfficials said 300 people were evacuated on Monday.\n\nNew Delhi\n")
+    assert out.author is None
+    out = clean_text("Headline words here\n\nOfficials said 300 people were evacuated on Monday.\n\nPriya Natarajan\n")
+    assert out.author == "Priya Natarajan"
+
+
 def test_datelines_need_a_capitalised_place() -> None:
     assert split_dateline("BEIRUT, Lebanon (AP) — Syrian troops advanced.").place == "BEIRUT, Lebanon"  # type: ignore[union-attr]
     assert split_dateline("ISIS—the group said otherwise.") is None

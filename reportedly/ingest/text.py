@@ -20,6 +20,7 @@ from typing import Any
 from reportedly.ingest.credits import (
     Credit,
     is_person_name,
+    is_place_name,
     parse_byline,
     parse_repost_line,
     parse_trailer,
@@ -43,6 +44,10 @@ _CAPTION = re.compile(
     r"|.{10,400}?\((?i:photos?|images?|pictures?)\s*(?i:by|:|credit:?)\s*[^)]{1,60}\)\.?"
 )
 _SENTENCE_END = re.compile(r"[.,;:]$")
+#: Share of long words capitalised above which a line ending in "." is a headline.
+_TITLE_CASE_SHARE = 0.6
+#: Longest first line ending in "." that is still taken for a headline (leads run longer).
+_MAX_SENTENCE_HEADLINE_WORDS = 14
 #: Lines at the start of the body in which a dateline is looked for.
 _DATELINE_WINDOW = 2
 
@@ -133,6 +138,25 @@ def _cut_trailing_section(lines: _Lines, rules: CleaningRules) -> None:
             return
 
 
+def _is_title_case_sentence(line: str) -> bool:
+    """A Title Case line ending in one full stop: a headline some corpora end with "."."""
+    if not line.endswith(".") or line.endswith("..") or len(line.split()) > 25:
+        return False
+    long_words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line)[1:] if len(w) >= 4]
+    capitalised = sum(1 for w in long_words if w[0].isupper())
+    return len(long_words) >= 2 and capitalised / len(long_words) >= _TITLE_CASE_SHARE
+
+
+def _is_short_sentence(line: str) -> bool:
+    """One short sentence standing alone on the first line: a headline ended with "." or ";"."""
+    return (
+        line.endswith((".", ";"))
+        and not line.endswith("..")
+        and len(line.split()) <= _MAX_SENTENCE_HEADLINE_WORDS
+        and re.search(r"[.!?]\s+[A-Z]", line) is None
+    )
+
+
 def _same_heading(a: str, b: str) -> bool:
     def key(s: str) -> str:
         return " ".join(re.sub(r"[^\w\s]", " ", s.casefold()).split())
@@ -153,7 +177,16 @@ def _take_title(lines: _Lines, rules: CleaningRules, result: CleanedText, known:
             lines.drop(live[0], note=False)
         return
     candidate = _TRAILING_HASHTAGS.sub("", first).strip()
-    if candidate and is_headline_like(candidate) and not rules.is_debris(candidate):
+    followed_by_blank = live[0] + 1 < len(lines.lines) and lines.lines[live[0] + 1] == ""
+    short = _is_short_sentence(candidate)
+    headline = (
+        is_headline_like(candidate)
+        # a paragraph never ends in ";", a headline with a subtitle may
+        or (short and candidate.endswith(";"))
+        or (followed_by_blank and _is_title_case_sentence(candidate))
+        or (followed_by_blank and short and len(live) >= 3)
+    )
+    if candidate and headline and not rules.is_debris(candidate):
         result.title = candidate
         lines.drop(live[0], note=False)
 
@@ -212,9 +245,9 @@ def _take_trailer(lines: _Lines, rules: CleaningRules, result: CleanedText) -> N
             _apply_credit(result, repost, as_original=False)
         elif (trailer := parse_trailer(line, rules)) is not None:
             _apply_credit(result, trailer, as_original=False)
-        elif len(line) <= 60 and is_person_name(line.lstrip("—–- ")):
+        elif len(line) <= 60 and is_person_name(name := line.lstrip("—–- ")) and not is_place_name(name):
             if result.author is None:
-                result.author = line.lstrip("—–- ")
+                result.author = name
         else:
             return
         lines.drop(i, note=False)
