@@ -46,7 +46,7 @@ from typing import Protocol
 from spacy.tokens import Doc, Span, Token
 
 from reportedly.extract.hedges import hedge_hits, hedge_tokens
-from reportedly.extract.timeref import find_time
+from reportedly.extract.timeref import find_time, span_ents
 from reportedly.types import Claim, Quantity, Source, TimeRef, claim_id
 
 __all__ = [
@@ -257,9 +257,10 @@ def _actor(entity_tokens: Sequence[Token], exclude: list[tuple[int, int]]) -> st
             if sub.ent_type_ in _ACTOR_LABELS and sub.ent_iob_ == "B":
                 if any(s <= sub.idx < e for s, e in exclude):
                     continue
-                ent = next((e for e in sub.doc.ents if e.start == sub.i), None)
-                if ent is not None:
-                    return ent.text
+                end = sub.i + 1
+                while end < len(sub.doc) and sub.doc[end].ent_iob_ == "I":
+                    end += 1
+                return sub.doc[sub.i : end].text
     return None
 
 
@@ -313,7 +314,8 @@ def build_claims(
     if not sents:
         return []
     starts = [s.start_char for s in sents]
-    breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(doc.text)]
+    full = doc.text  # Doc.text joins every token: read it once per Doc
+    breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(full)]
     paragraph = [bisect.bisect_right(breaks, s.start_char) for s in sents]
 
     atts = list(attributions(doc))
@@ -332,7 +334,7 @@ def build_claims(
             claims.append(claim)
 
     for att in atts:
-        statement = _statement_claim(doc, doc_id, published, att, sents, starts, offset)
+        statement = _statement_claim(doc, full, doc_id, published, att, sents, starts, offset)
         if statement is not None:
             add(statement)
 
@@ -348,7 +350,7 @@ def build_claims(
                 lemmas=_noun_lemmas(_content_tokens(doc, att)),
                 time=find_time(sent, published, near=_cue_span(att)),
                 hedges=_cue_hedges(doc, att, sent),
-                locations=_places([e for e in sent.ents if _covers(att.content, e.start_char, e.end_char)], source_spans),
+                locations=_places([e for e in span_ents(sent) if _covers(att.content, e.start_char, e.end_char)], source_spans),
             )
         continued = None
         if not own and report is not None:
@@ -448,7 +450,7 @@ def _quantity_claim(
     # --- actor and places from the sentence, only where the mention left them empty
     quantity = replace(q, locations=list(q.locations))
     if not quantity.locations:
-        ents = list(sent.ents)
+        ents = span_ents(sent)
         clause_ids = {t.i for t in clause}
         in_clause = [e for e in ents if e.root.i in clause_ids]
         # a continued figure without places of its own is where the report said
@@ -484,6 +486,7 @@ def _quantity_claim(
 
 def _statement_claim(
     doc: Doc,
+    full: str,
     doc_id: str,
     published: str | None,
     att: AttributionLike,
@@ -517,13 +520,13 @@ def _statement_claim(
             [word for word, tok in hedge_tokens(evidence) if tok.i in content_ids],
         )
         time = find_time(cue_sent, published, near=_cue_span(att))
-    text = " ".join(doc.text[s:e] for s, e in fragments)
+    text = " ".join(full[s:e] for s, e in fragments)
     c_start, c_end = start + offset, end + offset
     return Claim(
         id=claim_id(doc_id, "statement", c_start, c_end),
         doc_id=doc_id,
         kind="statement",
-        sentence=doc.text[s_start:s_end],
+        sentence=full[s_start:s_end],
         sentence_start=s_start + offset,
         sentence_end=s_end + offset,
         start=c_start,

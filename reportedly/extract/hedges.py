@@ -49,6 +49,9 @@ def load_hedges() -> tuple[HedgeEntry, ...]:
 
 # Read-only vocabulary, a constant of the module.
 _HEDGES: tuple[HedgeEntry, ...] = load_hedges()
+_BY_FIRST: dict[str, tuple[HedgeEntry, ...]] = {
+    first: tuple(e for e in _HEDGES if e.words[0] == first) for first in {e.words[0] for e in _HEDGES}
+}
 
 
 def _is_number(token: Token) -> bool:
@@ -86,19 +89,18 @@ class HedgeHit:
 def hedge_hits(span: Span) -> list[HedgeHit]:
     """Hedges in ``span``, in text order, with the tokens they cover."""
     found: list[HedgeHit] = []
-    i = span.start
-    doc = span.doc
-    while i < span.end:
+    words = [t.lower_ for t in span]
+    i = 0
+    while i < len(words):
         matched = 0
-        for entry in _HEDGES:
+        for entry in _BY_FIRST.get(words[i], ()):
             n = len(entry.words)
-            if i + n > span.end:
-                continue
-            tokens = doc[i : i + n]
-            if tuple(t.lower_ for t in tokens) == entry.words and _holds(entry, tokens[0], tokens[-1]):
-                found.append(HedgeHit(" ".join(entry.words), tokens[0], tokens[-1], entry.condition))
-                matched = n
-                break
+            if tuple(words[i : i + n]) == entry.words:
+                first, last = span[i], span[i + n - 1]
+                if _holds(entry, first, last):
+                    found.append(HedgeHit(" ".join(entry.words), first, last, entry.condition))
+                    matched = n
+                    break
         i += matched or 1
     return found
 

@@ -44,7 +44,7 @@ from spacy.tokens import Span, Token
 
 from reportedly.types import TimeRef
 
-__all__ = ["TimeExpression", "find_time", "find_time_expressions", "parse_published", "resolve_time"]
+__all__ = ["TimeExpression", "find_time", "find_time_expressions", "parse_published", "resolve_time", "span_ents"]
 
 Interval = tuple[date, date]
 
@@ -334,23 +334,46 @@ _EXTRA_PATTERNS = re.compile(
 _LEAD_IN = re.compile(r"\b(as of|since|until|as early as|as late as)\s+$", re.IGNORECASE)
 
 
+def span_ents(span: Span) -> list[Span]:
+    """The named entities inside ``span``.
+
+    ``Span.ents`` rebuilds every entity of the whole Doc on each call, which
+    made per-sentence lookups quadratic on long articles; this walks only the
+    span's own tokens.
+    """
+    doc = span.doc
+    out: list[Span] = []
+    start: int | None = None
+    label = ""
+    for tok in span:
+        iob = tok.ent_iob_
+        if start is not None and iob != "I":
+            out.append(Span(doc, start, tok.i, label=label))
+            start = None
+        if iob == "B":
+            start, label = tok.i, tok.ent_type_
+    if start is not None:
+        out.append(Span(doc, start, span.end, label=label))
+    return out
+
+
 def find_time_expressions(sent: Span) -> list[TimeExpression]:
     """Time expressions in a sentence, in text order, with lead-ins such as "as of"."""
-    doc_text = sent.doc.text
-    found: list[tuple[int, int]] = [
-        (ent.start_char, ent.end_char) for ent in sent.ents if ent.label_ in ("DATE", "TIME")
-    ]
     base = sent.start_char
+    sent_text = sent.text
+    found: list[tuple[int, int]] = [
+        (ent.start_char, ent.end_char) for ent in span_ents(sent) if ent.label_ in ("DATE", "TIME")
+    ]
     for m in _EXTRA_PATTERNS.finditer(sent.text):
         start, end = base + m.start(), base + m.end()
         if not any(s <= start < e or start <= s < end for s, e in found):
             found.append((start, end))
     out: list[TimeExpression] = []
     for start, end in sorted(found):
-        lead = _LEAD_IN.search(doc_text[max(base, start - 16) : start])
+        lead = _LEAD_IN.search(sent_text[max(0, start - base - 16) : start - base])
         if lead:
             start -= len(lead.group(0))
-        out.append(TimeExpression(doc_text[start:end], start, end))
+        out.append(TimeExpression(sent_text[start - base : end - base], start, end))
     return out
 
 
