@@ -543,49 +543,77 @@ def _change_of(h: Token) -> tuple[str | None, Role, Token | None]:
 
 
 def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None) -> str | None:
-    """NewsQuant-style referred concept: what the figure describes, from the parse."""
-    words: list[Token] = []
+    """NewsQuant-style referred concept: what the figure describes, from the
+    parse. Up to two parts, most specific first: the noun the figure modifies
+    or belongs to ("$3,500 a month mortgage", "sales of 5,835 units"), then
+    the subject of its clause ("The September crude contract was up 19
+    cents"), climbing out of relative and subordinate clauses; as a last
+    resort the sentence's first noun phrase."""
+    skip = set(fig_ids) | ({unit_noun.i} if unit_noun is not None else set())
 
-    def content(tokens: list[Token] | object) -> list[Token]:
+    def content(tokens: list[Token]) -> list[Token]:
         return [
-            t for t in tokens  # type: ignore[attr-defined]
-            if t.i not in fig_ids
-            and (unit_noun is None or t.i != unit_noun.i)
+            t
+            for t in tokens
+            if t.i not in skip
             and t.pos_ in ("NOUN", "PROPN", "ADJ")
             and not t.is_stop
             and t.lower_ not in NUMBER_WORDS
             and not t.like_num
         ]
 
+    parts: list[list[Token]] = []
     # 1. the figure modifies a noun that is not its unit: "$3,500 a month mortgage", "5.2 litre V10 engine"
     if h.head.i != h.i and h.dep_ in ("compound", "nummod", "amod", "nmod") and h.head.i > h.i and h.head.pos_ in ("NOUN", "PROPN"):
         n = h.head
-        words = content([c for c in n.subtree if c.i <= n.i and c.i > h.i]) or content([n])
-        if words:
-            return " ".join(t.text for t in words)
+        parts.append(content([c for c in n.subtree if h.i < c.i <= n.i]) or content([n]))
     # 2. "sales of 5835 units", "a speed of 15 to 22 mph", "net worth of 1.356 billion"
-    if h.dep_ == "pobj" and h.head.lower_ == "of" and h.head.head.pos_ in ("NOUN", "PROPN"):
+    elif h.dep_ == "pobj" and h.head.lower_ == "of" and h.head.head.pos_ in ("NOUN", "PROPN"):
         n = h.head.head
-        words = content([c for c in n.subtree if c.i <= n.i])
-        if words:
-            return " ".join(t.text for t in words)
+        parts.append(content([c for c in n.subtree if c.i <= n.i]))
+    # 3. the subject of the clause, or of the clause it hangs from
     verb = _clause_verb(h)
-    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subj is not None and h.i not in {t.i for t in subj.subtree} and subj.pos_ != "PRON":
-        words = content(list(subj.subtree))
-        if words:
-            return " ".join(t.text for t in words[:8])
-    # 3. the figure is the subject: "60% of the workers", "78 per cent of the deal"
+    for _ in range(4):
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None and h.i not in {t.i for t in subj.subtree}:
+            if subj.pos_ == "PRON" and verb.dep_ == "relcl":
+                subj = verb.head  # "a beetle that can go 0 to 80km/h"
+            if subj.pos_ != "PRON":
+                parts.append(content([t for t in subj.subtree if t.i <= subj.i or t.dep_ in ("prep", "pobj", "compound")])[:8])
+                break
+        if verb.head.i == verb.i:
+            break
+        verb = _clause_verb(verb.head)
+    # 4. the figure is the subject: "60% of the workers", "78 per cent of the deal";
+    # what it does to names the concept: "Seven bedrooms finish off the floor plan"
     for child in h.children:
         if child.lower_ == "of":
-            words = content([t for c in child.children for t in c.subtree])
-            if words:
-                return " ".join(t.text for t in words[:8])
-    if subj is not None and subj.pos_ != "PRON":
-        words = content([subj])
+            parts.append(content([t for c in child.children for t in c.subtree])[:8])
+    if h.dep_ in ("nsubj", "nsubjpass") or (h.head.dep_ in ("nsubj", "nsubjpass") and h.dep_ == "conj"):
+        v = _clause_verb(h)
+        obj = next((c for c in v.children if c.dep_ in ("dobj", "attr")), None)
+        if obj is None:
+            obj = next((c for p in v.children if p.dep_ in ("prep", "prt") for c in p.children if c.dep_ in ("pobj", "dobj")), None)
+        if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
+            parts.append(content([t for t in obj.subtree if t.i <= obj.i])[:8])
+    parts = [p for p in parts if p]
+    if not parts:
+        sent = h.sent
+        for chunk in sent.noun_chunks:
+            words = content(list(chunk))
+            if words and not any(t.i in skip for t in chunk):
+                parts.append(words)
+                break
+    if not parts:
+        return None
+    seen: set[int] = set()
+    out: list[str] = []
+    for p in parts[:2]:
+        words = [t.text for t in p if t.i not in seen]
+        seen.update(t.i for t in p)
         if words:
-            return " ".join(t.text for t in words)
-    return None
+            out.append(" ".join(words))
+    return ", ".join(out) or None
 
 
 def _actor(noun: Token | None) -> str | None:
