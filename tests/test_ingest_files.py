@@ -258,6 +258,21 @@ def test_document_from_html_meta_overrides_and_defaults() -> None:
     assert doc.published == "2016-09-01"
 
 
+def test_markdown_markup_is_removed(tmp_path: Path) -> None:
+    md = (
+        "# Militant numbers fall in northern Iraq\n\n"
+        "![Fighters](https://img.example/a.jpg)\n\n"
+        "About **2,000 fighters** and 1,500 supporters remain, [officials told reporters](https://x.example) on Monday.\n\n"
+        "> The figure is down from *more than 5,000* last year, according to the defence ministry.\n"
+    )
+    doc = _one(_write(tmp_path / "story.md", md))
+    assert doc.title == "Militant numbers fall in northern Iraq"
+    assert doc.text == (
+        "About 2,000 fighters and 1,500 supporters remain, officials told reporters on Monday.\n\n"
+        "The figure is down from more than 5,000 last year, according to the defence ministry."
+    )
+
+
 # --- ids -----------------------------------------------------------------------
 
 

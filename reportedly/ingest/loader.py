@@ -17,6 +17,7 @@ from reportedly.ingest.assemble import Layer, assemble, problem_document
 from reportedly.ingest.discover import iter_files
 from reportedly.ingest.html import document_from_html
 from reportedly.ingest.manifest import Manifest, read_sidecar
+from reportedly.ingest.markdown import MARKDOWN_SUFFIXES, strip_markdown
 from reportedly.ingest.records import RECORD_SUFFIXES, iter_records, record_fields
 from reportedly.ingest.sniff import check_size, decode_bytes, file_id
 from reportedly.ingest.stamps import normalise_date
@@ -60,7 +61,8 @@ def _problem_for_file(path: Path, reason: str, status: str, fmt: str) -> Documen
 
 def _text_file(path: Path, layers: list[Layer]) -> Document:
     decoded = decode_bytes(_read_checked(path), str(path))
-    cleaned = clean_text(decoded.text)
+    raw = strip_markdown(decoded.text) if path.name.casefold().endswith(MARKDOWN_SUFFIXES) else decoded.text
+    cleaned = clean_text(raw)
     notes = [decoded.note] if decoded.note else []
     doc = assemble(cleaned, str(path), "text", layers, notes)
     if decoded.note:
