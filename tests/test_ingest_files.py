@@ -288,3 +288,25 @@ def test_same_article_from_two_paths_has_one_id(tmp_path: Path) -> None:
     assert doc_a.path != doc_b.path
     skipped_a = _one(_write(tmp_path / "x.txt", b""))
     assert skipped_a.id  # unreadable files still get an id (from their bytes)
+
+
+def test_unexpected_error_in_one_file_is_reported_not_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import reportedly.ingest.loader as loader
+
+    def boom(_raw: str) -> object:
+        raise RuntimeError("parser exploded\non two lines")
+
+    monkeypatch.setattr(loader, "clean_text", boom)
+    doc = _one(_write(tmp_path / "a.txt", ARTICLE))
+    assert doc.status == "failed"
+    assert doc.reason == "failed while reading: RuntimeError: parser exploded on two lines"
+
+
+def test_discovery_order_globs_hidden_and_duplicates(tmp_path: Path) -> None:
+    _write(tmp_path / "b" / "two.txt", ARTICLE)
+    _write(tmp_path / "a" / "one.txt", ARTICLE.replace("2,000", "3,000"))
+    _write(tmp_path / "a" / ".hidden.txt", ARTICLE)
+    _write(tmp_path / ".git" / "x.txt", ARTICLE)
+    _write(tmp_path / "a" / "one.txt.meta.json", "{}")
+    docs = list(iter_documents([tmp_path, tmp_path / "a" / "one.txt", str(tmp_path / "**" / "*.txt")]))
+    assert [Path(d.path).relative_to(tmp_path).as_posix() for d in docs] == ["a/one.txt", "b/two.txt"]

@@ -104,7 +104,8 @@ def iter_file(
     path = Path(path)
     fmt = _format_of(path)
     named: list[Layer] = layers if layers is not None else [("meta", dict(meta or {}))]
-    defaults: list[Layer] = [("default", {"published": normalise_date(default_published)})] if default_published else []
+    default_meta = {"published": normalise_date(default_published)} if default_published else {}
+    defaults: list[Layer] = [("default", default_meta)] if default_meta else []
     try:
         if not path.exists():
             yield problem_document(str(path), "no such file or directory", str(path).encode(), "failed", fmt)
@@ -120,7 +121,7 @@ def iter_file(
                 flat.update(layer)
             yield from iter_warc(path, flat)
         elif fmt == "html":
-            yield document_from_html(_read_checked(path), str(path), layers=[*named], defaults=dict(defaults[0][1]) if defaults else None)
+            yield document_from_html(_read_checked(path), str(path), layers=named, defaults=default_meta)
         elif fmt in ("jsonl", "json", "csv"):
             yield from _records_file(path, fmt, [*named, *defaults], record_meta)
         else:
@@ -131,6 +132,11 @@ def iter_file(
         yield _problem_for_file(path, err.reason, "failed", fmt)
     except OSError as err:
         yield _problem_for_file(path, f"cannot read file: {err.strerror or err}", "failed", fmt)
+    except Exception as err:  # noqa: BLE001 - the run-level guarantee: one file never stops a run
+        # A parser bug or an unexpected library error on one odd file is
+        # still that file's problem; it is reported, not raised.
+        detail = " ".join(str(err).split())[:200]
+        yield _problem_for_file(path, f"failed while reading: {type(err).__name__}: {detail}", "failed", fmt)
 
 
 def load_file(path: str | Path, meta: Mapping[str, Any] | None = None, default_published: str | None = None) -> list[Document]:
