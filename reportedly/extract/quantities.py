@@ -166,6 +166,8 @@ def _digit_figures(text: str) -> list[_Figure]:
                 s += 1
                 before = text[:s]
                 prev = "-"
+            elif re.search(r"[A-Z]{2,}\s$", before):
+                continue  # "COVID -19"
             else:
                 negative = True
         cur = match_currency_prefix(text, s)
@@ -355,7 +357,7 @@ def _is_year(fig: _Figure, anchor: Token) -> bool:
         and not fig.words
         and not fig.has_mult
         and v.is_integer()
-        and 1800 <= v <= 2100
+        and 1100 <= v <= 2200
         and "," not in num_text
         and not (anchor.head.tag_ == "NNS" and anchor.head.i > anchor.i and anchor.dep_ == "nummod")
     )
@@ -389,8 +391,8 @@ def _drop_reason(fig: _Figure, anchor: Token, sent: Span, text: str) -> str | No
             prev is not None
             and not fig.words
             and prev.whitespace_
-            and prev.is_alpha is not False
             and any(c.isupper() for c in prev.text)
+            and any(c.isalpha() for c in prev.text)
             and prev.pos_ in ("PROPN", "NOUN", "X", "ADJ")
             and not prev.is_stop
             and prev.lower_ not in _BOUNDS
@@ -689,8 +691,9 @@ def find_quantities(sent: Span) -> list[QuantityMention]:
             if fig.range_with is not None:
                 fig.range_with.dropped = True
             continue
-        mention, h = _describe(fig, anchor, sent, text, base)
-        mentions.append((fig, anchor, mention, h))
+        described = _describe(fig, anchor, sent, text, base)
+        if described is not None:
+            mentions.append((fig, anchor, *described))
     _share_across(mentions)
     return [m for _, _, m, _ in mentions]
 
@@ -727,7 +730,8 @@ def _link_pair(a: _Figure, b: _Figure, text: str, sent: Span, base: int, hyphen_
         return
     if re.search(r"(?i)\bby\s*[$\u00a3\u20ac]?\s*$", before):
         return  # "increased by $43.6 billion to $419.2 billion": an amount and a level
-    if conn in ("to", "through") and lead_word is None:
+    same_unit = a.unit is not None and b.unit is not None and a.unit.name == b.unit.name
+    if conn in ("to", "through") and lead_word is None and not same_unit:
         to_tok = next((t for t in _tokens_in(sent, base + a.end, base + b.start) if t.lower_ in ("to", "through")), None)
         if to_tok is not None and to_tok.head.pos_ in ("VERB", "AUX"):
             return  # "rose 8.15% to 3.65": a change and the new level
@@ -766,7 +770,9 @@ def _mult_of(figure_text: str) -> float | None:
     return MULTIPLIERS.get(m.group(1), MULTIPLIERS.get(m.group(1).lower()))
 
 
-def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> tuple[QuantityMention, Token]:
+def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> tuple[QuantityMention, Token] | None:
+    """The mention of one figure, or None when the parse shows it is not one
+    (a bare pronoun "one": "get their hands on one")."""
     doc = sent.doc
     hedges: list[str] = []
     bound: str = "="
@@ -830,6 +836,8 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
                             noun = pobj
                             entity, entity_lemma = pobj.text, pobj.lemma_.lower()
                             unit_name = entity_lemma
+    if fig.words and unit_name is None and anchor.lower_ == "one" and fig.number.low == 1 and noun is None:
+        return None
     if unit_name is None and not fig.fraction and not fig.words and _is_age_apposition(anchor):
         unit_name = "year of age"  # "Maddon, 66, has used ..."
     h = _phrase_head(anchor, fig, end_tok, noun)
