@@ -372,8 +372,57 @@ def build_claims(
             )
             if claim is not None:
                 add(claim)
+    _propagate_actors(doc, claims)
     claims.sort(key=lambda c: (c.start, c.end, c.kind))
     return claims
+
+
+def _actor_names(doc: Doc) -> dict[str, set[str]]:
+    """Counted-noun lemma -> organisations the article attaches to it.
+
+    "ISIS fighters", "fighters of ISIS", and conjuncts ("ISIS militants and
+    supporters") each say who the noun belongs to.
+    """
+    seen: dict[str, set[str]] = {}
+    for tok in doc:
+        if tok.ent_type_ != "ORG" or tok.ent_iob_ != "B":
+            continue
+        end = tok.i + 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        name = doc[tok.i : end].text
+        head = doc[end - 1].head
+        if doc[end - 1].dep_ == "pobj" and head.lower_ == "of":
+            head = head.head  # "fighters of ISIS"
+        elif doc[end - 1].dep_ not in ("compound", "poss", "nmod", "amod"):
+            continue
+        if head.pos_ != "NOUN":
+            continue
+        for noun in [head, *[c for c in head.children if c.dep_ == "conj" and c.pos_ == "NOUN"]]:
+            seen.setdefault(noun.lemma_.lower(), set()).add(name)
+    return seen
+
+
+def _propagate_actors(doc: Doc, claims: list[Claim]) -> None:
+    """Fill a figure's missing actor from the rest of the article.
+
+    "approximately 4,000 fighters" in an article that elsewhere speaks of
+    "ISIS fighters" belong to ISIS; only done when the article attaches
+    exactly one organisation to that noun, so that a story about two armies
+    leaves the actor empty rather than guessing.
+    """
+    actors = _actor_names(doc)
+    for claim in claims:
+        q = claim.quantity
+        if q is not None and q.actor and q.entity_lemma:
+            actors.setdefault(q.entity_lemma.lower(), set()).add(q.actor)
+    for claim in claims:
+        q = claim.quantity
+        if q is None or q.actor or not q.entity_lemma:
+            continue
+        names = actors.get(q.entity_lemma.lower(), set())
+        if len(names) == 1:
+            q.actor = next(iter(names))
 
 
 def _cue_span(att: AttributionLike) -> tuple[int, int] | None:
