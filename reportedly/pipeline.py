@@ -15,7 +15,6 @@ come back in input order, and the store is written only by this process.
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import multiprocessing
 import sys
 import time
@@ -114,8 +113,8 @@ def run(
     Rich progress bar when stderr is a terminal. ``on_batch`` is called after
     every committed batch (the CLI logs with it). ``extractor`` reuses an
     already loaded :class:`~reportedly.extract.Extractor` (``workers == 1``
-    only; workers load their own). After the run, if ``link``,
-    the cross-document links are rebuilt with ``reportedly.link.relink``
+    only; workers load their own). After the run, if ``link``, the
+    cross-document links are rebuilt with :func:`reportedly.link.relink`
     whenever the store changed since they were last built.
     """
     from reportedly.ingest import Manifest, iter_documents
@@ -208,9 +207,14 @@ def _count(batch: Sequence[Pair], result: BatchResult, summary: RunSummary) -> N
 
 
 def _relink(store: Store, summary: RunSummary) -> None:
-    """Rebuild the cross-document links if the linking module provides them."""
-    relink = getattr(importlib.import_module("reportedly.link"), "relink", None)
-    if relink is None or not store.links_stale:
+    """Rebuild the cross-document links, unless nothing changed since the last build.
+
+    Skipping an unchanged store keeps a rerun over the same input fast; a run
+    killed before linking leaves the store marked stale, so the next run links.
+    """
+    from reportedly.link import relink
+
+    if not store.links_stale:
         return
     summary.link_result = relink(store)
     store.mark_linked()

@@ -126,10 +126,12 @@ def test_same_article_from_two_paths_is_stored_once(tmp_path, extractor):
     (data / "copy").mkdir(parents=True)
     write_good(data)
     (data / "copy" / "river.txt").write_text(GOOD["river.txt"] + "\n", encoding="utf-8")
-    summary = run([data], tmp_path / "l.duckdb", progress=False, link=False, extractor=extractor)
+    summary = run([data], tmp_path / "l.duckdb", progress=False, extractor=extractor)
     assert summary.seen == len(GOOD) + 1
     assert (summary.added, summary.already_stored) == (len(GOOD), 1)
-    assert summary.ok
+    assert summary.ok and summary.linked  # links built after a run that added documents
+    again = run([data], tmp_path / "l.duckdb", progress=False, extractor=extractor)
+    assert again.added == 0 and not again.linked  # nothing changed: no relinking
 
 
 def test_two_workers_give_the_same_claims(tmp_path, extractor):

@@ -108,6 +108,19 @@ def test_round_trip_is_lossless(tmp_path, docs, claims_a, claims_b):
         assert str(row[7]) == "2017-07-20" and row[8] == claims_a[0].end
 
 
+def test_links_stale_until_marked(tmp_path, docs, claims_a, claims_b):
+    with Store(tmp_path / "l.duckdb") as store:
+        assert not store.links_stale
+        store.add_batch([(docs[0], claims_a)])
+        assert store.links_stale
+        store.mark_linked()
+        assert not store.links_stale
+        store.add_batch([(docs[0], claims_a)])  # nothing new: links still current
+        assert not store.links_stale
+        store.add_batch([(docs[1], claims_b)])
+        assert store.links_stale
+
+
 def test_reopen_and_schema_version(tmp_path, docs, claims_a, claims_b):
     path = tmp_path / "l.duckdb"
     fill(path, docs, claims_a, claims_b).close()

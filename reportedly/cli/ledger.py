@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -32,6 +32,9 @@ from reportedly.cli.output import (
     stderr_console,
 )
 from reportedly.store import BatchResult
+
+if TYPE_CHECKING:
+    from reportedly.pipeline import RunSummary
 
 __all__ = ["CLAIM_CSV_FIELDS", "DOCUMENT_CSV_FIELDS", "describe_quantity", "register"]
 
@@ -205,7 +208,6 @@ def run_command(
 
       reportedly run article.txt --published 2017-07-20 --no-link
     """
-    from reportedly.pipeline import RunSummary
     from reportedly.pipeline import run as run_pipeline
 
     err = stderr_console()
@@ -237,8 +239,8 @@ def run_command(
     raise typer.Exit(0 if summary.ok else 1)
 
 
-def _print_summary(summary: Any, quiet: bool) -> None:
-    out = Console(highlight=False)
+def _print_summary(summary: "RunSummary", quiet: bool) -> None:
+    out = Console(highlight=False, soft_wrap=True)  # one line per fact, however narrow the pipe
     out.print(
         f"[bold]{summary.seen}[/bold] documents read in {summary.seconds:.1f} s: "
         f"[green]{summary.added} added[/green] ({summary.claims_added} claims), "
@@ -248,16 +250,16 @@ def _print_summary(summary: Any, quiet: bool) -> None:
     if summary.problems:
         out.print("Not processed:")
         for p in summary.problems:
-            out.print(f"  {p.path}: {p.status}: {p.reason}", soft_wrap=True)
+            out.print(f"  {p.path}: {p.status}: {p.reason}", markup=False)
     if quiet:
         return
     if summary.linked:
-        out.print(f"Links rebuilt: {summary.link_result}" if summary.link_result is not None else "Links rebuilt.")
+        out.print(f"Links rebuilt: {summary.link_result or 'done'}", markup=False)
     db = str(summary.db)
-    out.print(f"Store: {db}")
+    out.print(f"Store: {db}", markup=False)
     out.print("Next:")
-    out.print(f"  reportedly claims --db {db} --about TEXT    # figures and statements")
-    out.print(f"  reportedly docs --db {db}                   # documents, with reasons for any skip")
+    out.print(f"  reportedly claims --db {db} --about TEXT    # figures and statements", markup=False)
+    out.print(f"  reportedly docs --db {db}                   # documents, with reasons for any skip", markup=False)
 
 
 def claims_command(
