@@ -85,7 +85,7 @@ def check_size(path: Path, limit: int = MAX_FILE_BYTES) -> int:
     size = path.stat().st_size
     if size > limit:
         raise UnsupportedInput(
-            str(path), f"file too large ({size / 1e6:.1f} MB > {limit / 1e6:.1f} MB limit)"
+            str(path), f"file too large ({size / 2**20:.1f} MiB > {limit / 2**20:.1f} MiB limit)"
         )
     if size == 0:
         raise UnsupportedInput(str(path), "empty file")
