@@ -35,6 +35,37 @@ class AttrLexicon:
     anonymity_phrases: tuple[str, ...]
     titles: frozenset[str]
     aliases: dict[str, str] = field(default_factory=dict)
+    #: Learned from PolNeAR train (``scripts/train_attribution.py``):
+    #: (lemma, frame) -> (share of such verbs annotated as cues, count).
+    frames: dict[tuple[str, str], tuple[float, int]] = field(default_factory=dict)
+    #: Minimum learned share for a (lemma, frame) to count as a cue.
+    threshold: float = 0.4
+    #: Minimum number of training occurrences for a learned share to be trusted.
+    min_count: int = 3
+
+    #: Lemmas the learned table accepts in at least one frame (derived at load).
+    learned_lemmas: frozenset[str] = frozenset()
+
+    def learned_lemma(self, lemma: str) -> bool:
+        """Whether the learned table accepts ``lemma`` in some frame."""
+        return lemma in self.learned_lemmas
+
+    def accepts(self, lemma: str, frame: str) -> bool:
+        """Is a verb ``lemma`` governing content in ``frame`` a cue?
+
+        The learned table decides where it has seen the pair often enough;
+        otherwise the hand-written lists do: any listed verb with a clause or
+        a quote, and only the verbs flagged ``object`` with a noun object or a
+        preposition.
+        """
+        learned = self.frames.get((lemma, frame))
+        if learned is not None and learned[1] >= self.min_count:
+            return learned[0] >= self.threshold
+        if lemma not in self.cue_verbs:
+            return False
+        if frame in {"ccomp", "paren", "quote"}:
+            return True
+        return lemma in self.object_cue_verbs
 
     def canonical(self, name: str) -> str:
         """The canonical form of an organisation name ("The AP" -> "The Associated Press").
@@ -55,8 +86,26 @@ class AttrLexicon:
         return name.strip().lower() in self.aliases
 
 
-def load_lexicon() -> AttrLexicon:
-    """Read the ``attr_*`` data files shipped in ``reportedly/data``."""
+def _load_frames() -> dict[tuple[str, str], tuple[float, int]]:
+    """The learned (lemma, frame) table, or nothing where the weights are absent."""
+    path = resources.files("reportedly.data").joinpath("attr_model/cue_frames.tsv")
+    if not path.is_file():
+        return {}
+    out: dict[tuple[str, str], tuple[float, int]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        lemma, frame, rate, count = line.split("\t")
+        out[(lemma, frame)] = (float(rate), int(count))
+    return out
+
+
+def load_lexicon(learned: bool = True, threshold: float = 0.4, min_count: int = 3) -> AttrLexicon:
+    """Read the ``attr_*`` data files shipped in ``reportedly/data``.
+
+    ``learned=False`` ignores the table trained on PolNeAR and runs on the
+    hand-written vocabularies alone.
+    """
     unnamed: set[str] = set()
     anonymous: set[str] = set()
     for line in _lines("attr_unnamed_nouns.txt"):
@@ -64,6 +113,7 @@ def load_lexicon() -> AttrLexicon:
         unnamed.add(parts[0].strip().lower())
         if len(parts) > 1 and parts[1].strip() == "anonymous":
             anonymous.add(parts[0].strip().lower())
+    frames = _load_frames() if learned else {}
     verbs: set[str] = set()
     object_verbs: set[str] = set()
     for line in _lines("attr_cue_verbs.txt"):
@@ -86,4 +136,10 @@ def load_lexicon() -> AttrLexicon:
         anonymity_phrases=tuple(p.strip().lower() for p in _lines("attr_anonymity.txt")),
         titles=frozenset(w.strip().lower() for w in _lines("attr_titles.txt")),
         aliases=aliases,
+        frames=frames,
+        learned_lemmas=frozenset(
+            lemma for (lemma, _), (rate, n) in frames.items() if rate >= threshold and n >= min_count
+        ),
+        threshold=threshold,
+        min_count=min_count,
     )

@@ -33,7 +33,7 @@ from reportedly.extract.attr_lexicon import AttrLexicon, load_lexicon
 from reportedly.extract.attr_sources import PRONOUNS, build_source, is_plural, number_value, span_of
 from reportedly.types import Source
 
-__all__ = ["Attribution", "find_attributions", "quote_regions"]
+__all__ = ["Attribution", "find_attributions", "quote_regions", "verb_frame", "verb_subject"]
 
 _SUBJ = {"nsubj", "nsubjpass", "csubj"}
 #: Dependents through which a cue verb borrows the subject of its head:
@@ -169,16 +169,37 @@ def _clip(span: tuple[int, int], para: tuple[int, int]) -> tuple[int, int] | Non
     return (start, end) if end > start else None
 
 
-def _subtree_in_sent(token: Token, exclude: set[int] | None = None) -> list[Token]:
+def _unit(token: Token) -> tuple[int, int]:
+    """Token range of the sentence holding ``token``, cut at paragraph breaks.
+
+    The small English parser often runs a sentence on across a blank line
+    (a headline into the first paragraph, "... he said.\n\nThe next ..."),
+    and what a cue reports never crosses a paragraph.
+    """
     sent = token.sent
+    doc = token.doc
+    start, end = sent.start, sent.end
+    for i in range(token.i - 1, sent.start - 1, -1):
+        if doc[i].is_space and "\n\n" in doc[i].text:
+            start = i + 1
+            break
+    for i in range(token.i + 1, sent.end):
+        if doc[i].is_space and "\n\n" in doc[i].text:
+            end = i
+            break
+    return start, end
+
+
+def _subtree_in_sent(token: Token, exclude: set[int] | None = None) -> list[Token]:
+    start, end = _unit(token)
     exclude = exclude or set()
-    return [t for t in token.subtree if sent.start <= t.i < sent.end and t.i not in exclude]
+    return [t for t in token.subtree if start <= t.i < end and t.i not in exclude]
 
 
 # --------------------------------------------------------------------------- sources
 
 
-def _subject(verb: Token) -> tuple[Token | None, bool]:
+def verb_subject(verb: Token) -> tuple[Token | None, bool]:
     """The subject of a cue verb and whether the clause is passive without an agent."""
     passive = any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children)
     for child in verb.children:
@@ -277,44 +298,91 @@ def _adjacent_quote(
     return None
 
 
-def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, int]], text: str) -> _Found | None:
-    lemma = verb.lemma_.lower()
-    if lemma not in lex.cue_verbs or verb.pos_ not in {"VERB", "AUX"}:
-        return None
-    subject, passive = _subject(verb)
-    content: list[tuple[int, int]] = []
-    clauses = [c for c in verb.children if c.dep_ == "ccomp"]
+#: Dependents that hold what a verb reports when it takes no clause:
+#: "called Trump a fascist" (dobj + oprd), "urged him to resign" (dobj + xcomp).
+_COMPLEMENTS = {"dobj", "oprd", "xcomp", "ccomp", "dative"}
+#: Prepositions that join a cue verb and its content: "called for X", "pointed to X".
+_CUE_PREPS = {"for", "to", "on", "of", "about", "against", "at"}
+
+
+def verb_frame(
+    verb: Token, subject: Token | None, regions: list[tuple[int, int]], text: str
+) -> tuple[str, list[tuple[int, int]], list[Token]]:
+    """How ``verb`` would report content: the frame name, the content fragments
+    and extra cue tokens ("for" in "called for").
+
+    Frames: "ccomp" (a clause: "said that ..."), "paren" (the verb is a
+    parenthetical or follows a quote: '“...,” she said'), "quote" (a quote
+    beside it), "object" (noun/infinitive complements), "prep" (a
+    preposition's object), or "" when the verb governs nothing reportable.
+    The same function serves extraction and ``scripts/train_attribution.py``,
+    so the learned frame table and the extractor agree on what a frame is.
+    """
+    lo, hi = _unit(verb)
+    clauses = [c for c in verb.children if c.dep_ == "ccomp" and lo <= c.i < hi]
     if clauses:
         clause = clauses[-1] if clauses[-1].i > verb.i else clauses[0]
         toks = _subtree_in_sent(clause)
         start, end = _chars(toks)
         # A quoted clause is the whole quote, even where the parser hangs
         # words from outside the quote onto it.
-        region = _region_at(regions, start, end) or _region_at(regions, clause.idx, clause.idx + 1)
-        content = [region] if region else _fragments(text, toks)
-    elif verb.dep_ in {"parataxis", "ccomp", "advcl"} and subject is not None and verb.head.pos_ in {"VERB", "AUX"}:
+        region = _region_at(regions, start, end)
+        opening = _region_at(regions, clause.idx, clause.idx + 1)
+        if region is None and opening is not None and opening[0] >= start - 2:
+            region = opening  # the clause opens the quote: take the quote
+        return "ccomp", ([region] if region else _fragments(text, toks)), []
+    if verb.dep_ in {"parataxis", "ccomp", "advcl"} and subject is not None and verb.head.pos_ in {"VERB", "AUX"}:
         # '“We will win,” she said.' parsed with the quote's verb as the root,
         # and the parenthetical 'To prevent problems, he said, officials ...'.
         mine = {t.i for t in verb.subtree}
-        toks = [t for t in _subtree_in_sent(verb.head) if t.i not in mine]
+        toks = [t for t in _subtree_in_sent(verb.head) if t.i not in mine and lo <= t.i < hi]
         if toks:
             start, end = _chars(toks)
             region = _region_at(regions, start, end)
             content = [region] if region else _fragments(text, toks)
-    if not content:
-        quote = _adjacent_quote(verb, subject, regions, text)
-        if quote is not None:
-            content = [quote]
-    if not content and lemma in lex.object_cue_verbs:
-        objs = [c for c in verb.children if c.dep_ == "dobj"]
+            if content:
+                return "paren", content, []
+    quote = _adjacent_quote(verb, subject, regions, text)
+    if quote is not None:
+        return "quote", [quote], []
+    comps = [c for c in verb.children if c.dep_ in _COMPLEMENTS and verb.i < c.i < hi]
+    if comps:
+        toks = [t for c in comps for t in _subtree_in_sent(c)]
+        lo, hi = min(t.i for t in toks), max(t.i for t in toks)
+        span = [verb.doc[i] for i in range(lo, hi + 1)]
+        content = _fragments(text, span)
+        if content:
+            return "object", content, []
+    after = [c for c in verb.children if c.i > verb.i and c.dep_ in {"prep", "prt"}]
+    if after and after[0].dep_ == "prt":
+        after = after[1:] if len(after) > 1 else []
+    if after and after[0].dep_ == "prep" and after[0].lower_ in _CUE_PREPS and after[0].i <= verb.i + 2:
+        prep = after[0]
+        objs = [c for c in prep.children if c.dep_ in {"pobj", "pcomp"}]
         if objs:
             content = _fragments(text, _subtree_in_sent(objs[0]))
+            if content:
+                return "prep", content, [prep]
+    return "", [], []
+
+
+def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, int]], text: str) -> _Found | None:
+    if verb.pos_ not in {"VERB", "AUX"}:
+        return None
+    lemma = verb.lemma_.lower()
+    if lemma not in lex.cue_verbs and not lex.learned_lemma(lemma):
+        return None
+    subject, passive = verb_subject(verb)
+    frame, content, extra_cue = verb_frame(verb, subject, regions, text)
+    if not frame or not lex.accepts(lemma, frame):
+        return None
     if not content:
         return None
     if subject is None and not passive and verb.tag_ == "VB" and verb.dep_ == "ROOT":
         return None  # an imperative ("Learn how ...") reports nothing
-    para = _paragraph(verb, text)
-    content = [c for c in (_clip(c, para) for c in content) if c is not None]
+    if frame != "quote":  # 'He said:' may introduce a quote in the next paragraph
+        para = _paragraph(verb, text)
+        content = [c for c in (_clip(c, para) for c in content) if c is not None]
     if not content:
         return None
     between: list[Token] | None = None
@@ -331,13 +399,13 @@ def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, in
             subject = between[-1]
         else:
             between = None
-    cue = [verb]
+    cue = [verb] + [t for t in verb.children if t.dep_ == "prt" and t.i == verb.i + 1] + extra_cue
     if passive:
         cue = [c for c in verb.children if c.dep_ == "auxpass" and c.i < verb.i] + cue
     source = between or (_source_tokens(subject) if subject is not None else None)
     if source is not None and verb.i in {t.i for t in source}:
         source = [subject]
-    return _Found(cue, subject, source, content, _via(verb, lex), "verb")
+    return _Found(cue, subject, source, content, _via(verb, lex), "verb:" + frame)
 
 
 def _according_attribution(tok: Token, text: str) -> _Found | None:
@@ -349,8 +417,8 @@ def _according_attribution(tok: Token, text: str) -> _Found | None:
     if not objs:
         return None
     phrase = {t.i for t in tok.subtree} | {t.i for t in to.subtree}
-    sent = tok.sent
-    keep = [t for t in sent if t.i not in phrase]
+    lo, hi = _unit(tok)
+    keep = [t for t in tok.doc[lo:hi] if t.i not in phrase]
     content = _fragments(text, keep)
     if not content:
         return None
@@ -539,8 +607,15 @@ def _continue_quotes(text: str, atts: list[Attribution], regions: list[tuple[int
             if a < last_end or (a, b) in claimed:
                 continue
             gap = text[last_end:a]
-            if "\n\n" in gap or gap.strip():
+            if gap.strip():
                 break
+            if "\n\n" in gap:
+                # A paragraph that is nothing but a quote continues the
+                # speaker of the quote before it.
+                para_end = text.find("\n\n", b)
+                rest = text[b : len(text) if para_end < 0 else para_end]
+                if rest.strip():
+                    break
             if any(a <= c < b for c in cue_positions):
                 break
             # The quote must be (the start of) its own sentence, not embedded in prose.
