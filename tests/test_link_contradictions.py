@@ -1,0 +1,48 @@
+"""Contradicting statements: opposite states of one subject, negation, conditions."""
+
+from __future__ import annotations
+
+import pytest
+
+from link_frames import sclaim
+from reportedly.analyse.contradictions import assertion, find_contradictions
+from reportedly.link.vocab import Vocabulary
+from reportedly.types import Document
+
+
+@pytest.fixture(scope="module")
+def vocab() -> Vocabulary:
+    return Vocabulary.load()
+
+
+def _pair(vocab: Vocabulary, first: str, second: str, subject_second: str = ""):
+    d1 = Document(id="d1", path="1", text=f"Reuters reported that {first}.")
+    d2 = Document(id="d2", path="2", text=f"{subject_second}Officials told the BBC that {second}.")
+    c1 = sclaim(d1, d1.text, first, "Reuters")
+    c2 = sclaim(d2, d2.text, second, "Officials", via=("BBC",))
+    return find_contradictions([c1, c2], vocab)
+
+
+def test_dead_vs_alive_across_documents(vocab: Vocabulary) -> None:
+    found = _pair(vocab, "Abu Sayyaf was killed in a raid", "Abu Sayyaf is alive")
+    assert len(found) == 1 and found[0].kind == "contradiction" and "sayyaf" in found[0].reason
+
+
+def test_negation_flips(vocab: Vocabulary) -> None:
+    assert len(_pair(vocab, "Abu Sayyaf was killed", "Abu Sayyaf was not killed")) == 1
+    assert _pair(vocab, "Abu Sayyaf was killed", "Abu Sayyaf is not alive") == []
+
+
+def test_different_subjects_do_not_clash(vocab: Vocabulary) -> None:
+    assert _pair(vocab, "Abu Sayyaf was killed", "Omar Khalid is alive") == []
+
+
+def test_conditions_assert_nothing(vocab: Vocabulary) -> None:
+    d = Document(id="d", path="d", text="One stated that if Abu Sayyaf was found and killed now, they will revive the group.")
+    c = sclaim(d, d.text, "if Abu Sayyaf was found and killed now, they will revive the group", "One")
+    assert assertion(c, vocab) is None
+
+
+def test_denied_vs_confirmed(vocab: Vocabulary) -> None:
+    found = _pair(vocab, "the Kremlin confirmed the meeting", "the Kremlin denied the meeting")
+    assert [r.kind for r in found] == ["contradiction"]
