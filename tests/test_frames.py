@@ -239,3 +239,13 @@ def test_actor_stays_empty_when_two_organisations_own_the_noun(nlp) -> None:
     if len(owners) < 2:
         pytest.skip(f"the model tagged {owners} as organisations; the ambiguity needs two")
     assert by_text(claims, "4,000").quantity.actor is None
+
+
+def test_content_running_into_a_later_sentence_beats_continuation(nlp) -> None:
+    text = "The mayor said that the city is calm. Police said nothing. There are 900 troops here."
+    mayor = attribution(text, "The mayor", "said", "that the city is calm")
+    tail = text.index("There are")
+    mayor.content.append((tail, len(text) - 1))
+    police = attribution(text, "Police", "said", "nothing")
+    _, claims = claims_of(nlp, text, [mayor, police])
+    assert by_text(claims, "900").source.name == "The mayor"

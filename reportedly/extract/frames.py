@@ -342,7 +342,10 @@ def build_claims(
     for i, sent in enumerate(sents):
         own = by_sentence.get(i, [])
         if own:
-            att = min(own, key=lambda a: a.cue_start if a.cue_start is not None else 0)
+            # the sentence's last sourced attribution is the report that
+            # following sentences may continue; a sourceless one ends it
+            sourced = [a for a in own if a.source is not None]
+            att = max(sourced, key=lambda a: a.cue_start or 0) if sourced else own[0]
             report = None if att.source is None else _Report(
                 attribution=att,
                 sentence=i,
@@ -368,7 +371,7 @@ def build_claims(
             if any(s <= q.start and q.end <= e for s, e in source_spans):
                 continue  # "Three officials": the source's count
             claim = _quantity_claim(
-                doc, doc_id, published, sent, i, paragraph, mention, own, continued, source_spans, offset
+                doc, doc_id, published, sent, i, paragraph, mention, own, atts, continued, source_spans, offset
             )
             if claim is not None:
                 add(claim)
@@ -457,6 +460,7 @@ def _quantity_claim(
     paragraph: list[int],
     mention: QuantityMentionLike,
     own: list[AttributionLike],
+    atts: list[AttributionLike],
     report: _Report | None,
     source_spans: list[tuple[int, int]],
     offset: int,
@@ -470,8 +474,9 @@ def _quantity_claim(
 
     # --- source
     att: AttributionLike | None = None
-    covering = [(size, a) for a in own if (size := _covers(a.content, q.start, q.end)) is not None]
-    # content may also run in from an attribution anchored in an earlier sentence
+    # content may also run in from an attribution anchored in an earlier
+    # sentence (a quote continued over several sentences), so look at all
+    covering = [(size, a) for a in atts if (size := _covers(a.content, q.start, q.end)) is not None]
     if covering:
         att = min(covering, key=lambda x: x[0])[1]
     elif own:
