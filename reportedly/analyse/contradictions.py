@@ -144,17 +144,20 @@ def find_contradictions(
             blocks[subject].append((claim, a))
     out: list[Relation] = []
     done: set[tuple[str, str]] = set()
-    for subject, items in blocks.items():
+    for block, items in blocks.items():
         items = items[-max_block:]
         for i, (ca, aa) in enumerate(items):
             for cb, ab in items[i + 1 :]:
                 pair = (ca.id, cb.id)
+                subject = block
                 if pair in done or ca.id == cb.id or not _opposed(aa, ab, vocab):
                     continue
                 done.add(pair)
                 who_a = (ca.source.name or ca.source.text) if ca.source else "unattributed"
                 who_b = (cb.source.name or cb.source.text) if cb.source else "unattributed"
                 neg = lambda x: "not " if x.negated else ""  # noqa: E731
+                shared = sorted(aa.subjects & ab.subjects, key=lambda n: (-len(n), n))
+                subject = " ".join(n for n in shared if not any(n != m and n in m for m in shared)) or subject
                 out.append(
                     Relation(
                         ca.id,
