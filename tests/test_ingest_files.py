@@ -310,3 +310,40 @@ def test_discovery_order_globs_hidden_and_duplicates(tmp_path: Path) -> None:
     _write(tmp_path / "a" / "one.txt.meta.json", "{}")
     docs = list(iter_documents([tmp_path, tmp_path / "a" / "one.txt", str(tmp_path / "**" / "*.txt")]))
     assert [Path(d.path).relative_to(tmp_path).as_posix() for d in docs] == ["a/one.txt", "b/two.txt"]
+
+
+# --- the seeds and the project's examples, through the whole ingest path -----------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_seeds_with_a_manifest(seeds: Path, tmp_path: Path) -> None:
+    names = sorted(p.name for p in seeds.glob("*.txt"))
+    manifest_path = _write(
+        tmp_path / "manifest.json",
+        json.dumps({names[0]: {"published": "2017-07-20"}, names[1]: {"published": "2016-08-20"}}),
+    )
+    docs = {Path(d.path).name[:3]: d for d in iter_documents([seeds], manifest=Manifest.load(manifest_path))}
+    assert docs["000"].published == "2017-07-20" and docs["000"].author == "Alissa Stechschulte"
+    assert docs["003"].published == "2016-08-20"
+    assert docs["003"].repost is True and docs["003"].original_publisher == "Rudaw"
+    assert docs["003"].extra["published_text"] == "yesterday at 09:51"
+    assert all(d.status == "ok" and d.language == "en" for d in docs.values())
+
+
+def test_examples_ingest_as_documented() -> None:
+    examples = ROOT / "examples"
+    docs = list(iter_documents([examples], manifest=Manifest.load(examples / "manifest.csv")))
+    names = [Path(d.path).name for d in docs]
+    assert "manifest.csv" not in names
+    assert len(docs) == 13
+    assert [n for n, d in zip(names, docs) if not d.ok] == ["2017-07-12_depeche-fr.txt"]
+    reposts = [d for d in docs if d.repost]
+    assert [(Path(d.path).name, d.original_publisher) for d in reposts] == [
+        ("2016-08-24_caliphate-watch_repost.txt", "Northern Herald")
+    ]
+    formats = {d.format for d in docs}
+    assert formats == {"text", "html", "jsonl"}
+    assert all(d.published for d in docs)
+    for doc in docs:  # no debris line survives in any example
+        assert "Font Size" not in doc.text and "Tags" not in doc.text and "Leave a Reply" not in doc.text
