@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from reportedly.errors import NotFound
 from reportedly.web import pages
 from reportedly.web.ledger import Ledger
-from reportedly.web.searchindex import SearchIndex
+from reportedly.web.readmodel import ReadPaths
 from reportedly.web.security import SecurityHeaders
 
 __all__ = ["BadParameter", "SafeJSONResponse", "create_app"]
@@ -55,7 +55,7 @@ def wants_json(request: Request) -> bool:
 def create_app(db_path: str | Path) -> FastAPI:
     """The web app over the store at ``db_path`` (opened read-only)."""
     ledger = Ledger(db_path)
-    index = SearchIndex(ledger._con)
+    read = ReadPaths.build(ledger)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True  # every template, whatever its suffix
 
@@ -63,7 +63,7 @@ def create_app(db_path: str | Path) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.state.ledger = ledger
-    app.state.index = index
+    app.state.read = read
 
     def respond(request: Request, template: str, data: dict[str, Any], status: int = 200) -> Response:
         # "_html" holds what only the page shows (marked-up text, chart shapes).
@@ -106,7 +106,7 @@ def create_app(db_path: str | Path) -> FastAPI:
 
         def endpoint(request: Request) -> Response:
             try:
-                data = build(ledger, index, request.path_params, request.query_params)
+                data = build(ledger, read, request.path_params, request.query_params)
             except ValueError as exc:
                 raise BadParameter(str(exc)) from exc
             return respond(request, template, data)

@@ -15,6 +15,7 @@ JSON twin of the page, so the two can never disagree.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -85,20 +86,24 @@ class _Tables:
         return table in self.names and all(c in self.columns.get(table, ()) for c in cols)
 
 
+_PLAIN = (str, int, float, bool, list, dict)
+
+
 def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Fetched rows as dicts of plain values (dates and timestamps as ISO text).
+
+    Which columns need converting is decided by scanning each column once,
+    not by a recursive walk of every value: this runs for every row of every page.
+    """
     names = [d[0] for d in cur.description or []]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-
-
-def _jsonable(value: Any) -> Any:
-    """DuckDB returns dates and decimals; pages and JSON twins want plain values."""
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)
+    rows = cur.fetchall()
+    convert = {
+        i for i in range(len(names))
+        if any(r[i] is not None and not isinstance(r[i], _PLAIN) for r in rows)
+    }
+    if convert:
+        rows = [tuple(str(v) if i in convert and v is not None else v for i, v in enumerate(r)) for r in rows]
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 class Ledger:
@@ -109,6 +114,7 @@ class Ledger:
         # Store checks the file is a reportedly store of this schema version.
         self._store = Store(self.path, read_only=True)
         self._con = self._store.connection
+        self._local = threading.local()
         self.tables = self._introspect()
 
     @property
@@ -120,11 +126,15 @@ class Ledger:
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        cur = self._con.cursor()
-        try:
-            yield cur
-        finally:
-            cur.close()
+        """This thread's own connection to the store.
+
+        A DuckDB connection must not be shared between threads, and opening
+        one per query costs milliseconds, so each server thread keeps one.
+        """
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            cur = self._local.cursor = self._con.cursor()
+        yield cur
 
     def _introspect(self) -> _Tables:
         found = _Tables()
@@ -140,7 +150,7 @@ class Ledger:
     def query(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         with self.cursor() as cur:
             cur.execute(sql, params or [])
-            return [_jsonable(r) for r in _rows(cur)]
+            return _rows(cur)
 
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
         with self.cursor() as cur:
@@ -177,19 +187,6 @@ class Ledger:
     def _claim_from_row(row: dict[str, Any]) -> Claim:
         frame = row["frame"]
         return Claim.from_dict(_load_json(frame) if isinstance(frame, str) else frame)
-
-    def claims_by_ids(self, ids: list[str]) -> list[dict[str, Any]]:
-        """List rows for ``ids``, in the order given."""
-        if not ids:
-            return []
-        cols = ", ".join(f"c.{c}" for c in CLAIM_LIST_COLUMNS)
-        rows = self.query(
-            f"SELECT {cols}, d.publisher, d.published, d.title FROM claims c "
-            "JOIN documents d ON d.id = c.doc_id WHERE c.id IN (SELECT unnest(?::VARCHAR[]))",
-            [ids],
-        )
-        order = {cid: i for i, cid in enumerate(ids)}
-        return sorted(rows, key=lambda r: order[r["id"]])
 
     # -- sources ---------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """What each page shows, as one dict per page.
 
-Each builder takes the ledger, the search index, the path parameters and the
+Each builder takes the ledger, the read paths prepared at start-up
+(:class:`~reportedly.web.readmodel.ReadPaths`), the path parameters and the
 query parameters and returns the page's data: exactly what its JSON twin
 serves. Anything only the HTML page needs (marked-up article text, chart
 geometry) goes under the ``"_html"`` key, which the JSON twin drops.
@@ -18,7 +19,8 @@ from reportedly.web import series as series_data
 from reportedly.web.chart import layout
 from reportedly.web.highlight import Span, highlight
 from reportedly.web.ledger import Ledger, SearchQuery
-from reportedly.web.searchindex import FACETS, SearchIndex, parse_period, tokenize
+from reportedly.web.readmodel import ReadPaths
+from reportedly.web.searchindex import FACETS, parse_period, tokenize
 
 __all__ = ["claim", "document", "overview", "search", "series", "series_list", "source", "sources"]
 
@@ -49,7 +51,7 @@ def text_param(params: Params, name: str, limit: int = 200) -> str | None:
     return raw.strip()
 
 
-def overview(ledger: Ledger, index: SearchIndex, path: Params, params: Params) -> dict[str, Any]:
+def overview(ledger: Ledger, read: ReadPaths, path: Params, params: Params) -> dict[str, Any]:
     return {
         "counts": ledger.counts(),
         "conflicts": series_data.newest_conflicts(ledger, limit=10),
@@ -58,7 +60,7 @@ def overview(ledger: Ledger, index: SearchIndex, path: Params, params: Params) -
     }
 
 
-def search(ledger: Ledger, index: SearchIndex, path: Params, params: Params) -> dict[str, Any]:
+def search(ledger: Ledger, read: ReadPaths, path: Params, params: Params) -> dict[str, Any]:
     query = SearchQuery(
         q=text_param(params, "q", MAX_QUERY_CHARS) or "",
         source=text_param(params, "source"),
@@ -75,7 +77,7 @@ def search(ledger: Ledger, index: SearchIndex, path: Params, params: Params) -> 
         raise ValueError(f"kind must be quantity or statement, not {query.kind!r}")
     if query.time:
         parse_period(query.time)  # raises ValueError with the accepted forms
-    hit = index.search(
+    hit = read.search.search(
         tokenize(query.q),
         query.filters(),
         offset=(query.page - 1) * query.per_page,
@@ -87,20 +89,20 @@ def search(ledger: Ledger, index: SearchIndex, path: Params, params: Params) -> 
         "per_page": query.per_page,
         "total": hit.total,
         "pages": max(1, -(-hit.total // query.per_page)),
-        "results": ledger.claims_by_ids(hit.ids),
+        "results": read.claims.rows(hit.numbers),
         "facets": {name: [{"value": v, "count": c} for v, c in hit.facets.get(name, [])] for name in FACETS},
     }
 
 
-def series_list(ledger: Ledger, index: SearchIndex, path: Params, params: Params) -> dict[str, Any]:
+def series_list(ledger: Ledger, read: ReadPaths, path: Params, params: Params) -> dict[str, Any]:
     page = int_param(params, "page", 1, 1, MAX_PAGE)
     total, rows = series_data.series_page(ledger, limit=100, offset=(page - 1) * 100)
     return {"page": page, "total": total, "series": rows, "linked": series_data.is_linked(ledger)}
 
 
-def series(ledger: Ledger, index: SearchIndex, path: Params, params: Params) -> dict[str, Any]:
+def series(ledger: Ledger, read: ReadPaths, path: Params, params: Params) -> dict[str, Any]:
     page = int_param(params, "page", 1, 1, MAX_PAGE)
-    data = series_data.series_detail(ledger, path["series_id"], page)
+    data = series_data.series_detail(ledger, read, path["series_id"], page)
     data["_html"] = {"chart": layout(series_data.chart_points(data))}
     return data
 
@@ -122,7 +124,7 @@ def _claim_spans(claim: Claim, *, evidence: bool) -> list[Span]:
     return spans
 
 
-def claim(ledger: Ledger, index: SearchIndex, path: Params, params: Params) -> dict[str, Any]:
+def claim(ledger: Ledger, read: ReadPaths, path: Params, params: Params) -> dict[str, Any]:
     frame = ledger.claim(path["claim_id"])
     doc = ledger.document(frame.doc_id)
     text = doc.pop("text") or ""
@@ -134,7 +136,7 @@ def claim(ledger: Ledger, index: SearchIndex, path: Params, params: Params) -> d
     }
 
 
-def document(ledger: Ledger, index: SearchIndex, path: Params, params: Params) -> dict[str, Any]:
+def document(ledger: Ledger, read: ReadPaths, path: Params, params: Params) -> dict[str, Any]:
     doc = ledger.document(path["doc_id"])
     claims = ledger.document_claims(doc["id"])
     spans = [
@@ -150,14 +152,14 @@ def document(ledger: Ledger, index: SearchIndex, path: Params, params: Params) -
     }
 
 
-def sources(ledger: Ledger, index: SearchIndex, path: Params, params: Params) -> dict[str, Any]:
+def sources(ledger: Ledger, read: ReadPaths, path: Params, params: Params) -> dict[str, Any]:
     page = int_param(params, "page", 1, 1, MAX_PAGE)
     per_page = 100
     total, rows = ledger.sources(limit=per_page, offset=(page - 1) * per_page)
     return {"page": page, "pages": max(1, -(-total // per_page)), "total": total, "sources": rows}
 
 
-def source(ledger: Ledger, index: SearchIndex, path: Params, params: Params) -> dict[str, Any]:
+def source(ledger: Ledger, read: ReadPaths, path: Params, params: Params) -> dict[str, Any]:
     limit = int_param(params, "limit", 200, 1, 1000)
     info, rows = ledger.source_claims(path["name"], limit)
     return {"source": info, "claims": rows}

@@ -95,18 +95,22 @@ class SearchHit:
 
     total: int
     ids: list[str]
+    #: The claims' numbers in the index (see :class:`~reportedly.web.readmodel.ClaimRows`).
+    numbers: list[int] = field(default_factory=list)
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
 class SearchIndex:
     """Word and facet index over every claim of a store; see the module doc."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        cur = con.cursor()
-        try:
-            self._build(cur)
-        finally:
-            cur.close()
+    def __init__(self, cur: duckdb.DuckDBPyConnection) -> None:
+        """Build from the store behind ``cur``.
+
+        Leaves the temp table ``web_order`` (claim number ``n``, id, ...) in
+        ``cur``'s connection, so that other read paths built with the same
+        cursor share the numbering; the caller drops it.
+        """
+        self._build(cur)
 
     def _build(self, cur: duckdb.DuckDBPyConnection) -> None:
         # Number the claims once, newest first; every other array is indexed
@@ -154,7 +158,6 @@ class SearchIndex:
         has_day = self._day_start != _NO_DAY
         years = np.where(has_day, (self._day_start.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970), 0)
         self._years = years.astype(np.int32)
-        cur.execute("DROP TABLE web_order")
 
     def _facet(self, cur: duckdb.DuckDBPyConnection, name: str) -> _Facet:
         # Code 0 is "no value" so that bincount needs no masking.
@@ -194,6 +197,7 @@ class SearchIndex:
         return SearchHit(
             total=int(match.size),
             ids=[str(x) for x in self._ids[page]],
+            numbers=[int(n) for n in page],
             facets=self._count_facets(match, facet_limit),
         )
 

@@ -15,7 +15,8 @@ from typing import Any
 
 from reportedly.errors import NotFound
 from reportedly.web.chart import ChartPoint
-from reportedly.web.ledger import CLAIM_LIST_COLUMNS, Ledger
+from reportedly.web.ledger import Ledger
+from reportedly.web.readmodel import ReadPaths
 
 __all__ = [
     "MAX_CHART_POINTS",
@@ -31,6 +32,8 @@ __all__ = [
 
 #: A chart with more entries than this shows an evenly spaced sample (and says so).
 MAX_CHART_POINTS = 400
+#: Relations (conflicts, updates...) listed on a series page.
+MAX_RELATIONS = 100
 #: Claims listed under a series chart per page.
 CLAIMS_PER_PAGE = 100
 
@@ -81,61 +84,38 @@ def series_of_claim(ledger: Ledger, claim_id: str) -> list[dict[str, Any]]:
     )
 
 
-def series_detail(ledger: Ledger, series_id: str, page: int = 1) -> dict[str, Any]:
+def series_detail(ledger: Ledger, read: ReadPaths, series_id: str, page: int = 1) -> dict[str, Any]:
+    """One series: its entries (an even sample of long ones), a page of claims, relations, derived values."""
     if not is_linked(ledger):
         raise NotFound("series", series_id)
-    found = ledger.query(
-        "SELECT id, label, entity, actor, places, place_names, unit, claims, derived FROM series WHERE id = ?",
-        [series_id],
-    )
-    if not found:
+    rows = read.series
+    info = rows.info.get(series_id)
+    if info is None:
         raise NotFound("series", series_id)
-    info = found[0]
-    entries = ledger.query(
-        "SELECT * EXCLUDE (series_id) FROM series_entries WHERE series_id = ? "
-        "ORDER BY coalesce(time_start, time_end) NULLS LAST, entry_id",
-        [series_id],
-    )
-    cols = ", ".join(f"c.{c}" for c in CLAIM_LIST_COLUMNS)
-    claims = ledger.query(
-        f"SELECT {cols}, sc.role, d.publisher, d.published, d.title FROM series_claims sc "
-        "JOIN claims c ON c.id = sc.claim_id JOIN documents d ON d.id = c.doc_id "
-        "WHERE sc.series_id = ? ORDER BY c.time_start NULLS LAST, d.published, c.id LIMIT ? OFFSET ?",
-        [series_id, CLAIMS_PER_PAGE, (page - 1) * CLAIMS_PER_PAGE],
-    )
-    relations = ledger.query(
-        "SELECT claim_a, claim_b, entry_a, entry_b, kind, reason FROM relations WHERE series_id = ? "
-        "ORDER BY kind, entry_a, entry_b",
-        [series_id],
-    ) if ledger.tables.has("relations", "series_id") else []
-    derived = ledger.query(
-        "SELECT * EXCLUDE (series_id) FROM derived_values WHERE series_id = ? ORDER BY time_start, id",
-        [series_id],
-    ) if ledger.tables.has("derived_values", "series_id") else []
+    entries = rows.entries.sample(series_id, MAX_CHART_POINTS)
+    relations = rows.relations.rows(series_id, limit=MAX_RELATIONS)
+    numbers = [r["n"] for r in rows.claims.rows(series_id, (page - 1) * CLAIMS_PER_PAGE, CLAIMS_PER_PAGE)]
+    n_claims = rows.claims.count(series_id)
     return {
         "series": info,
         "entries": entries,
+        "entries_total": rows.entries.count(series_id),
         "relations": relations,
+        "relations_total": rows.relations.count(series_id),
         "conflicts": [r for r in relations if r["kind"] in ("conflict", "contradiction")],
-        "derived": derived,
-        "claims": claims,
+        "conflicted_entries": sorted(e["entry_id"] for e in entries if e["entry_id"] in rows.conflicted),
+        "derived": rows.derived.rows(series_id),
+        "claims": read.claims.rows(numbers),
         "page": page,
-        "pages": max(1, -(-int(info["claims"] or 0) // CLAIMS_PER_PAGE)),
+        "pages": max(1, -(-n_claims // CLAIMS_PER_PAGE)),
     }
-
-
-def _sample(rows: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
-    if len(rows) <= limit:
-        return rows
-    step = len(rows) / limit
-    return [rows[int(i * step)] for i in range(limit)]
 
 
 def chart_points(detail: dict[str, Any]) -> list[ChartPoint]:
     """The chart's points: series entries (reported and earlier figures), then derived values."""
-    in_conflict = {e for r in detail["conflicts"] for e in (r["entry_a"], r["entry_b"])}
+    in_conflict = set(detail["conflicted_entries"])
     points = []
-    for e in _sample(detail["entries"], MAX_CHART_POINTS):
+    for e in detail["entries"]:
         previous = e.get("role") == "previous"
         source = e.get("source") or e.get("publisher") or "unattributed"
         low, high = e.get("low"), e.get("high")
