@@ -283,10 +283,11 @@ def _extract_in_pool(docs: Iterable[Document], workers: int) -> Iterator[Pair]:
 
     Chunks are submitted only while fewer than ``IN_FLIGHT_PER_WORKER`` per
     worker are pending, so the input is read no faster than it is processed.
-    Processes are spawned (not forked) so no DuckDB or thread state is copied.
+    Processes are spawned (not forked) so no DuckDB or thread state is copied,
+    and only once there is something to extract: a rerun over stored input
+    loads no model at all.
     """
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker)
+    pool: ProcessPoolExecutor | None = None
     pending: deque[tuple[list[Document], Future[list[Pair]]]] = deque()
 
     def next_result() -> list[Pair]:
@@ -298,13 +299,20 @@ def _extract_in_pool(docs: Iterable[Document], workers: int) -> Iterator[Pair]:
 
     try:
         for chunk in _chunks(docs, WORKER_CHUNK):
+            if pool is None:
+                if not any(d.ok for d in chunk):
+                    yield from ((d, []) for d in chunk)  # nothing pending, so still in order
+                    continue
+                context = multiprocessing.get_context("spawn")
+                pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker)
             pending.append((chunk, pool.submit(_work, chunk)))
             while len(pending) >= workers * IN_FLIGHT_PER_WORKER:
                 yield from next_result()
         while pending:
             yield from next_result()
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 # -- helpers ---------------------------------------------------------------

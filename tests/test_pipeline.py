@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from reportedly import pipeline
 from reportedly.pipeline import run
 from reportedly.store import Store
 
@@ -134,7 +135,7 @@ def test_same_article_from_two_paths_is_stored_once(tmp_path, extractor):
     assert again.added == 0 and not again.linked  # nothing changed: no relinking
 
 
-def test_two_workers_give_the_same_claims(tmp_path, extractor):
+def test_two_workers_give_the_same_claims(tmp_path, extractor, monkeypatch):
     data = tmp_path / "in"
     data.mkdir()
     write_good(data)
@@ -144,6 +145,14 @@ def test_two_workers_give_the_same_claims(tmp_path, extractor):
     assert (one.added, one.claims_added) == (two.added, two.claims_added) == (len(GOOD), one.claims_added)
     with Store(tmp_path / "one.duckdb", read_only=True) as a, Store(tmp_path / "two.duckdb", read_only=True) as b:
         assert [c.to_dict() for c in a.claims()] == [c.to_dict() for c in b.claims()]
+
+    # A rerun has nothing to extract, so it starts no worker process at all.
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a process pool was started for stored input")
+
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", no_pool)
+    again = run([data], tmp_path / "two.duckdb", workers=2, progress=False, link=False)
+    assert (again.added, again.already_stored) == (0, len(GOOD))
 
 
 def _articles(folder: Path, n: int) -> None:

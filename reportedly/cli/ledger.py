@@ -198,7 +198,7 @@ def run_command(
     Re-running over the same files adds nothing; a run that was interrupted
     is completed by running it again. Exit status: 0 when every file was
     processed, 1 when some were skipped or failed (listed with their reason),
-    2 on a usage error.
+    2 on a usage error, 130 when interrupted with Ctrl-C.
 
     [bold]Examples[/bold]
 
@@ -224,17 +224,21 @@ def run_command(
 
     interactive = err.is_terminal
     with cli_errors():
-        summary = run_pipeline(
-            paths,
-            db,
-            manifest=manifest,
-            published=published,
-            workers=workers,
-            batch_size=batch_size,
-            progress=not quiet,
-            link=link,
-            on_batch=None if quiet or interactive else log_batch,
-        )
+        try:
+            summary = run_pipeline(
+                paths,
+                db,
+                manifest=manifest,
+                published=published,
+                workers=workers,
+                batch_size=batch_size,
+                progress=not quiet,
+                link=link,
+                on_batch=None if quiet or interactive else log_batch,
+            )
+        except KeyboardInterrupt:
+            # The batch in progress was rolled back; committed ones are kept.
+            fail("interrupted; the batches committed so far are kept: run the same command again to finish", 130)
     _print_summary(summary, quiet=quiet)
     raise typer.Exit(0 if summary.ok else 1)
 
