@@ -250,6 +250,12 @@ def test_html_main_text_and_metadata(tmp_path: Path) -> None:
     assert doc.title not in doc.text
 
 
+def test_html_saved_as_text_is_read_as_html(tmp_path: Path) -> None:
+    doc = _one(_write(tmp_path / "saved_page.txt", HTML_PAGE))
+    assert (doc.status, doc.format, doc.publisher) == ("ok", "html", "Example News")
+    assert "<p>" not in doc.text and "between 15,000 and 20,000 militants" in doc.text
+
+
 def test_document_from_html_meta_overrides_and_defaults() -> None:
     page = HTML_PAGE.replace('<meta property="article:published_time" content="2016-08-12T10:00:00Z">', "")
     page = page.replace("/2016/08/", "/")  # htmldate would read a date from the URL

@@ -8,6 +8,7 @@ one-line reason, so one bad file never stops a run.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from reportedly.types import Document
 __all__ = ["HTML_SUFFIXES", "iter_documents", "iter_file", "load_file"]
 
 HTML_SUFFIXES: tuple[str, ...] = (".html", ".htm", ".xhtml")
+_HTML_START = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE | re.DOTALL)
 #: Given a record's number, the metadata layers that override its own fields.
 RecordMeta = Callable[[int], list[Layer]]
 
@@ -59,8 +61,14 @@ def _problem_for_file(path: Path, reason: str, status: str, fmt: str) -> Documen
     return doc
 
 
-def _text_file(path: Path, layers: list[Layer]) -> Document:
+def _text_file(path: Path, layers: list[Layer], defaults: Mapping[str, Any]) -> Document:
     decoded = decode_bytes(_read_checked(path), str(path))
+    if _HTML_START.match(decoded.text[:1024]):
+        # A page saved under a text name (".txt", no extension) is still a page.
+        doc = document_from_html(decoded.text, str(path), layers=layers, defaults=defaults)
+        if decoded.note:
+            doc.reason = f"{doc.reason}; {decoded.note}" if doc.reason else decoded.note
+        return doc
     raw = strip_markdown(decoded.text) if path.name.casefold().endswith(MARKDOWN_SUFFIXES) else decoded.text
     cleaned = clean_text(raw)
     notes = [decoded.note] if decoded.note else []
@@ -125,7 +133,7 @@ def iter_file(
         elif fmt in ("jsonl", "json", "csv"):
             yield from _records_file(path, fmt, [*named, *defaults], record_meta)
         else:
-            yield _text_file(path, [*named, *defaults])
+            yield _text_file(path, [*named, *defaults], default_meta)
     except UnsupportedInput as err:
         yield _problem_for_file(path, err.reason, "skipped", fmt)
     except IngestError as err:
