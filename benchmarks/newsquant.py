@@ -76,8 +76,10 @@ def to_newsquant(q: Quantity) -> dict[str, Any]:
         value = [q.low, q.high]
     else:
         value = q.value if q.value is not None else q.low
-    if q.entity_lemma and (q.unit is None or q.unit == (q.entity_lemma.split() or [""])[-1].lower() or q.vague):
-        unit = q.entity_lemma
+    per = q.unit.partition(" per ")[2] if q.unit else ""
+    base = q.unit.partition(" per ")[0] if q.unit else None
+    if q.entity_lemma and (base is None or base == (q.entity_lemma.split() or [""])[-1].lower() or q.vague):
+        unit = q.entity_lemma + (f" per {per}" if per else "")
     else:
         unit = q.unit or "-"
     unit = UNIT_TO_NEWSQUANT.get(unit, unit)

@@ -108,8 +108,8 @@ def parse_number_words(words: list[str]) -> float | None:
         if p not in NUMBER_WORDS:
             return None
         v = NUMBER_WORDS[p]
-        if p == "hundred":
-            current = (current or 1.0) * 100
+        if p in ("hundred", "dozen"):
+            current = (current or 1.0) * v
         elif p in _SCALES:
             total += (current if current is not None else 1.0) * v
             current = None

@@ -93,7 +93,7 @@ _NUMBER_NOUNS = {"number", "total", "figure", "count", "tally", "toll", "estimat
 _LOC_PREPS = {"in", "across", "inside", "throughout", "within", "from"}
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-_MULT_WORDS = r"(?:\s?(?:thousand|million|billion|trillion)(?![A-Za-z]))"
+_MULT_WORDS = r"(?:\s?(?:thousand|million|billion|trillion|crore|lakh)(?![A-Za-z]))"
 _MULT_ABBR = r"(?:(?:bn|mn|mln|tn|trn|k|K|m|M|b|B)(?![A-Za-z]))"
 _MULT_SPACED = r"(?:\s(?:bn|mn|M|B|K)(?![A-Za-z]))"
 _FIGURE_RE = re.compile(
@@ -179,7 +179,9 @@ def _digit_figures(text: str) -> list[_Figure]:
             continue
         if _TIME_AFTER_RE.match(after) or (after[:1] == ":" and after[1:2].isdigit()):
             continue
-        if _PHONE_RE.match(text[s:]):
+        phone = _PHONE_RE.match(text[s:])
+        if phone:
+            skip_until = s + phone.end()
             continue
         value = parse_digits(m.group("num"))
         if value is None:
@@ -202,7 +204,7 @@ def _digit_figures(text: str) -> list[_Figure]:
         if cur is not None:
             fig.start = cur.start
             fig.currency = True
-            fig.unit = with_denominator(text, UnitMatch(cur.name, cur.surface, e, e))
+            fig.unit = with_denominator(text, UnitMatch(cur.name, cur.surface, e, e), price=True)
             fig.end = max(e, fig.unit.end)
         else:
             unit = match_unit(text, e) or match_currency_suffix(text, e)
@@ -464,7 +466,11 @@ def _phrase_tokens(noun: Token, after: int, partitive: bool) -> list[Token]:
     ("one of Airbnb's earliest investments in the world") the whole phrase."""
     if partitive:
         return [t for t in noun.subtree if t.i >= after and t.dep_ not in ("det", "punct", "case", "predet")] or [noun]
-    out = [t for t in noun.subtree if after <= t.i <= noun.i and t.dep_ not in ("det", "punct", "poss", "case", "predet")]
+    out = [
+        t
+        for t in noun.subtree
+        if after <= t.i <= noun.i and t.dep_ not in ("det", "punct", "poss", "case", "predet", "nummod", "quantmod")
+    ]
     return out or [noun]
 
 
@@ -814,6 +820,10 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
                 noun = noun.head
             partitive = noun.i > end_tok and doc[end_tok].lower_ == "of" and fig.words and fig.number.low == 1
             phrase = _phrase_tokens(noun, end_tok if noun.i >= end_tok else noun.i, partitive)
+            # the owner is the actor, not part of the thing: "ISIS fighters" -> fighters (actor ISIS)
+            phrase = [
+                t for t in phrase if not (t.i < noun.i and t.ent_type_ in _ACTOR_LABELS and t.dep_ in ("compound", "amod", "nmod"))
+            ] or [noun]
             entity = doc[phrase[0].i : phrase[-1].i + 1].text
             entity_lemma = _lemma_phrase(phrase)
             if noun.lemma_.lower() in _DURATIONS:
@@ -823,7 +833,6 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
                 per = _RATE_AFTER_RE.match(text, noun.idx + len(noun) - base)
                 if per:  # "three thousand tests per day"
                     unit_name += f" per {per.group('per').lower()}"
-                    entity_lemma = f"{entity_lemma} per {per.group('per').lower()}"
     if unit_name is None and not fig.fraction:
         # "the number of militants ... down to 15,000": the counted thing is the number's "of" noun
         verb = _clause_verb(anchor)
@@ -842,6 +851,8 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
         unit_name = "year of age"  # "Maddon, 66, has used ..."
     h = _phrase_head(anchor, fig, end_tok, noun)
     direction, role, verb = _change_of(h)
+    if role == "previous" and fig.bound_text == "from":
+        role = "figure"  # "climbed from $3 to $4.50": the range itself, not an earlier value
     change = Change(direction=direction) if direction and role != "previous" else None
 
     # where: the clause verb, the counted noun and the subject
@@ -935,6 +946,9 @@ def _share_across(mentions: list[tuple[_Figure, Token, QuantityMention, Token]])
         for prev, pverb in previous:
             if pverb.i == verb.i or _clause_verb(pverb).i == verb.i:
                 pq = prev.quantity
+                if pq.unit is None and pq.entity is None:
+                    # "down from more than 30,000": the earlier figure counts the same thing
+                    pq.unit, pq.entity, pq.entity_lemma = m.quantity.unit, m.quantity.entity, m.quantity.entity_lemma
                 m.quantity.change = Change(
                     direction=m.quantity.change.direction,
                     previous_low=pq.low,

@@ -133,8 +133,9 @@ def match_unit(text: str, pos: int) -> UnitMatch | None:
     return with_denominator(text, unit)
 
 
-def with_denominator(text: str, unit: UnitMatch) -> UnitMatch:
-    """``unit`` extended by a "per X" / "a month" / "/h" written right after it."""
+def with_denominator(text: str, unit: UnitMatch, price: bool = False) -> UnitMatch:
+    """``unit`` extended by a "per X" / "a month" / "/h" written right after it;
+    for a ``price`` also "a gallon", "a share"."""
     per = _PER_RE.match(text, unit.end)
     if not per:
         return unit
@@ -150,7 +151,9 @@ def with_denominator(text: str, unit: UnitMatch) -> UnitMatch:
         if per.group(0).strip() == "/" or w in ("cent", "percent"):
             return unit
         den = UnitMatch(w[:-1] if w.endswith("s") and not w.endswith("ss") else w, word.group(0), word.start(), word.end())
-    elif per.group(0).strip().lower() in ("a", "an") and (den.name not in _DURATIONS or _AGO_RE.match(text, den.end)):
+    elif per.group(0).strip().lower() in ("a", "an") and (
+        (den.name not in _DURATIONS and not price) or _AGO_RE.match(text, den.end)
+    ):
         return unit  # "$6.78 billion a year earlier" is a time, not a rate
     return UnitMatch(f"{unit.name} per {den.name}", text[unit.start : den.end], unit.start, den.end)
 
