@@ -279,6 +279,20 @@ def test_markdown_markup_is_removed(tmp_path: Path) -> None:
     )
 
 
+def test_gzip_compressed_files(tmp_path: Path) -> None:
+    import gzip
+
+    page = _write(tmp_path / "page.html.gz", gzip.compress(HTML_PAGE.encode()))
+    feed = _write(tmp_path / "feed.jsonl.gz", gzip.compress(json.dumps({"text": ARTICLE}).encode() + b"\n"))
+    broken = _write(tmp_path / "cut.txt.gz", gzip.compress(ARTICLE.encode())[:30])
+    (html_doc,) = load_file(page, {})
+    (record,) = load_file(feed, {})
+    (bad,) = load_file(broken, {})
+    assert (html_doc.status, html_doc.format, html_doc.publisher) == ("ok", "html", "Example News")
+    assert (record.status, record.format, record.path) == ("ok", "jsonl", f"{feed}#1")
+    assert bad.status == "skipped" and bad.reason.startswith("broken gzip file")
+
+
 # --- ids -----------------------------------------------------------------------
 
 

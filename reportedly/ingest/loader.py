@@ -1,7 +1,7 @@
 """Files -> documents: the entry points :func:`load_file` and :func:`iter_documents`.
 
 The loader picks the reader by file name (records, HTML, WARC, else scraped
-text), applies the metadata layers and never raises for a per-file problem:
+text; any of them may be gzip-compressed, ``page.html.gz``), applies the metadata layers and never raises for a per-file problem:
 such a file becomes a document with status "skipped" or "failed" and a
 one-line reason, so one bad file never stops a run.
 """
@@ -20,7 +20,7 @@ from reportedly.ingest.html import document_from_html
 from reportedly.ingest.manifest import Manifest, read_sidecar
 from reportedly.ingest.markdown import MARKDOWN_SUFFIXES, strip_markdown
 from reportedly.ingest.records import RECORD_SUFFIXES, iter_records, record_fields
-from reportedly.ingest.sniff import check_size, decode_bytes, file_id
+from reportedly.ingest.sniff import decode_bytes, file_id, inner_name, read_limited
 from reportedly.ingest.stamps import normalise_date
 from reportedly.ingest.text import clean_text
 from reportedly.types import Document
@@ -34,20 +34,19 @@ RecordMeta = Callable[[int], list[Layer]]
 
 
 def _format_of(path: Path) -> str:
-    name = path.name.casefold()
-    if name.endswith((".warc", ".warc.gz")):
+    name = inner_name(path)
+    if name.endswith(".warc"):
         return "warc"
     if name.endswith(HTML_SUFFIXES):
         return "html"
     if name.endswith(RECORD_SUFFIXES):
-        return path.suffix.casefold().lstrip(".").replace("ndjson", "jsonl")
+        return Path(name).suffix.lstrip(".").replace("ndjson", "jsonl")
     return "text"
 
 
 def _read_checked(path: Path) -> bytes:
-    """The file's bytes, after the size check (so a huge file is never read)."""
-    check_size(path)
-    return path.read_bytes()
+    """The file's (decompressed) bytes, size-checked first so a huge file is never read whole."""
+    return read_limited(path)
 
 
 def _problem_for_file(path: Path, reason: str, status: str, fmt: str) -> Document:
@@ -69,7 +68,7 @@ def _text_file(path: Path, layers: list[Layer], defaults: Mapping[str, Any]) -> 
         if decoded.note:
             doc.reason = f"{doc.reason}; {decoded.note}" if doc.reason else decoded.note
         return doc
-    raw = strip_markdown(decoded.text) if path.name.casefold().endswith(MARKDOWN_SUFFIXES) else decoded.text
+    raw = strip_markdown(decoded.text) if inner_name(path).endswith(MARKDOWN_SUFFIXES) else decoded.text
     cleaned = clean_text(raw)
     notes = [decoded.note] if decoded.note else []
     doc = assemble(cleaned, str(path), "text", layers, notes)

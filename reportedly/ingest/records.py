@@ -4,7 +4,8 @@ Each record needs a text field (``text``, ``body``, ``articleBody``,
 ``content``, ...) and may carry ``title``, ``url``, ``published``,
 ``publisher`` and ``author`` under common names. ``.jsonl`` and ``.csv`` are
 streamed record by record, so they may be of any size; a ``.json`` file is
-parsed whole and so obeys the file size limit.
+parsed whole and so obeys the file size limit. Any of them may be
+gzip-compressed (``feed.jsonl.gz``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from reportedly.errors import IngestError, UnsupportedInput
-from reportedly.ingest.sniff import check_size, decode_bytes
+from reportedly.ingest.sniff import decode_bytes, inner_name, open_binary, read_limited
 from reportedly.settings import MAX_FILE_BYTES
 
 __all__ = ["FIELD_ALIASES", "RECORD_SUFFIXES", "Record", "iter_records", "record_fields"]
@@ -67,11 +68,11 @@ def record_fields(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def _text_stream(path: Path) -> io.TextIOBase:
     """Open ``path`` as text in the encoding its first bytes show (UTF-8 unless they say otherwise)."""
-    with path.open("rb") as handle:
+    with open_binary(path) as handle:
         sample = handle.read(_SAMPLE_BYTES)
     encoding = decode_bytes(sample, str(path)).encoding if sample.strip() else "utf-8"
     encoding = "utf-8-sig" if encoding == "utf-8" else encoding
-    return open(path, encoding=encoding, errors="replace", newline="")  # noqa: SIM115 - caller closes
+    return io.TextIOWrapper(open_binary(path), encoding=encoding, errors="replace", newline="")
 
 
 def _iter_jsonl(path: Path) -> Iterator[Record]:
@@ -96,8 +97,7 @@ def _iter_jsonl(path: Path) -> Iterator[Record]:
 
 
 def _iter_json(path: Path) -> Iterator[Record]:
-    check_size(path)
-    text = decode_bytes(path.read_bytes(), str(path)).text
+    text = decode_bytes(read_limited(path), str(path)).text
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
@@ -130,7 +130,7 @@ def iter_records(path: Path) -> Iterator[Record]:
     """Records of a records file; raises :class:`IngestError` when the file as a whole is unreadable."""
     if path.stat().st_size == 0:
         raise UnsupportedInput(str(path), "empty file")
-    suffix = path.suffix.casefold()
+    suffix = Path(inner_name(path)).suffix
     if suffix in (".jsonl", ".ndjson"):
         yield from _iter_jsonl(path)
     elif suffix == ".json":

@@ -8,9 +8,12 @@ run summary, so callers turn problems into skipped documents uniformly.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import charset_normalizer
 import py3langid
@@ -25,8 +28,11 @@ __all__ = [
     "decode_bytes",
     "detect_language",
     "file_id",
+    "inner_name",
     "looks_binary",
+    "open_binary",
     "raw_id",
+    "read_limited",
 ]
 
 #: Leading bytes of common non-text formats, with a name for the reason.
@@ -78,6 +84,36 @@ def file_id(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()[:16]
+
+
+def inner_name(path: Path) -> str:
+    """The file name without a ``.gz`` ending, lower-cased: what the content is."""
+    name = path.name.casefold()
+    return name[: -len(".gz")] if name.endswith(".gz") else name
+
+
+def open_binary(path: Path) -> BinaryIO:
+    """``path`` opened for reading bytes, decompressed on the fly when it ends in ``.gz``."""
+    if path.name.casefold().endswith(".gz"):
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
+
+
+def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The (decompressed) bytes of ``path``, refusing anything over ``limit`` before or while reading."""
+    if not path.name.casefold().endswith(".gz"):
+        check_size(path, limit)
+        return path.read_bytes()
+    if path.stat().st_size == 0:
+        raise UnsupportedInput(str(path), "empty file")
+    try:
+        with open_binary(path) as handle:
+            data = handle.read(limit + 1)
+    except (OSError, EOFError, zlib.error) as err:
+        raise UnsupportedInput(str(path), f"broken gzip file: {type(err).__name__}") from err
+    if len(data) > limit:
+        raise UnsupportedInput(str(path), f"file too large once decompressed (> {limit / 2**20:.1f} MiB limit)")
+    return data
 
 
 def check_size(path: Path, limit: int = MAX_FILE_BYTES) -> int:
