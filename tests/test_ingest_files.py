@@ -192,6 +192,14 @@ def test_json_manifest_keyed_by_name(tmp_path: Path) -> None:
     assert (docs[0].published, docs[0].author) == ("2017-07-20", "Given Name")
 
 
+@pytest.mark.parametrize("column", ["file", "path", "name", "Filename"])
+def test_csv_manifest_key_columns(tmp_path: Path, column: str) -> None:
+    _write(tmp_path / "docs" / "a.txt", ARTICLE)
+    manifest_path = _write(tmp_path / "m.csv", f"{column},publisher,title\ndocs/a.txt,Wire One,Given title\n")
+    (doc,) = iter_documents([tmp_path / "docs"], manifest=Manifest.load(manifest_path))
+    assert (doc.publisher, doc.title) == ("Wire One", "Given title")
+
+
 def test_manifest_inside_the_input_folder_is_not_an_article(tmp_path: Path) -> None:
     _write(tmp_path / "a.txt", ARTICLE)
     manifest_path = _write(tmp_path / "manifest.csv", "file,published\na.txt,2017-07-20\n")
