@@ -154,14 +154,15 @@ def layout(points: list[ChartPoint]) -> Timeline:
         else:
             color = colors.setdefault(p.source, PALETTE[len(colors) % len(PALETTE)])
         title = p.label or f"{p.source}: {_fmt(mid)}"
+        # Rounded here, once, so the template prints numbers without filters.
         chart.markers.append(
             Marker(
-                x=sx((d0 + d1) / 2),
-                y=sy(mid),
-                y_low=sy(lo),
-                y_high=sy(hi),
-                x_start=sx(d0),
-                x_end=sx(d1 + 1) if d1 > d0 else sx(d0),
+                x=round(sx((d0 + d1) / 2), 1),
+                y=round(sy(mid), 1),
+                y_low=round(sy(lo), 1),
+                y_high=round(sy(hi), 1),
+                x_start=round(sx(d0), 1),
+                x_end=round(sx(d1 + 1) if d1 > d0 else sx(d0), 1),
                 color=color,
                 href=f"/claims/{p.claim_id}" if p.claim_id else None,
                 title=title,
@@ -172,10 +173,10 @@ def layout(points: list[ChartPoint]) -> Timeline:
     chart.legend = list(colors.items())
     if any(p.derived for p, *_ in usable):
         chart.legend.append(("derived by reportedly", "#555555"))
-    chart.y_ticks = [(sy(v), _fmt(v)) for v in y_ticks]
+    chart.y_ticks = [(round(sy(v), 1), _fmt(v)) for v in y_ticks]
     n_ticks = 6
     step = max(1, (day_hi - day_lo) // n_ticks)
     chart.x_ticks = [
-        (sx(d), dt.date.fromordinal(d).isoformat()) for d in range(day_lo + step // 2, day_hi, step)
+        (round(sx(d), 1), dt.date.fromordinal(d).isoformat()) for d in range(day_lo + step // 2, day_hi, step)
     ][:n_ticks + 1]
     return chart

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from reportedly.types import Claim
 from reportedly.web import series as series_data
@@ -83,14 +84,34 @@ def search(ledger: Ledger, read: ReadPaths, path: Params, params: Params) -> dic
         offset=(query.page - 1) * query.per_page,
         limit=query.per_page,
     )
+    active = {"q": query.q, **query.filters()} if query.q else query.filters()
+    pages = max(1, -(-hit.total // query.per_page))
     return {
         "query": {"q": query.q, **query.filters()},
         "page": query.page,
         "per_page": query.per_page,
         "total": hit.total,
-        "pages": max(1, -(-hit.total // query.per_page)),
+        "pages": pages,
         "results": read.claims.rows(hit.numbers),
         "facets": {name: [{"value": v, "count": c} for v, c in hit.facets.get(name, [])] for name in FACETS},
+        # Links are built here, not in the template: dozens per page, and
+        # urlencode in Python is much cheaper than dict juggling in Jinja.
+        "_html": {"links": _search_links(active, hit.facets, query.page, pages)},
+    }
+
+
+def _search_links(
+    active: dict[str, str], facets: dict[str, list[tuple[str, int]]], page: int, pages: int
+) -> dict[str, Any]:
+    def href(**changes: str | int | None) -> str:
+        params = {**active, **changes}
+        return "/search?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+    return {
+        "facet": {name: {v: href(**{name: v}) for v, _ in values} for name, values in facets.items()},
+        "remove": {name: href(**{name: None}) for name in active if name != "q"},
+        "previous": href(page=page - 1) if page > 1 else None,
+        "next": href(page=page + 1) if page < pages else None,
     }
 
 

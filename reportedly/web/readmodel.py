@@ -103,7 +103,7 @@ class SeriesRows:
         empty = pa.table({"series_id": pa.array([], pa.string())})
         self.entries = Slices(
             cur.sql(
-                "SELECT * FROM series_entries ORDER BY series_id, "
+                "SELECT * EXCLUDE (evidence, repost_group) FROM series_entries ORDER BY series_id, "
                 "coalesce(time_start, time_end) NULLS LAST, entry_id"
             ).to_arrow_table()
             if "series_entries" in tables else empty

@@ -31,11 +31,11 @@ __all__ = [
 ]
 
 #: A chart with more entries than this shows an evenly spaced sample (and says so).
-MAX_CHART_POINTS = 400
+MAX_CHART_POINTS = 200
 #: Relations (conflicts, updates...) listed on a series page.
 MAX_RELATIONS = 100
 #: Claims listed under a series chart per page.
-CLAIMS_PER_PAGE = 100
+CLAIMS_PER_PAGE = 50
 
 
 def is_linked(ledger: Ledger) -> bool:
