@@ -34,6 +34,7 @@ class AttrLexicon:
     anonymous_nouns: frozenset[str]
     anonymity_phrases: tuple[str, ...]
     titles: frozenset[str]
+    cue_adverbs: frozenset[str] = frozenset()
     aliases: dict[str, str] = field(default_factory=dict)
     #: Learned from PolNeAR train (``scripts/train_attribution.py``):
     #: (lemma, frame) -> (share of such verbs annotated as cues, count).
@@ -43,6 +44,8 @@ class AttrLexicon:
     #: Minimum number of training occurrences for a learned share to be trusted.
     min_count: int = 3
 
+    #: Whether the hand-written lists still accept what the learned table rejects.
+    keep_hand_cues: bool = True
     #: Lemmas the learned table accepts in at least one frame (derived at load).
     learned_lemmas: frozenset[str] = frozenset()
 
@@ -53,19 +56,20 @@ class AttrLexicon:
     def accepts(self, lemma: str, frame: str) -> bool:
         """Is a verb ``lemma`` governing content in ``frame`` a cue?
 
-        The learned table decides where it has seen the pair often enough;
-        otherwise the hand-written lists do: any listed verb with a clause or
-        a quote, and only the verbs flagged ``object`` with a noun object or a
-        preposition.
+        The hand-written lists accept any listed verb with a clause or a
+        quote, and the verbs flagged ``object`` with a noun object or a
+        preposition. The learned table accepts the pairs it saw annotated as
+        cues often enough; with ``keep_hand_cues`` it only adds to the lists
+        (beliefs such as "experts believe that" stay claims even where
+        annotators marked them inconsistently), otherwise it also overrules them.
         """
+        hand = lemma in self.cue_verbs and (frame in {"ccomp", "paren", "quote"} or lemma in self.object_cue_verbs)
         learned = self.frames.get((lemma, frame))
-        if learned is not None and learned[1] >= self.min_count:
-            return learned[0] >= self.threshold
-        if lemma not in self.cue_verbs:
-            return False
-        if frame in {"ccomp", "paren", "quote"}:
+        if learned is None or learned[1] < self.min_count:
+            return hand
+        if hand and self.keep_hand_cues:
             return True
-        return lemma in self.object_cue_verbs
+        return learned[0] >= self.threshold
 
     def canonical(self, name: str) -> str:
         """The canonical form of an organisation name ("The AP" -> "The Associated Press").
@@ -100,7 +104,9 @@ def _load_frames() -> dict[tuple[str, str], tuple[float, int]]:
     return out
 
 
-def load_lexicon(learned: bool = True, threshold: float = 0.4, min_count: int = 3) -> AttrLexicon:
+def load_lexicon(
+    learned: bool = True, threshold: float = 0.4, min_count: int = 3, keep_hand_cues: bool = True
+) -> AttrLexicon:
     """Read the ``attr_*`` data files shipped in ``reportedly/data``.
 
     ``learned=False`` ignores the table trained on PolNeAR and runs on the
@@ -135,6 +141,7 @@ def load_lexicon(learned: bool = True, threshold: float = 0.4, min_count: int = 
         anonymous_nouns=frozenset(anonymous),
         anonymity_phrases=tuple(p.strip().lower() for p in _lines("attr_anonymity.txt")),
         titles=frozenset(w.strip().lower() for w in _lines("attr_titles.txt")),
+        cue_adverbs=frozenset(w.strip().lower() for w in _lines("attr_cue_adverbs.txt")),
         aliases=aliases,
         frames=frames,
         learned_lemmas=frozenset(
@@ -142,4 +149,5 @@ def load_lexicon(learned: bool = True, threshold: float = 0.4, min_count: int = 
         ),
         threshold=threshold,
         min_count=min_count,
+        keep_hand_cues=keep_hand_cues,
     )

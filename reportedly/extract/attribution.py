@@ -366,6 +366,24 @@ def verb_frame(
     return "", [], []
 
 
+def _verb_group(verb: Token, lex: AttrLexicon) -> list[Token]:
+    """The verb with the auxiliaries, negation and cue adverbs right before it
+    ("has not said", "is expected", "also claimed"): annotators mark the
+    whole verb group as the cue."""
+    group = [verb]
+    i = verb.i - 1
+    while i >= 0:
+        tok = verb.doc[i]
+        if tok.head.i != verb.i:
+            break
+        if tok.dep_ in {"aux", "auxpass", "neg"} or (tok.dep_ == "advmod" and tok.lower_ in lex.cue_adverbs):
+            group.insert(0, tok)
+            i -= 1
+        else:
+            break
+    return group
+
+
 def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, int]], text: str) -> _Found | None:
     if verb.pos_ not in {"VERB", "AUX"}:
         return None
@@ -399,9 +417,7 @@ def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, in
             subject = between[-1]
         else:
             between = None
-    cue = [verb] + [t for t in verb.children if t.dep_ == "prt" and t.i == verb.i + 1] + extra_cue
-    if passive:
-        cue = [c for c in verb.children if c.dep_ == "auxpass" and c.i < verb.i] + cue
+    cue = _verb_group(verb, lex) + [t for t in verb.children if t.dep_ == "prt" and t.i == verb.i + 1] + extra_cue
     source = between or (_source_tokens(subject) if subject is not None else None)
     if source is not None and verb.i in {t.i for t in source}:
         source = [subject]

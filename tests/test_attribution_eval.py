@@ -1,0 +1,83 @@
+"""Scoring and brat I/O for attribution, and a regression floor on a PolNeAR dev slice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reportedly.extract.attr_eval import Relation, Scorer, gold_files, read_ann, to_relations, trim_span, write_ann
+from reportedly.extract.attr_lexicon import load_lexicon
+from reportedly.extract.attribution import find_attributions
+
+#: The slice scored by the regression test: the first articles of dev, by name.
+SLICE = 12
+#: Floors a little below what the slice measured when they were set (exact F1).
+FLOORS = {"source": 0.50, "cue": 0.50, "content": 0.40}
+
+
+def test_trim_span_strips_punctuation_and_space():
+    text = " “We will win,” she said."
+    assert trim_span(text, 0, 15) == (2, 13)
+    assert trim_span(text, 0, 2) is None
+
+
+def _at(text: str, part: str) -> tuple[int, int]:
+    start = text.index(part)
+    return (start, start + len(part))
+
+
+def test_brat_round_trip(tmp_path: Path):
+    text = "Officials said that “the road is closed” today. It is feared that more will die."
+    src, cue, content = _at(text, "Officials"), _at(text, "said"), _at(text, "that “the road is closed”")
+    rels = [
+        Relation(source=[src], cue=[cue], content=[content]),
+        Relation(cue=[_at(text, "is feared")], content=[_at(text, "that more will die")]),
+        Relation(source=[src], cue=[cue], content=[_at(text, "that"), _at(text, "“the road is closed”")]),
+    ]
+    path = tmp_path / "x.ann"
+    write_ann(path, text, rels)
+    written = path.read_text(encoding="utf-8")
+    lines = written.splitlines()
+    assert any(line.startswith("E2\tAttribution-no-source:") for line in lines)
+    assert f"T3\tContent {content[0]} {content[1]}\tthat “the road is closed”" in lines
+    a, b = _at(text, "that")
+    c, d = _at(text, "“the road is closed”")
+    assert f"Content {a} {b};{c} {d}\tthat “the road is closed”" in written
+    assert read_ann(path) == rels
+
+
+def test_scorer_exact_and_overlap():
+    text = "The Pentagon said that 15,000 remain."
+    gold = [Relation(source=[(4, 12)], cue=[(13, 17)], content=[(18, 36)])]
+    pred = [Relation(source=[(0, 12)], cue=[(13, 17)], content=[(18, 37)])]
+    scorer = Scorer()
+    scorer.add(text, gold, pred)
+    assert scorer.roles["cue"].exact[2] == 1.0
+    assert scorer.roles["content"].exact[2] == 1.0  # the full stop is trimmed
+    assert scorer.roles["source"].exact[2] == 0.0
+    assert scorer.roles["source"].overlap[1] == 1.0  # recall: "Pentagon" covered
+    assert scorer.roles["source"].overlap[0] == 0.5  # precision: "The" is extra
+
+
+def test_rules_alone_without_learned_table(nlp):
+    lex = load_lexicon(learned=False)
+    assert lex.frames == {}
+    atts = find_attributions(nlp("The minister said that the border would stay closed."), lex)
+    assert [a.cue for a in atts] == ["said"]
+
+
+def test_polnear_dev_slice_regression(nlp, shared_data: Path):
+    dev = shared_data / "polnear" / "dev"
+    if not (dev / "attributions").is_dir():
+        pytest.skip(f"PolNeAR dev annotations not found under {dev}")
+    gold = gold_files(dev / "attributions")
+    paths = sorted((dev / "text").glob("*.txt"))[:SLICE]
+    texts = [p.read_text(encoding="utf-8") for p in paths]
+    lex = load_lexicon()
+    scorer = Scorer()
+    for path, doc in zip(paths, nlp.pipe(texts)):
+        scorer.add(doc.text, read_ann(gold[path.stem]), to_relations(find_attributions(doc, lex)))
+    scores = {role: s.exact[2] for role, s in scorer.roles.items()}
+    for role, floor in FLOORS.items():
+        assert scores[role] >= floor, f"{role} exact F1 {scores[role]:.3f} fell below {floor} on the dev slice: {scores}"
