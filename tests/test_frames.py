@@ -249,3 +249,17 @@ def test_content_running_into_a_later_sentence_beats_continuation(nlp) -> None:
     police = attribution(text, "Police", "said", "nothing")
     _, claims = claims_of(nlp, text, [mayor, police])
     assert by_text(claims, "900").source.name == "The mayor"
+
+
+def test_statements_need_a_clause_or_a_quote(nlp) -> None:
+    text = "The AP first reported the story. Police said that 40 people fled. “We are safe,” she said."
+    noun = attribution(text, "The AP", "reported", "the story")
+    clause = attribution(text, "Police", "said", "that 40 people fled")
+    quote = attribution(text, "she", "said", "“We are safe,”")
+    s = text.index("“We")
+    swallowed = attribution(text, "she", "said", text[s:-1])  # content running over its own cue
+    _, claims = claims_of(nlp, text, [noun, clause, quote])
+    contents = [c.content for c in claims if c.kind == "statement"]
+    assert contents == ["that 40 people fled", "“We are safe,”"]
+    _, broken = claims_of(nlp, text, [swallowed])
+    assert not [c for c in broken if c.kind == "statement"]

@@ -538,6 +538,25 @@ def _quantity_claim(
     )
 
 
+_QUOTE_MARKS = "\"“”‘’'«»"
+
+
+def _propositional(tokens: Sequence[Token], text: str, att: AttributionLike) -> bool:
+    """Is the content an assertion a ledger can hold?
+
+    A statement needs a clause (a verb) or a quotation; "reported the
+    story" or "described her" report nothing checkable. Content that
+    swallows its own cue ("... ,” Damir said") is a broken frame.
+    """
+    words = [t for t in tokens if not (t.is_punct or t.is_space)]
+    if len(words) < 2:
+        return False
+    if att.cue_start is not None and att.cue_end is not None:
+        if _covers(att.content, att.cue_start, att.cue_end) is not None:
+            return False
+    return text.lstrip()[:1] in _QUOTE_MARKS or any(t.pos_ in ("VERB", "AUX") for t in words)
+
+
 def _statement_claim(
     doc: Doc,
     full: str,
@@ -564,6 +583,8 @@ def _statement_claim(
     s_start, s_end = first.start_char, max(last.end_char, first.end_char)
     evidence = doc.char_span(s_start, s_end, alignment_mode="expand")
     content_tokens = _content_tokens(doc, att)
+    if not _propositional(content_tokens, full[start:end], att):
+        return None
     content_ids = {t.i for t in content_tokens}
     hedges: list[str] = []
     time = TimeRef()

@@ -172,7 +172,9 @@ _RE_SEASON = re.compile(r"^(?:(early|mid|late) )?(?:(this|last|past|previous|nex
 _RE_WEEKDAY = re.compile(rf"^(?:(last|this|next|on|past) )?({'|'.join(_WEEKDAYS)})(?: (?:morning|afternoon|evening|night))?$")
 _RE_YEAR = re.compile(r"^(?:(early|mid|late)[- ])?(?:the year )?(\d{4})$")
 _RE_DECADE = re.compile(r"^(?:the )?(?:(early|mid|late)[- ])?(\d{3})0s$")
-_RE_HAS_ABSOLUTE = re.compile(rf"\d|\b(?:{'|'.join(_MONTHS)})\b")
+# An absolute date names a month, carries a four-digit year or is written
+# d/m/y; a bare "45" (an age the NER took for a date) is not one.
+_RE_HAS_ABSOLUTE = re.compile(rf"\b(?:{'|'.join(_MONTHS)})\b|\b\d{{4}}\b|\b\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{1,4}}\b")
 
 
 def _relative_period(modifier: str | None, which: str, unit: str, pub: date) -> Interval:
