@@ -10,6 +10,7 @@ manifest, and times on the very same texts:
    components), the floor any spaCy-based extractor stands on;
 2. extract: ``Extractor.pipe`` over already ingested documents (parsing +
    claim assembly);
+   store only: ``Store.add_batch`` of those results into a fresh DuckDB file;
 3. run: ``reportedly.pipeline.run`` into a fresh DuckDB file, i.e. ingest +
    extract + store (linking off; it is measured by the linking benchmarks);
 4. with ``--workers N`` (N > 1) also the same run with N worker processes
@@ -97,8 +98,15 @@ def main(argv: list[str] | None = None) -> int:
         extractor = Extractor()
         list(extractor.pipe(ok[:2]))
         t0 = time.perf_counter()
-        n_claims = sum(len(claims) for _, claims in extractor.pipe(ok, batch_size=args.batch_size))
+        pairs = list(extractor.pipe(ok, batch_size=args.batch_size))
         timed("extract (Extractor.pipe)", len(ok), time.perf_counter() - t0, rows)
+        n_claims = sum(len(claims) for _, claims in pairs)
+
+        with Store(Path(tmp) / "store-only.duckdb") as store:
+            t0 = time.perf_counter()
+            for start in range(0, len(pairs), args.batch_size):
+                store.add_batch(pairs[start : start + args.batch_size])
+            timed("store only (Store.add_batch)", len(pairs), time.perf_counter() - t0, rows)
 
         db = Path(tmp) / "bench.duckdb"
         summary = run(files, db, manifest=manifest, batch_size=args.batch_size, progress=False, link=False,

@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from reportedly.cli import app
+from reportedly.cli import ledger as ledger_module
 from reportedly.cli.ledger import CLAIM_CSV_FIELDS
 from reportedly.types import Claim
 
@@ -78,6 +79,15 @@ def test_claims_formats(ledger):
     assert table.exit_code == 0 and "1,200" in table.stdout
     none = runner.invoke(app, ["claims", "--db", str(db), "--about", "no such thing at all"])
     assert none.exit_code == 0 and "No claims match" in none.stderr
+
+
+def test_tables_are_capped_other_formats_are_not(ledger, monkeypatch):
+    _, db, _ = ledger
+    monkeypatch.setattr(ledger_module, "TABLE_ROWS", 1)
+    table = runner.invoke(app, ["claims", "--db", str(db)])
+    assert "first 1 rows shown" in table.stderr
+    assert table.stdout.count(" quantity ") + table.stdout.count(" statement ") == 1
+    assert len(runner.invoke(app, ["claims", "--db", str(db), "-f", "jsonl"]).stdout.splitlines()) > 1
 
 
 def test_docs_lists_status_and_reason(ledger):

@@ -8,6 +8,7 @@ missing path...), which print one line without a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
@@ -154,6 +155,24 @@ DOCUMENT_COLUMNS: tuple[Column, ...] = (
 )
 
 
+#: Rows a table shows when no --limit is given: a table is for reading, and
+#: rendering a whole ledger in Rich would take long; other formats stream all.
+TABLE_ROWS = 200
+
+
+def _table_cap(fmt: OutputFormat, limit: int | None) -> int | None:
+    return TABLE_ROWS if fmt is OutputFormat.table and limit is None else None
+
+
+def _capped(rows: Iterator[dict[str, Any]], cap: int | None) -> Iterator[dict[str, Any]]:
+    """At most ``cap`` rows, saying on stderr when more were left out."""
+    for n, row in enumerate(rows):
+        if cap is not None and n >= cap:
+            stderr_console().print(f"(first {cap} rows shown; use --limit N or --format jsonl for more)")
+            return
+        yield row
+
+
 def _short_path(path: str | None) -> str:
     """A path relative to the working directory when it lies below it (tables only)."""
     if not path:
@@ -285,12 +304,14 @@ def claims_command(
 
       reportedly claims --doc 4d33433c687c8a0e --format csv > claims.csv
     """
+    cap = _table_cap(fmt, limit)
     with cli_errors(), open_store(db) as store:
         claims = store.iter_claims(
-            about=about, source=source, kind=kind.value if kind else None, doc_id=doc, limit=limit
+            about=about, source=source, kind=kind.value if kind else None, doc_id=doc,
+            limit=cap + 1 if cap else limit,
         )
         render(
-            (c.to_dict() for c in claims),
+            _capped((c.to_dict() for c in claims), cap),
             fmt,
             CLAIM_COLUMNS,
             csv_fields=CLAIM_CSV_FIELDS,
@@ -312,11 +333,13 @@ def docs_command(
 
       reportedly docs --format jsonl | jq .title
     """
+    cap = _table_cap(fmt, limit)
     with cli_errors(), open_store(db) as store:
         rows = store.document_rows(status.value if status else None)
         if limit is not None:
-            rows = (row for i, row in zip(range(limit), rows))
-        render(rows, fmt, DOCUMENT_COLUMNS, csv_fields=DOCUMENT_CSV_FIELDS, empty="No documents stored yet.")
+            rows = (row for _, row in zip(range(limit), rows))
+        render(_capped(rows, cap), fmt, DOCUMENT_COLUMNS, csv_fields=DOCUMENT_CSV_FIELDS,
+               empty="No documents stored yet.")
 
 
 def export_command(
