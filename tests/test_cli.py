@@ -90,6 +90,18 @@ def test_tables_are_capped_other_formats_are_not(ledger, monkeypatch):
     assert len(runner.invoke(app, ["claims", "--db", str(db), "-f", "jsonl"]).stdout.splitlines()) > 1
 
 
+def test_jsonl_follows_the_published_schemas(ledger):
+    jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is a test extra")
+    _, db, _ = ledger
+    schemas = ROOT / "reportedly" / "schema"
+    for command, schema in (("claims", "claim"), ("docs", "document")):
+        validator = jsonschema.Draft202012Validator(json.loads((schemas / f"{schema}.schema.json").read_text()))
+        lines = runner.invoke(app, [command, "--db", str(db), "-f", "jsonl"]).stdout.splitlines()
+        assert lines
+        for line in lines:
+            validator.validate(json.loads(line))
+
+
 def test_docs_lists_status_and_reason(ledger):
     _, db, _ = ledger
     docs = [json.loads(x) for x in runner.invoke(app, ["docs", "--db", str(db), "-f", "jsonl"]).stdout.splitlines()]
