@@ -133,6 +133,13 @@ def test_french_article_is_skipped(tmp_path: Path) -> None:
     assert (doc.status, doc.reason, doc.language) == ("skipped", "language fr, not English", "fr")
 
 
+def test_short_english_text_is_not_mistaken_for_a_relative() -> None:
+    from reportedly.ingest.sniff import detect_language
+
+    assert detect_language("Canadian official identifies dead Ottawa gunman as Michael Zehaf-Bibeau .") == "en"
+    assert detect_language(FRENCH) == "fr"
+
+
 def test_short_text_is_skipped(tmp_path: Path) -> None:
     doc = _one(_write(tmp_path / "short.txt", "Headline\n\nToo short."))
     assert doc.status == "skipped" and doc.reason.startswith("text too short")

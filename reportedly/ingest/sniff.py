@@ -59,6 +59,8 @@ _SNIFF_BYTES = 8192
 #: Share of control characters above which bytes are not text.
 _MAX_CONTROL_SHARE = 0.10
 _TEXT_CONTROLS = {9, 10, 12, 13, 27}
+#: Relative score gap under which the preferred language wins a close call.
+_CLOSE_CALL = 0.02
 #: Legacy encodings tried before full detection (see decode_bytes).
 _WESTERN = ("cp1252", "latin_1", "iso8859_15")
 
@@ -171,10 +173,18 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> Decoded:
     return Decoded(str(best), best.encoding, f"decoded as {best.encoding}")
 
 
-def detect_language(text: str) -> str:
-    """ISO 639-1 code of the language ``text`` is written in (py3langid, first 5,000 characters)."""
-    lang, _score = py3langid.classify(text[:5000])
-    return str(lang)
+def detect_language(text: str, prefer: str = "en") -> str:
+    """ISO 639 code of the language ``text`` is written in (py3langid, first 5,000 characters).
+
+    On short texts py3langid often ranks a close relative first (Nigerian
+    Pidgin "pcm" for a one-line English body); ``prefer`` wins when it is the
+    runner-up within a small share of the winner's score.
+    """
+    ranked = py3langid.rank(text[:5000])
+    (top, top_score), (second, second_score) = ranked[0], ranked[1]
+    if top != prefer and second == prefer and abs(top_score - second_score) <= _CLOSE_CALL * abs(top_score):
+        return prefer
+    return str(top)
 
 
 def check_language(text: str, path: str = "<text>", expected: str = "en") -> str:
