@@ -23,7 +23,9 @@ costs O(n log n + n * max_neighbours), never all pairs.
 
 from __future__ import annotations
 
+import bisect
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -123,9 +125,23 @@ def compare_series(series: Series, tol: Tolerance = Tolerance(), max_neighbours:
     out: list[Relation] = []
     sid = series.id
     by_id = {e.id: e for e in series.entries}
+    # Each entry is compared up to 2 * max_neighbours times: format and
+    # normalise it once.
+    labels: dict[str, str] = {}
+
+    def fmt(e: Entry) -> str:
+        if e.id not in labels:
+            labels[e.id] = fmt_entry(e)
+        return labels[e.id]
+
+    origins = {e.id: _origin(e) for e in series.entries}
+
+    def indep(a: Entry, b: Entry) -> bool:
+        return a.doc_id != b.doc_id and a.group != b.group and origins[a.id] != origins[b.id]
+
     for e in series.entries:
         if e.role == "previous" and e.claim_id in by_id and compatible(e, by_id[e.claim_id], tol) is False:
-            out.append(Relation(e.id, e.claim_id, "update", f"{fmt_entry(by_id[e.claim_id])} reported as a change from {_fmt_value(e)}", sid))
+            out.append(Relation(e.id, e.claim_id, "update", f"{fmt(by_id[e.claim_id])} reported as a change from {_fmt_value(e)}", sid))
     dated = sorted(
         (e for e in series.entries if e.role == "reported" and e.time_start is not None),
         key=lambda e: (e.time_start or "", e.time_end or "", e.id),
@@ -137,26 +153,27 @@ def compare_series(series: Series, tol: Tolerance = Tolerance(), max_neighbours:
             if (b.time_start or "") > a_end or seen >= max_neighbours:
                 break
             seen += 1
-            if not independent(a, b):
+            if not indep(a, b):
                 continue
             ok = compatible(a, b, tol)
             if ok is None:
                 continue
             if ok:
-                out.append(Relation(a.id, b.id, "corroboration", f"{fmt_entry(a)} agrees with {fmt_entry(b)}", sid))
+                out.append(Relation(a.id, b.id, "corroboration", f"{fmt(a)} agrees with {fmt(b)}", sid))
             else:
                 out.append(
-                    Relation(a.id, b.id, "conflict", f"{fmt_entry(a)} vs {fmt_entry(b)}: incompatible figures for overlapping times from independent sources", sid)
+                    Relation(a.id, b.id, "conflict", f"{fmt(a)} vs {fmt(b)}: incompatible figures for overlapping times from independent sources", sid)
                 )
-    _updates(dated, out, sid, tol, max_neighbours)
+    _updates(dated, out, sid, tol, max_neighbours, fmt)
     return out
 
 
-def _updates(dated: list[Entry], out: list[Relation], sid: str, tol: Tolerance, max_neighbours: int) -> None:
+def _updates(
+    dated: list[Entry], out: list[Relation], sid: str, tol: Tolerance, max_neighbours: int, fmt: Callable[[Entry], str]
+) -> None:
     """Each entry against the latest entries that ended before it began."""
     by_end = sorted((e for e in dated if e.time_end), key=lambda e: e.time_end or "")
     ends = [e.time_end or "" for e in by_end]
-    import bisect
 
     for b in dated:
         k = bisect.bisect_left(ends, b.time_start or "")
@@ -170,4 +187,4 @@ def _updates(dated: list[Entry], out: list[Relation], sid: str, tol: Tolerance, 
             j -= 1
             taken += 1
             if compatible(a, b, tol) is False:
-                out.append(Relation(a.id, b.id, "update", f"{fmt_entry(b)} supersedes earlier {fmt_entry(a)}", sid))
+                out.append(Relation(a.id, b.id, "update", f"{fmt(b)} supersedes earlier {fmt(a)}", sid))

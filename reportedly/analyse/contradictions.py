@@ -121,13 +121,13 @@ def find_contradictions(
     claims: Iterable[Claim],
     vocab: Vocabulary,
     groups: Mapping[str, str] | None = None,
-    max_block: int = 200,
+    per_claim: int = 3,
 ) -> list[Relation]:
     """Pairs of statements asserting opposite states of a shared subject.
 
-    Copies of one statement in a repost group count once; a block (statements
-    naming one subject) is compared pairwise only up to ``max_block``
-    statements, its most recent ones, which bounds the cost on huge corpora.
+    Copies of one statement in a repost group count once; statements are
+    blocked by subject name and each is paired with at most ``per_claim``
+    earlier contradicting ones, which bounds the cost on huge corpora.
     """
     groups = groups or {}
     blocks: dict[str, list[tuple[Claim, Assertion]]] = defaultdict(list)
@@ -145,25 +145,35 @@ def find_contradictions(
     out: list[Relation] = []
     done: set[tuple[str, str]] = set()
     for block, items in blocks.items():
-        items = items[-max_block:]
-        for i, (ca, aa) in enumerate(items):
-            for cb, ab in items[i + 1 :]:
-                pair = (ca.id, cb.id)
-                subject = block
-                if pair in done or ca.id == cb.id or not _opposed(aa, ab, vocab):
+        # In time order, each statement is paired with the nearest earlier
+        # statements it contradicts (at most ``per_claim``), so a subject
+        # discussed a million times costs a million steps, not its square.
+        items.sort(key=lambda ca: (ca[0].time.start or "", ca[0].doc_id, ca[0].start))
+        latest: dict[tuple[str, bool], list[tuple[Claim, Assertion]]] = defaultdict(list)
+        for cb, ab in items:
+            found = 0
+            for key, earlier in latest.items():
+                probe = Assertion("", key[0], key[1], frozenset(), "")
+                if not _opposed(probe, ab, vocab):
                     continue
-                done.add(pair)
-                who_a = (ca.source.name or ca.source.text) if ca.source else "unattributed"
-                who_b = (cb.source.name or cb.source.text) if cb.source else "unattributed"
-                neg = lambda x: "not " if x.negated else ""  # noqa: E731
-                shared = sorted(aa.subjects & ab.subjects, key=lambda n: (-len(n), n))
-                subject = " ".join(n for n in shared if not any(n != m and n in m for m in shared)) or subject
-                out.append(
-                    Relation(
-                        ca.id,
-                        cb.id,
-                        "contradiction",
-                        f"about {subject}: {who_a} says {neg(aa)}{aa.state} ({aa.word!r}), {who_b} says {neg(ab)}{ab.state} ({ab.word!r})",
-                    )
-                )
+                for ca, aa in reversed(earlier[-per_claim:]):
+                    pair = (ca.id, cb.id)
+                    if pair in done or ca.id == cb.id or found >= per_claim:
+                        continue
+                    done.add(pair)
+                    found += 1
+                    out.append(_relation(ca, aa, cb, ab, block))
+            latest[(ab.state, ab.negated)].append((cb, ab))
     return out
+
+
+def _relation(ca: Claim, aa: Assertion, cb: Claim, ab: Assertion, block: str) -> Relation:
+    who_a = (ca.source.name or ca.source.text) if ca.source else "unattributed"
+    who_b = (cb.source.name or cb.source.text) if cb.source else "unattributed"
+    shared = sorted(aa.subjects & ab.subjects, key=lambda n: (-len(n), n))
+    subject = " ".join(n for n in shared if not any(n != m and n in m for m in shared)) or block
+
+    def says(a: Assertion) -> str:
+        return f"{'not ' if a.negated else ''}{a.state} ({a.word!r})"
+
+    return Relation(ca.id, cb.id, "contradiction", f"about {subject}: {who_a} says {says(aa)}, {who_b} says {says(ab)}")

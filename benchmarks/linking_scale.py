@@ -1,0 +1,142 @@
+"""How linking scales: relink over 1k / 10k / 100k documents' claim frames.
+
+    .venv/bin/python benchmarks/linking_scale.py [--sizes 1000,10000,100000] [--store]
+
+Frames are replicated from realistic templates (the seeds' shapes: ranges,
+bounds, approximate and vague figures, changes with previous values,
+composite places, parts that add up, statements that contradict), varied
+over actors, counted things, places, sources, publishers and months, with
+one document in ten a repost of an earlier one (same text plus a footer).
+Prints, per size, the seconds for the pure ``link()`` (reposts, series,
+comparisons, derived totals, contradictions; stories are clustered up to
+``StoryParams.max_docs`` documents only) and, with ``--store``, for writing
+the frames to DuckDB and ``relink(store)`` (read, link, write link tables).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from reportedly.link import link, relink  # noqa: E402
+from reportedly.link.places import Gazetteer  # noqa: E402
+from reportedly.link.vocab import Vocabulary  # noqa: E402
+from reportedly.types import Change, Claim, Document, Quantity, Source, TimeRef, claim_id  # noqa: E402
+
+ACTORS = ["ISIS", "Islamic State", "Daesh", "al-Qaeda", "Taliban", "Boko Haram", "al-Shabaab", None]
+ENTITIES = [("fighters", "fighter"), ("militants", "militant"), ("supporters", "supporter"), ("refugees", "refugee"),
+            ("civilians", "civilian"), ("soldiers", "soldier"), ("people", "person")]
+PLACES = [["Iraq"], ["Syria"], ["Iraq", "Syria"], ["Mosul", "Iraq"], ["Libya"], ["Afghanistan"], ["Nigeria"],
+          ["Somalia"], ["Yemen"], ["Kabul"], ["Raqqa"]]
+SOURCES = ["Pentagon", "United Nations", "Iraqi officials", "the Syrian Observatory", "Reuters", "local officials",
+           "the Interior Ministry", "analysts", "a spokesman", "NGO monitors"]
+PUBLISHERS = [f"Outlet {i}" for i in range(40)]
+SUBJECTS = ["Abu Bakr al-Baghdadi", "Abu Sayyaf", "Omar Khalid", "Mullah Omar", "Abubakar Shekau"]
+WORDS = ("the of and to in a on for with by at from city forces officials said government attack security "
+         "group offensive military report according people area troops week region border control").split()
+
+
+def _text(rng: random.Random, n: int = 160) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)) + "."
+
+
+def generate(n_docs: int, seed: int = 7) -> tuple[list[Document], list[Claim]]:
+    """``n_docs`` documents with about 8 claim frames each."""
+    rng = random.Random(seed)
+    docs: list[Document] = []
+    claims: list[Claim] = []
+    by_doc: dict[str, list[Claim]] = {}
+    for i in range(n_docs):
+        if i > 10 and rng.random() < 0.1:  # a repost of an earlier article
+            src = docs[rng.randrange(len(docs))]
+            d = Document(id=f"d{i}", path=f"{i}.txt", text=src.text + " Share this article. Leave a reply.",
+                         publisher=rng.choice(PUBLISHERS), published=src.published, original_publisher=src.publisher,
+                         repost=True)
+            docs.append(d)
+            copies = [Claim.from_dict({**c.to_dict(), "id": c.id + f"r{i}", "doc_id": d.id}) for c in by_doc[src.id]]
+            by_doc[d.id] = copies
+            claims.extend(copies)
+            continue
+        year, month = rng.choice((2015, 2016, 2017)), rng.randint(1, 12)
+        published = f"{year}-{month:02d}-{rng.randint(1, 28):02d}"
+        d = Document(id=f"d{i}", path=f"{i}.txt", text=_text(rng), publisher=rng.choice(PUBLISHERS), published=published)
+        docs.append(d)
+        first = len(claims)
+        actor = rng.choice(ACTORS)
+        entity, lemma = rng.choice(ENTITIES)
+        t = TimeRef(text="last month", start=f"{year}-{month:02d}-01", end=f"{year}-{month:02d}-28", anchor="text")
+        src = Source(text=rng.choice(SOURCES), name=None, kind="organisation")
+        src.name = src.text
+        sentence = d.text[:120]
+        base = rng.choice((1000, 4000, 7000, 15000, 25000, 30000))
+        for k in range(6):
+            places = PLACES[rng.randrange(len(PLACES))]
+            value = float(round(base * rng.uniform(0.6, 1.4), -2))
+            kind = k % 3
+            q = Quantity(text=str(value), start=k, end=k + 1, value=value, low=value, high=value,
+                         bound=rng.choice(("=", "~", "~", ">")), unit=lemma, entity=entity, entity_lemma=lemma,
+                         actor=actor, locations=list(places))
+            if kind == 1:  # a range
+                q.value, q.low, q.high = None, value, value * 1.3
+            if kind == 2:  # a change from an earlier figure
+                q.change = Change(direction="down", previous_low=value * 1.5, previous_high=value * 1.5,
+                                  previous_bound=">", previous_text=f"more than {value * 1.5:,.0f}")
+            claims.append(Claim(id=claim_id(d.id, "quantity", k, k + 1), doc_id=d.id, kind="quantity",
+                                sentence=sentence, sentence_start=0, sentence_end=len(sentence), start=k, end=k + 1,
+                                source=src, time=t, quantity=q))
+        for k, state in enumerate(("was killed", "is alive")):
+            if rng.random() < 0.5:
+                content = f"{rng.choice(SUBJECTS)} {state}"
+                claims.append(Claim(id=claim_id(d.id, "statement", 100 + k, 101 + k), doc_id=d.id, kind="statement",
+                                    sentence=content, sentence_start=0, sentence_end=len(content), start=0,
+                                    end=len(content), source=Source(text=rng.choice(SOURCES), name=rng.choice(SOURCES)),
+                                    time=t, content=content, content_start=0, content_end=len(content)))
+        by_doc[d.id] = claims[first:]
+    return docs, claims
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--store", action="store_true", help="also time writing to DuckDB and relink(store)")
+    args = ap.parse_args()
+    vocab = Vocabulary.load()
+    gaz = Gazetteer(vocab)
+    print(f"{'documents':>10} {'claims':>9} {'series':>7} {'conflicts':>9} {'updates':>8} {'contra':>7} "
+          f"{'reposts':>7} {'link s':>7} {'docs/s':>8} {'store s':>8} {'relink s':>8}")
+    for n in (int(x) for x in args.sizes.split(",")):
+        docs, claims = generate(n)
+        t0 = time.perf_counter()
+        result = link(docs, claims, vocab, gaz)
+        dt = time.perf_counter() - t0
+        s = result.summary(dt)
+        store_s = relink_s = float("nan")
+        if args.store:
+            from reportedly.store import Store
+
+            with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "scale.duckdb") as store:
+                by_doc: dict[str, list[Claim]] = {}
+                for c in claims:
+                    by_doc.setdefault(c.doc_id, []).append(c)
+                t1 = time.perf_counter()
+                for i in range(0, len(docs), 2000):
+                    store.add_batch([(d, by_doc.get(d.id, [])) for d in docs[i : i + 2000]])
+                store_s = time.perf_counter() - t1
+                t2 = time.perf_counter()
+                relink(store, vocab=vocab)
+                relink_s = time.perf_counter() - t2
+        print(f"{n:>10,} {len(claims):>9,} {s.series:>7,} {s.conflicts:>9,} {s.updates:>8,} {s.contradictions:>7,} "
+              f"{s.repost_groups:>7,} {dt:>7.1f} {n / dt:>8,.0f} {store_s:>8.1f} {relink_s:>8.1f}"
+              + (f"  ({'; '.join(s.notes)})" if s.notes else ""), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
