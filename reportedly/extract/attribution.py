@@ -66,7 +66,7 @@ class Attribution:
     sentence_start: int
     sentence_end: int
     source_span: tuple[int, int] | None = None
-    #: How the relation was found: "verb", "according", "noun", "quote-continued".
+    #: How the relation was found: "verb:<frame>", "according", "noun", "speaker".
     pattern: str = "verb"
 
 
@@ -229,7 +229,8 @@ def verb_subject(verb: Token) -> tuple[Token | None, bool]:
 
 
 def _source_tokens(subject: Token) -> list[Token]:
-    """The source as written: the subject's subtree inside its sentence."""
+    """The source as written: the subject's subtree inside its sentence
+    (relative clauses and appositions included, as annotators mostly do)."""
     return _subtree_in_sent(subject)
 
 
@@ -328,8 +329,17 @@ def verb_frame(
         # words from outside the quote onto it.
         region = _region_at(regions, start, end)
         opening = _region_at(regions, clause.idx, clause.idx + 1)
-        if region is None and opening is not None and opening[0] >= start - 2:
+        if region is None and opening is not None and start - 2 <= opening[0] <= start:
             region = opening  # the clause opens the quote: take the quote
+        if region is None:
+            # 'that “some of the things ...”': a clause that runs into a quote
+            # ends where the quote ends, whatever the parser attached.
+            closing = _region_at(regions, end - 1, end)
+            if closing is not None and closing[0] > start:
+                end = closing[1]
+                toks = [t for t in toks if t.idx < end] + [
+                    t for t in verb.doc[toks[-1].i + 1 : hi] if t.idx + len(t.text) <= end
+                ]
         return "ccomp", ([region] if region else _fragments(text, toks)), []
     if verb.dep_ in {"parataxis", "ccomp", "advcl"} and subject is not None and verb.head.pos_ in {"VERB", "AUX"}:
         # '“We will win,” she said.' parsed with the quote's verb as the root,
@@ -474,6 +484,31 @@ def _noun_attribution(noun: Token, lex: AttrLexicon, text: str) -> _Found | None
     return _Found([noun], subject, source, content, [], "noun")
 
 
+def _speaker_attribution(colon: Token, text: str) -> _Found | None:
+    """A line that opens with a speaker and a colon: transcripts ("WALLACE: Let's
+    start ...") and headlines ("John McCain: ...")."""
+    if colon.text != ":" or colon.i == 0:
+        return None
+    doc = colon.doc
+    start = colon.i
+    while start > 0 and not (doc[start - 1].is_space and "\n" in doc[start - 1].text) and colon.i - start < 7:
+        start -= 1
+    if start > 0 and not (doc[start - 1].is_space and "\n" in doc[start - 1].text):
+        return None
+    name = [t for t in doc[start : colon.i] if not t.is_quote]
+    if not name or not all(t.pos_ == "PROPN" or t.is_upper or t.ent_type_ or t.text in {"-", "."} for t in name):
+        return None
+    if not any(t.ent_type_ in {"PERSON", "ORG", "NORP", "GPE"} or (t.is_upper and len(t.text) > 1) for t in name):
+        return None
+    para_end = text.find("\n", colon.idx)
+    end = len(text) if para_end < 0 else para_end
+    rest = [t for t in doc[colon.i + 1 :] if t.idx < end]
+    content = _fragments(text, rest) if rest else []
+    if not content:
+        return None
+    return _Found([colon], name[-1], name, content, [], "speaker")
+
+
 # --------------------------------------------------------------------------- resolution
 
 
@@ -555,6 +590,7 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
             _according_attribution(tok, text)
             or _verb_attribution(tok, lex, regions, text)
             or _noun_attribution(tok, lex, text)
+            or _speaker_attribution(tok, text)
         )
         if hit is not None and not _inside_quote(hit.cue[0].idx, regions):
             found.append(hit)
