@@ -359,7 +359,8 @@ def _is_year(fig: _Figure, anchor: Token) -> bool:
         and not fig.words
         and not fig.has_mult
         and v.is_integer()
-        and 1100 <= v <= 2200
+        and (1100 <= v <= 2200 if anchor.ent_type_ in ("DATE", "") else False)
+        and (anchor.ent_type_ == "DATE" or 1800 <= v <= 2100)
         and "," not in num_text
         and not (anchor.head.tag_ == "NNS" and anchor.head.i > anchor.i and anchor.dep_ == "nummod")
     )
@@ -401,8 +402,10 @@ def _drop_reason(fig: _Figure, anchor: Token, sent: Span, text: str) -> str | No
             and prev.ent_type_ not in _LOC_LABELS
         ):
             return "name"  # "Big 12", "iPhone 14", "S&P 500", "Game 6", "Windows 10"
-        if prev is not None and prev.lower_ in ("aged", "ages", "age"):
-            return "age bracket"
+        first = fig.tokens[0] if fig.tokens else anchor
+        before_first = doc[first.i - 1] if first.i > sent.start else None
+        if before_first is not None and before_first.lower_ in ("aged", "ages", "age"):
+            return "age bracket"  # "men aged 18 to 34" describes who is counted
     if fig.words and anchor.lower_ == "one":
         if prev is not None and (prev.lower_ in _NON_COUNT_DET or prev.pos_ == "ADJ"):
             return "pronoun"
@@ -624,20 +627,26 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
     return ", ".join(out) or None
 
 
+def _is_actor_token(t: Token) -> bool:
+    # a named organisation or group ("ISIS", "the Taliban"); nationality
+    # adjectives ("European countries", "Iraqi officials") describe, not own
+    return t.ent_type_ in _ACTOR_LABELS and t.pos_ != "ADJ"
+
+
 def _actor(noun: Token | None) -> str | None:
     """ORG/NORP entity owning the counted noun: "ISIS fighters", "fighters of the
     Islamic State", "ISIS' militants"."""
     if noun is None:
         return None
     for c in noun.children:
-        if c.dep_ in ("compound", "poss", "amod", "nmod") and c.ent_type_ in _ACTOR_LABELS:
+        if c.dep_ in ("compound", "poss", "amod", "nmod") and _is_actor_token(c):
             return _entity_text(c)
         if c.dep_ == "prep" and c.lower_ == "of":
             for p in c.children:
-                if p.ent_type_ in _ACTOR_LABELS:
+                if _is_actor_token(p):
                     return _entity_text(p)
                 for pc in p.children:
-                    if pc.dep_ in ("compound", "poss") and pc.ent_type_ in _ACTOR_LABELS:
+                    if pc.dep_ in ("compound", "poss") and _is_actor_token(pc):
                         return _entity_text(pc)
     return None
 
@@ -822,7 +831,7 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
             phrase = _phrase_tokens(noun, end_tok if noun.i >= end_tok else noun.i, partitive)
             # the owner is the actor, not part of the thing: "ISIS fighters" -> fighters (actor ISIS)
             phrase = [
-                t for t in phrase if not (t.i < noun.i and t.ent_type_ in _ACTOR_LABELS and t.dep_ in ("compound", "amod", "nmod"))
+                t for t in phrase if not (t.i < noun.i and _is_actor_token(t) and t.dep_ in ("compound", "amod", "nmod"))
             ] or [noun]
             entity = doc[phrase[0].i : phrase[-1].i + 1].text
             entity_lemma = _lemma_phrase(phrase)
