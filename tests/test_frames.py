@@ -127,7 +127,7 @@ def test_a_figure_counting_the_source_is_not_a_claim(nlp) -> None:
 def test_continuation_next_sentence_same_paragraph_carries_source_time_places(nlp) -> None:
     text = (
         "As of last summer, the Pentagon indicated that in Iraq and Syria the number of fighters was reduced. "
-        "The campaigns had removed 45,000 individuals from the battlefield."
+        "The campaigns had removed 45,000 individuals from the battlefield, dropping the number of militants to 15,000."
     )
     att = attribution(text, "the Pentagon", "indicated", "that in Iraq and Syria the number of fighters was reduced", kind="organisation")
     _, claims = claims_of(nlp, text, [att])
@@ -136,6 +136,16 @@ def test_continuation_next_sentence_same_paragraph_carries_source_time_places(nl
     assert claim.source.resolved_from == "(continued)"
     assert (claim.time.text, claim.time.start, claim.time.end) == ("As of last summer", "2016-06-01", "2016-08-31")
     assert claim.quantity.locations == ["Iraq", "Syria"]
+
+
+def test_next_sentence_about_something_else_is_not_a_continuation(nlp) -> None:
+    text = (
+        "Cruz said that the ruling on marriage was a mistake. "
+        "Mr. English worked on a recall of 3 justices who were part of the decision."
+    )
+    att = attribution(text, "Cruz", "said", "that the ruling on marriage was a mistake", kind="person")
+    _, claims = claims_of(nlp, text, [att])
+    assert by_text(claims, "3").source is None
 
 
 def test_continuation_across_paragraphs_needs_the_same_counted_thing(nlp) -> None:

@@ -17,13 +17,19 @@ Which source a figure gets (in this order):
    ("4,000 fighters remain, officials said");
 3. else a **continuation** of the latest report, when the sentence has no
    attribution of its own and either
-   a. it is the very next sentence in the same paragraph ("The Pentagon
-      indicated that ... . The campaigns had removed about 45,000 ..."), or
+   a. it is the very next sentence in the same paragraph and talks about a
+      thing the report talked about ("The Pentagon indicated that ... the
+      number of ISIS fighters was reduced. The campaigns had removed about
+      45,000 individuals ..., dropping the number of militants down to
+      15,000": "number"), or
    b. it comes at most :data:`CONTINUATION_WINDOW` sentences later (any
-      paragraph: news paragraphs are one or two sentences) and counts a kind
-      of thing the report talked about ("They claim that about 4,000
-      fighters ... . Syria's numbers are higher; an estimated 7,000 fighters
-      ..."), judged by shared noun lemmas.
+      paragraph: news paragraphs are one or two sentences) and the figure's
+      own clause counts a kind of thing the report talked about ("They
+      claim that about 4,000 fighters ... . Syria's numbers are higher; an
+      estimated 7,000 fighters ...": "fighter").
+   "Talked about" means a shared common-noun lemma; names and the general
+   nouns of ``data/frames_generic_nouns.txt`` do not count (a campaign
+   story names Trump in every sentence).
    Any attribution, even one without a source ("It is suspected that"),
    ends the report. A continued figure without a time expression of its own
    takes the report's time ("As of last summer, the Pentagon ...").
@@ -39,6 +45,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from importlib import resources
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
@@ -264,8 +271,26 @@ def _actor(entity_tokens: Sequence[Token], exclude: list[tuple[int, int]]) -> st
     return None
 
 
+def _load_generic_nouns() -> frozenset[str]:
+    text = resources.files("reportedly.data").joinpath("frames_generic_nouns.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+# Read-only vocabulary, a constant of the module.
+_GENERIC_NOUNS = _load_generic_nouns()
+
+
 def _noun_lemmas(tokens: Sequence[Token]) -> set[str]:
-    return {t.lemma_.lower() for t in tokens if t.pos_ in ("NOUN", "PROPN") and not t.is_stop}
+    """Common-noun lemmas, the kinds of things a report talks about.
+
+    Names are left out ("Trump" recurs in every sentence of a campaign
+    story) and so are nouns too general to tie two sentences together.
+    """
+    return {
+        lemma
+        for t in tokens
+        if t.pos_ == "NOUN" and not t.is_stop and (lemma := t.lemma_.lower()) not in _GENERIC_NOUNS
+    }
 
 
 def _shift_source(src: Source | None, offset: int) -> Source | None:
@@ -443,12 +468,14 @@ def _content_tokens(doc: Doc, att: AttributionLike) -> list[Token]:
     return out
 
 
-def _continues(report: _Report, i: int, paragraph: list[int], entity_lemmas: set[str]) -> bool:
+def _continues(
+    report: _Report, i: int, paragraph: list[int], clause_lemmas: set[str], sentence_lemmas: set[str]
+) -> bool:
     """Rule 3 of the module docstring: does sentence ``i`` continue ``report``?"""
     distance = i - report.sentence
     if distance == 1 and paragraph[i] == report.paragraph:
-        return True
-    return 0 < distance <= CONTINUATION_WINDOW and bool(entity_lemmas & report.lemmas)
+        return bool(sentence_lemmas & report.lemmas)
+    return 0 < distance <= CONTINUATION_WINDOW and bool(clause_lemmas & report.lemmas)
 
 
 def _quantity_claim(
@@ -488,9 +515,10 @@ def _quantity_claim(
     if att is not None:
         cue_hedges = _cue_hedges(doc, att, sent)
     elif report is not None:
-        entity_lemmas = {q.entity_lemma.lower()} if q.entity_lemma else set()
-        entity_lemmas |= _noun_lemmas(clause)
-        if _continues(report, index, paragraph, entity_lemmas):
+        clause_lemmas = _noun_lemmas(clause)
+        if q.entity_lemma and q.entity_lemma.lower() not in _GENERIC_NOUNS:
+            clause_lemmas.add(q.entity_lemma.lower())
+        if _continues(report, index, paragraph, clause_lemmas, _noun_lemmas(sent)):
             att = report.attribution
             cue_hedges = report.hedges
             resolved_by_continuation = True
