@@ -304,6 +304,8 @@ def _adjacent_quote(
 _COMPLEMENTS = {"dobj", "oprd", "xcomp", "ccomp", "dative"}
 #: Prepositions that join a cue verb and its content: "called for X", "pointed to X".
 _CUE_PREPS = {"for", "to", "on", "of", "about", "against", "at"}
+#: Prepositions that complete an object: "described him as ...", "compared X to Y".
+_OBJECT_PREPS = {"as", "to", "for", "with", "about", "of", "on", "into", "from", "against"}
 
 
 def verb_frame(
@@ -355,7 +357,17 @@ def verb_frame(
     quote = _adjacent_quote(verb, subject, regions, text)
     if quote is not None:
         return "quote", [quote], []
-    comps = [c for c in verb.children if c.dep_ in _COMPLEMENTS and verb.i < c.i < hi]
+    right = [c for c in verb.children if verb.i < c.i < hi]
+    comps: list[Token] = []
+    for child in right:
+        # The complements and the prepositions that complete them ("criticized
+        # the law as a crazy system", "compares his struggles to those of ...").
+        if child.dep_ in _COMPLEMENTS:
+            comps.append(child)
+        elif comps and child.dep_ == "prep" and child.lower_ in _OBJECT_PREPS:
+            comps.append(child)
+        elif comps:
+            break
     if comps:
         toks = [t for c in comps for t in _subtree_in_sent(c)]
         lo, hi = min(t.i for t in toks), max(t.i for t in toks)
@@ -647,31 +659,35 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
 
 
 def _continue_quotes(text: str, atts: list[Attribution], regions: list[tuple[int, int]]) -> None:
-    """A quote that follows an attributed quote in the same paragraph, with no
-    cue of its own, continues it ('“...,” Shukri told the BBC. “They view ...”')."""
+    """A quote that follows an attributed quote, with no cue of its own,
+    continues it: '“...,” Shukri told the BBC. “They view ...”', and a
+    paragraph that is nothing but a quote continues the quote before it."""
     claimed = {span for a in atts for span in a.content}
     cue_positions = sorted(a.cue_start for a in atts if a.cue_start is not None)
     for att in atts:
-        if not att.content or att.content[-1] not in regions:
+        if not att.content or att.content[-1] not in regions or att.cue_end is None:
             continue
-        last_end = max(att.sentence_end, att.content[-1][1])
+        anchor = max(att.content[-1][1], att.cue_end)
         for a, b in regions:
-            if a < last_end or (a, b) in claimed:
+            if a < anchor or (a, b) in claimed:
                 continue
-            gap = text[last_end:a]
-            if gap.strip():
+            gap = text[anchor:a]
+            # Only the rest of the attributing sentence may stand between:
+            # no other quote, no other cue, and the sentence must have ended.
+            if any(q in gap for q in "“”\"") or "''" in gap or len(gap) > 200:
+                break
+            if gap.strip() and not re.search(r"[.!?)]\s*$", gap):
+                break
+            if any(anchor <= c < b for c in cue_positions):
                 break
             if "\n\n" in gap:
-                # A paragraph that is nothing but a quote continues the
-                # speaker of the quote before it.
-                para_end = text.find("\n\n", b)
-                rest = text[b : len(text) if para_end < 0 else para_end]
-                if rest.strip():
+                if gap.split("\n\n")[-1].strip():
                     break
-            if any(a <= c < b for c in cue_positions):
-                break
-            # The quote must be (the start of) its own sentence, not embedded in prose.
+                # A paragraph that is nothing but a quote continues the speaker.
+                para_end = text.find("\n\n", b)
+                if text[b : len(text) if para_end < 0 else para_end].strip():
+                    break
             att.content.append((a, b))
             claimed.add((a, b))
             att.sentence_end = max(att.sentence_end, b)
-            last_end = b
+            anchor = b
