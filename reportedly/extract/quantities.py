@@ -609,8 +609,8 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
             parts.append(content([t for t in obj.subtree if t.i <= obj.i])[:8])
     parts = [p for p in parts if p]
     if not parts:
-        sent = h.sent
-        for chunk in sent.noun_chunks:
+        # last resort: the sentence's first noun phrase (headlines, fragments)
+        for chunk in h.sent.noun_chunks:
             words = content(list(chunk))
             if words and not any(t.i in skip for t in chunk):
                 parts.append(words)
@@ -710,7 +710,21 @@ def find_quantities(sent: Span) -> list[QuantityMention]:
         if described is not None:
             mentions.append((fig, anchor, *described))
     _share_across(mentions)
+    _share_conversions([m for _, _, m, _ in mentions], doc_text=sent.doc.text)
     return [m for _, _, m, _ in mentions]
+
+
+_CONVERSION_GAP_RE = re.compile(r"^\s*[(\[/]\s*$")
+
+
+def _share_conversions(mentions: list[QuantityMention], doc_text: str) -> None:
+    """A conversion in brackets right after a figure shares its bound:
+    "more than 100 kilometers (60 miles)", "just under 296 hp (224 kW / 300 PS)"."""
+    for prev, m in zip(mentions, mentions[1:]):
+        gap = doc_text[prev.quantity.end : m.quantity.start]
+        if _CONVERSION_GAP_RE.match(gap) and m.quantity.bound == "=" and prev.quantity.bound != "=":
+            m.quantity.bound = prev.quantity.bound
+            m.hedges = list(prev.hedges)
 
 
 def _link_ranges(figures: list[_Figure], text: str, sent: Span, base: int) -> None:
@@ -895,7 +909,9 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
         locations=locations,
         change=change,
     )
-    q.concept = _concept(h, anchor, fig_ids, noun)
+    # "one of the best speakers": the counted phrase is all there is to say
+    partitive_one = fig.words and fig.number.low == 1 and noun is not None and noun.head.lower_ == "of"
+    q.concept = None if partitive_one else _concept(h, anchor, fig_ids, noun)
     mention = QuantityMention(
         quantity=q,
         token_start=toks[0].i if toks else anchor.i,
