@@ -114,9 +114,10 @@ def test_tolerance_rules(a: Entry, b: Entry, expected: bool) -> None:
 def test_more_than_earlier_then_less_later_is_update_not_conflict(vocab: Vocabulary, gazetteer: Gazetteer) -> None:
     d1 = Document(id="d1", path="1", text="Officials said more than 30,000 fighters in Syria.", publisher="A")
     d2 = Document(id="d2", path="2", text="Analysts said 25,000 fighters in Syria.", publisher="B")
-    c1 = qclaim(d1, d1.text, "more than 30,000", low=30000, bound=">", locations=("Syria",), source="Officials",
-                time=("2015-01-01", "2015-12-31"))
-    c2 = qclaim(d2, d2.text, "25,000", low=25000, locations=("Syria",), source="Analysts", time=("2016-05-01", "2016-05-31"))
+    c1 = qclaim(d1, d1.text, "more than 30,000", low=30000, bound=">", actor="ISIS", locations=("Syria",),
+                source="Officials", time=("2015-01-01", "2015-12-31"))
+    c2 = qclaim(d2, d2.text, "25,000", low=25000, actor="ISIS", locations=("Syria",), source="Analysts",
+                time=("2016-05-01", "2016-05-31"))
     result = link([d1, d2], [c1, c2], vocab, gazetteer, stories=False)
     kinds = [(r.kind, r.a, r.b) for r in result.relations]
     assert kinds == [("update", c1.id, c2.id)]
@@ -126,8 +127,8 @@ def test_same_source_or_same_doc_is_not_a_conflict(vocab: Vocabulary, gazetteer:
     d1 = Document(id="d1", path="1", text="The Pentagon said 10,000 fighters in Syria.", publisher="A")
     d2 = Document(id="d2", path="2", text="The Pentagon said 20,000 fighters in Syria.", publisher="B")
     t = ("2016-05-01", "2016-05-31")
-    c1 = qclaim(d1, d1.text, "10,000", low=10000, locations=("Syria",), source="Pentagon", time=t)
-    c2 = qclaim(d2, d2.text, "20,000", low=20000, locations=("Syria",), source="the Pentagon", time=t)
+    c1 = qclaim(d1, d1.text, "10,000", low=10000, actor="ISIS", locations=("Syria",), source="Pentagon", time=t)
+    c2 = qclaim(d2, d2.text, "20,000", low=20000, actor="ISIS", locations=("Syria",), source="the Pentagon", time=t)
     result = link([d1, d2], [c1, c2], vocab, gazetteer, stories=False)
     assert not [r for r in result.relations if r.kind == "conflict"]
 
@@ -161,3 +162,26 @@ def test_user_vocabulary_extends(tmp_path) -> None:
     assert Vocabulary.load().entity("gunman") == "gunman"
     assert Vocabulary.load(extra_entities=[extra]).entity("gunmen") in ("gunmen", "fighter")
     assert Vocabulary.load(extra_entities=[extra]).entity("gunman") == "fighter"
+
+
+def test_generic_series_are_listed_not_compared(vocab: Vocabulary, gazetteer: Gazetteer) -> None:
+    """ "7 people" rescued from a flood and "30,000 people" of a town are not one quantity."""
+    t = ("2014-10-01", "2014-10-01")
+    flood = Document(id="d1", path="1", text="Rescuers said they saved seven people from the flood waters on Sunday.")
+    town = Document(id="d2", path="2", text="The mayor said 30,000 people live in the desert town near the border.")
+    quake = Document(id="d3", path="3", text="The mayor said 25,000 people live in Managua's flooded northern district.")
+    quake2 = Document(id="d4", path="4", text="Officials said 12,000 people live in Managua's flooded northern district.")
+    claims = [
+        qclaim(flood, flood.text, "seven", low=7, entity="people", lemma="person", source="Rescuers", time=t),
+        qclaim(town, town.text, "30,000", low=30000, entity="people", lemma="person", source="mayor", time=t),
+        qclaim(quake, quake.text, "25,000", low=25000, entity="people", lemma="person", locations=("Managua",), source="mayor", time=t),
+        qclaim(quake2, quake2.text, "12,000", low=12000, entity="people", lemma="person", locations=("Managua",), source="Officials", time=t),
+    ]
+    result = link([flood, town, quake, quake2], claims, vocab, gazetteer)
+    assert len(result.series) == 2
+    # Place but no actor: compared only inside one story (the last two articles are one).
+    assert result.stories["d3"] == result.stories["d4"] != result.stories["d1"]
+    managua = next(s for s in result.series if s.key.places)
+    assert [(r.kind, r.series_id) for r in result.relations] == [("conflict", managua.id)]
+    unrelated = link([flood, town, quake, quake2], claims, vocab, gazetteer, stories=False)
+    assert unrelated.relations == []

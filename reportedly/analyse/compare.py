@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -120,8 +120,30 @@ def _overlap(a: Entry, b: Entry) -> bool | None:
     return a0 <= b1 and b0 <= a1
 
 
-def compare_series(series: Series, tol: Tolerance = Tolerance(), max_neighbours: int = 25) -> list[Relation]:
-    """Conflicts, corroborations and updates among one series' entries."""
+def compare_series(
+    series: Series,
+    tol: Tolerance = Tolerance(),
+    max_neighbours: int = 25,
+    stories: Mapping[str, str] | None = None,
+) -> list[Relation]:
+    """Conflicts, corroborations and updates among one series' entries.
+
+    How sure we are that two figures measure the same thing depends on how
+    specific the series is. With an actor and a place ("fighters, ISIS, Iraq
+    and Syria") any two entries compare. With only one of them ("people,
+    Managua") the entries must also come from documents of one story
+    (``stories``: document id -> story id). A series keyed by the counted
+    thing alone ("people") is a listing, never compared: the 7 people of one
+    flood and the 30,000 of a desert town are not one quantity.
+    """
+    specific = (series.key.actor is not None) + bool(series.key.places)
+    if specific == 0 or (specific == 1 and not stories):
+        return []
+    story = stories or {}
+
+    def same_quantity(a: Entry, b: Entry) -> bool:
+        return specific == 2 or (a.doc_id in story and story.get(a.doc_id) == story.get(b.doc_id))
+
     out: list[Relation] = []
     sid = series.id
     by_id = {e.id: e for e in series.entries}
@@ -153,7 +175,7 @@ def compare_series(series: Series, tol: Tolerance = Tolerance(), max_neighbours:
             if (b.time_start or "") > a_end or seen >= max_neighbours:
                 break
             seen += 1
-            if not indep(a, b):
+            if not indep(a, b) or not same_quantity(a, b):
                 continue
             ok = compatible(a, b, tol)
             if ok is None:
@@ -164,12 +186,18 @@ def compare_series(series: Series, tol: Tolerance = Tolerance(), max_neighbours:
                 out.append(
                     Relation(a.id, b.id, "conflict", f"{fmt(a)} vs {fmt(b)}: incompatible figures for overlapping times from independent sources", sid)
                 )
-    _updates(dated, out, sid, tol, max_neighbours, fmt)
+    _updates(dated, out, sid, tol, max_neighbours, fmt, same_quantity)
     return out
 
 
 def _updates(
-    dated: list[Entry], out: list[Relation], sid: str, tol: Tolerance, max_neighbours: int, fmt: Callable[[Entry], str]
+    dated: list[Entry],
+    out: list[Relation],
+    sid: str,
+    tol: Tolerance,
+    max_neighbours: int,
+    fmt: Callable[[Entry], str],
+    same_quantity: Callable[[Entry, Entry], bool],
 ) -> None:
     """Each entry against the latest entries that ended before it began."""
     by_end = sorted((e for e in dated if e.time_end), key=lambda e: e.time_end or "")
@@ -186,5 +214,5 @@ def _updates(
             a = by_end[j]
             j -= 1
             taken += 1
-            if compatible(a, b, tol) is False:
+            if same_quantity(a, b) and compatible(a, b, tol) is False:
                 out.append(Relation(a.id, b.id, "update", f"{fmt(b)} supersedes earlier {fmt(a)}", sid))

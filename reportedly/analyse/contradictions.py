@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from reportedly.analyse.compare import Relation
@@ -57,8 +57,8 @@ def _names(text: str, vocab: Vocabulary) -> list[str]:
     return out
 
 
-def _state(words: list[str], vocab: Vocabulary) -> tuple[str, bool, str] | None:
-    """The first state word asserted (not conditional), with its negation."""
+def _state(words: list[str], vocab: Vocabulary) -> tuple[str, bool, str, int] | None:
+    """The first state word asserted (not conditional), its negation and its index."""
     for i, w in enumerate(words):
         state = vocab.states.get(w)
         if state is None:
@@ -66,23 +66,36 @@ def _state(words: list[str], vocab: Vocabulary) -> tuple[str, bool, str] | None:
         before = words[max(0, i - 4) : i]
         if any(b in _CONDITIONS for b in words[:i]):
             return None
-        return state, any(b in _NEGATIONS or b.endswith("n't") for b in before), w
+        return state, any(b in _NEGATIONS or b.endswith("n't") for b in before), w, i
     return None
 
 
-def assertion(claim: Claim, vocab: Vocabulary) -> Assertion | None:
-    """The assertion a statement claim makes, or None when it asserts no known state."""
+#: How many words before the state word may name its subject ("al-Baghdadi was killed").
+_SUBJECT_WINDOW = 6
+
+
+def assertion(claim: Claim, vocab: Vocabulary, not_subject: Callable[[str], bool] | None = None) -> Assertion | None:
+    """The assertion a statement claim makes, or None when it asserts no known state.
+
+    The subject is the names in the few words before the state word (the
+    clause it is predicated of), leaving out names for which ``not_subject``
+    is true (countries, actors: "Syrian", "Islamic State" are settings, not
+    who was killed).
+    """
     if claim.kind != "statement" or not claim.content:
         return None
-    words = [w.lower() for w in _TOKEN.findall(claim.content)]
-    while words and words[0] in _COMPLEMENTISERS:  # "that he is in fact alive"
-        words = words[1:]
-    found = _state(words, vocab)
+    tokens = _TOKEN.findall(claim.content)
+    words = [w.lower() for w in tokens]
+    lead = 0
+    while lead < len(words) and words[lead] in _COMPLEMENTISERS:  # "that he is in fact alive"
+        lead += 1
+    found = _state(words[lead:], vocab)
     if found is None:
         return None
-    state, negated, word = found
-    subjects = _names(claim.content, vocab)
-    if not subjects and words and words[0] in _PRONOUNS:
+    state, negated, word, i = found
+    clause = tokens[max(lead, lead + i - _SUBJECT_WINDOW) : lead + i]
+    subjects = [n for n in _names(" ".join(clause), vocab) if not (not_subject and not_subject(n))]
+    if not subjects and lead < len(words) and words[lead] in _PRONOUNS:
         subjects = _antecedent(claim, vocab)
     if not subjects:
         return None
@@ -122,6 +135,7 @@ def find_contradictions(
     vocab: Vocabulary,
     groups: Mapping[str, str] | None = None,
     per_claim: int = 3,
+    not_subject: Callable[[str], bool] | None = None,
 ) -> list[Relation]:
     """Pairs of statements asserting opposite states of a shared subject.
 
@@ -133,7 +147,7 @@ def find_contradictions(
     blocks: dict[str, list[tuple[Claim, Assertion]]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()
     for claim in claims:
-        a = assertion(claim, vocab)
+        a = assertion(claim, vocab, not_subject)
         if a is None:
             continue
         copy_key = (groups.get(claim.doc_id, claim.doc_id), normalise_text(claim.content or ""))

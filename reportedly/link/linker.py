@@ -54,12 +54,6 @@ def link(
             elif c.kind == "quantity":
                 yield c
 
-    result.series = build_series(quantities(), docs, groups, vocab, gazetteer)
-    for s in result.series:
-        result.relations.extend(compare_series(s, tolerance))
-    result.derived = derive_totals(result.series)
-    result.relations.extend(find_contradictions(statements, vocab, groups))
-
     if stories and docs:
         if len(docs) <= story_params.max_docs:
             ids = sorted(docs)
@@ -67,6 +61,20 @@ def link(
             result.stories = story_ids(ids, cluster_stories(texts, story_params))
         else:
             result.notes.append(f"stories not clustered: {len(docs)} documents > {story_params.max_docs}")
+
+    result.series = build_series(quantities(), docs, groups, vocab, gazetteer)
+    for s in result.series:
+        result.relations.extend(compare_series(s, tolerance, stories=result.stories))
+    result.derived = derive_totals(result.series)
+
+    def not_subject(name: str) -> bool:
+        """Countries, US states, demonyms and actors set the scene; they are not who was killed."""
+        if vocab.actor(name) != name or name.upper() in vocab.actors_exact:
+            return True
+        place = gazetteer.resolve(name)
+        return not place.id.startswith("x:") and "/" not in place.id
+
+    result.relations.extend(find_contradictions(statements, vocab, groups, not_subject=not_subject))
     return result
 
 
