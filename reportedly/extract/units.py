@@ -1,11 +1,14 @@
 """Units written next to a figure: "mph", "per cent", "km/h", "$", "US$", "RM".
 
 The tables come from quantulum3 (its English unit surfaces and symbols, a
-well-kept list of several thousand entries) plus
-``reportedly/data/units_extra.json`` for what news writes and quantulum3
-lacks ("per cent", "bhp", "sen", "year-old", currency prefixes such as
-"HK$"). Everything is compiled into a few regular expressions once at import,
-so matching a unit after a figure is one ``re.match`` at a known position.
+well-kept list of about two thousand entries), exported once into
+``reportedly/data/units_quantulum.json`` by ``python -m reportedly.extract.quant_units_export``
+(loading quantulum3's own tables takes seconds: it pluralises every surface
+with ``inflect``), plus ``reportedly/data/units_extra.json`` for what news
+writes and quantulum3 lacks ("per cent", "bhp", "sen", "year-old", currency
+prefixes such as "HK$"). Everything is compiled into a few regular
+expressions once at import, so matching a unit after a figure is one
+``re.match`` at a known position.
 """
 
 from __future__ import annotations
@@ -13,9 +16,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
-
-from quantulum3 import load as _qload
 
 from reportedly.extract.numbers import DATA_DIR
 
@@ -59,20 +61,23 @@ def _pick(surface: str, names: set[str]) -> str | None:
     return None  # ambiguous and no preference: leave it to the parse
 
 
+QUANTULUM_TABLES = DATA_DIR / "units_quantulum.json"
+
+
 def _build_tables() -> tuple[dict[str, str], dict[str, str]]:
-    units = _qload.units("en")
+    tables = json.loads(QUANTULUM_TABLES.read_text("utf-8"))
     words: dict[str, str] = {}
     symbols: dict[str, str] = {}
-    for surface, objs in units.surfaces.items():
+    for surface, names in tables["surfaces"].items():
         if surface in _BLOCKED or len(surface) < 2:
             continue
-        name = _pick(surface, {u.name for u in objs})
+        name = _pick(surface, set(names))
         if name:
             words[surface.lower()] = name
-    for symbol, objs in units.symbols.items():
+    for symbol, names in tables["symbols"].items():
         if symbol in _BLOCKED or not symbol.strip():
             continue
-        name = _pick(symbol, {u.name for u in objs})
+        name = _pick(symbol, set(names))
         if name:
             symbols[symbol] = name
     words.update({k.lower(): v for k, v in UNITS_EXTRA["words"].items()})
