@@ -51,6 +51,7 @@ def test_durations_are_not_references(text: str) -> None:
 
 def test_without_publication_date_only_absolute_dates_resolve() -> None:
     assert resolve_time("last summer", None) is None
+    assert resolve_time("since 1950", None) is None  # open-ended up to an unknown date
     interval = resolve_time("August 12, 2016", None)
     assert interval is not None and interval[0] == date(2016, 8, 12)
 

@@ -31,22 +31,33 @@ Which source a figure gets (in this order):
    nouns of ``data/frames_generic_nouns.txt`` do not count (a campaign
    story names Trump in every sentence).
    Any attribution, even one without a source ("It is suspected that"),
-   ends the report. A continued figure without a time expression of its own
-   takes the report's time ("As of last summer, the Pentagon ...").
+   ends the report. A continued figure without a time expression or places
+   of its own takes the report's ("As of last summer, the Pentagon
+   indicated that in Iraq and Syria ..."); its ``source.resolved_from`` is
+   "(continued)".
 4. else no source (the article's own voice).
 
 Figures inside a source ("Three officials") are the source's count, not
 claims, and a previous value already folded into a change ("had fallen to
-19,000, down from 30,000") is not a claim of its own either. Offsets in the result point into the full text: ``offset`` is where
-``doc`` starts in it when a long article was parsed in chunks.
+19,000, down from 30,000") is not a claim of its own either. A figure's
+missing actor is taken from the article when exactly one organisation owns
+the counted noun there ("ISIS fighters").
+
+A statement needs content with a clause or a quotation ("reported the
+story" is not an assertion a ledger can hold). Its evidence runs from the
+sentence of the source as written to the end of the content; hedges come
+from the content and from the cue's own modifiers ("reportedly told").
+
+Offsets in the result point into the full text: ``offset`` is where ``doc``
+starts in it when a long article was parsed in chunks.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from importlib import resources
 from collections.abc import Callable, Sequence
+from importlib import resources
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 

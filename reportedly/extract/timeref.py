@@ -288,8 +288,10 @@ def resolve_time(text: str, published: date | None) -> Interval | None:
     # "the last week" is the rolling seven days, "last week" the calendar week
     norm = re.sub(r"^the (?:last|previous) ", "past ", norm)
     interval = _resolve_core(norm, published)
-    if interval is None or not since or published is None:
+    if interval is None or not since:
         return interval
+    if published is None:
+        return None  # "since 1950" runs up to a publication date we do not know
     return interval[0], max(interval[1], published)
 
 
