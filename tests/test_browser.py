@@ -92,7 +92,7 @@ def test_search_then_series_chart_then_evidence(server: tuple[str, dict[str, Any
     assert page.locator(".facet[data-facet=source] li").count() >= 5
 
     page.click("nav >> text=Series")
-    page.click("a.series-link >> text=fighters, northern hills")
+    page.click("a.series-link >> text=northern hills")
     chart = page.locator("svg.timeline")
     chart.wait_for()
     box = chart.bounding_box()

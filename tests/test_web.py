@@ -34,14 +34,15 @@ def client(built: tuple[TestClient, dict[str, Any], Path]) -> TestClient:
 def ids(built: tuple[TestClient, dict[str, Any], Path]) -> dict[str, Any]:
     client, ids, _ = built
     ids["series"] = {
-        "hills": series_id(client, "fighters, northern hills"),
-        "total": series_id(client, "fighters, Iraq and Syria"),
+        "hills": series_id(client, ["northern hills"]),
+        "total": series_id(client, ["Iraq", "Syria"]),
     }
     return ids
 
 
-def series_id(client: TestClient, label: str) -> str:
-    return next(s["id"] for s in client.get("/series.json").json()["series"] if s["label"] == label)
+def series_id(client: TestClient, places: list[str]) -> str:
+    """The series counting fighters in ``places`` (labels are the linker's to word)."""
+    return next(s["id"] for s in client.get("/series.json").json()["series"] if s["place_names"] == places)
 
 
 def page_urls(ids: dict[str, Any]) -> list[str]:
@@ -289,3 +290,15 @@ def test_chart_layout_scales_points_and_marks_kinds() -> None:
     assert first.color != ranged.color
     assert [name for name, _ in chart.legend] == ["Pentagon", "AP", "derived by reportedly"]
     assert layout([]).markers == []
+
+
+def test_serve_command_refuses_a_missing_store(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from reportedly.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "none.duckdb")])
+    assert result.exit_code == 2
+    assert "no store here" in result.output
+    help_text = CliRunner().invoke(app, ["serve", "--help"]).output
+    assert "127.0.0.1" in help_text and "8001" in help_text

@@ -63,6 +63,7 @@ def quantity_claim(
     time: tuple[str, str] | None = None,
     entity: str = "fighter",
     locations: tuple[str, ...] = ("northern hills",),
+    actor: str | None = "Hill Front",
     low: float | None = None,
     high: float | None = None,
 ) -> Claim:
@@ -92,7 +93,7 @@ def quantity_claim(
         quantity=Quantity(
             text=figure, start=q0, end=q0 + len(figure), value=value,
             low=value if low is None else low, high=value if high is None else high,
-            unit=entity, entity=entity + "s", entity_lemma=entity, locations=list(locations),
+            unit=entity, entity=entity + "s", entity_lemma=entity, actor=actor, locations=list(locations),
         ),
     )
 
@@ -122,12 +123,12 @@ def build_store(path: Path, link: bool = True) -> dict[str, Any]:
                         source="Local police")
     d = _doc(ARTICLE_D, "Border Wire", "2017-09-01", "d.txt")
     d1 = quantity_claim(d, "Analysts said 5,000 fighters are in Iraq.", "5,000", 5000, source="Analysts",
-                        locations=("Iraq",))
+                        locations=("Iraq",), actor=None)
     d2 = quantity_claim(d, "Analysts said 6,000 fighters are in Syria.", "6,000", 6000, source="Analysts",
-                        locations=("Syria",))
+                        locations=("Syria",), actor=None)
     e = _doc(ARTICLE_E, "Coalition Bulletin", "2017-09-01", "e.txt")
     e1 = quantity_claim(e, "The coalition said 20,000 fighters are in Iraq and Syria.", "20,000", 20000,
-                        source="The coalition", source_name="coalition", locations=("Iraq", "Syria"))
+                        source="The coalition", source_name="coalition", locations=("Iraq", "Syria"), actor=None)
     h_sentence = 'Officials said 300 fighters <img src="x" onerror="window.pwned=2"> crossed the river.'
     h1 = quantity_claim(h, h_sentence, "300", 300, source="Officials", source_name="<b>Officials</b>")
     with Store(path) as store:

@@ -53,7 +53,7 @@ class ClaimRows:
             f"SELECT {_list_columns('c.')}, d.publisher, d.published, d.title "
             "FROM web_order w JOIN claims c ON c.id = w.id LEFT JOIN documents d ON d.id = c.doc_id "
             "ORDER BY w.n"
-        ).to_arrow_table()
+        ).to_arrow_table().combine_chunks()  # one chunk: take() on many chunks copies them all
 
     def rows(self, numbers: list[int]) -> list[dict[str, Any]]:
         if not numbers:
@@ -70,7 +70,7 @@ class Slices:
         for i, key in enumerate(keys):
             start, _ = self.bounds.get(key, (i, i))
             self.bounds[key] = (start, i + 1)
-        self.table = table.drop_columns(["series_id"])
+        self.table = table.drop_columns(["series_id"]).combine_chunks()
 
     def count(self, series_id: str) -> int:
         start, end = self.bounds.get(series_id, (0, 0))

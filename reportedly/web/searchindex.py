@@ -110,6 +110,7 @@ class SearchIndex:
         ``cur``'s connection, so that other read paths built with the same
         cursor share the numbering; the caller drops it.
         """
+        self._all_facets: tuple[int, dict[str, list[tuple[str, int]]]] | None = None
         self._build(cur)
 
     def _build(self, cur: duckdb.DuckDBPyConnection) -> None:
@@ -137,6 +138,11 @@ class SearchIndex:
         self._facets: dict[str, _Facet] = {}
         for name in _SINGLE_FACETS:
             self._facets[name] = self._facet(cur, name)
+        # Every per-claim code in one row (facets, then the year), so that
+        # counting facets gathers each matching claim once, not once per facet.
+        self._codes = np.empty((self.size, len(self._facets) + 1), dtype=np.int32)
+        for i, facet in enumerate(self._facets.values()):
+            self._codes[:, i] = facet.codes
 
         pairs = cur.execute(
             "SELECT n, loc FROM (SELECT n, unnest(locations) AS loc FROM web_order) WHERE loc IS NOT NULL"
@@ -157,7 +163,10 @@ class SearchIndex:
         self._day_end = np.asarray(days["e"], dtype=np.int32)
         has_day = self._day_start != _NO_DAY
         years = np.where(has_day, (self._day_start.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970), 0)
-        self._years = years.astype(np.int32)
+        # Years as facet codes (0 = no date) so they are counted with bincount too.
+        self._year0 = int(years[has_day].min()) - 1 if has_day.any() else 0
+        self._year_codes = np.where(has_day, years - self._year0, 0).astype(np.int32)
+        self._codes[:, -1] = self._year_codes
 
     def _facet(self, cur: duckdb.DuckDBPyConnection, name: str) -> _Facet:
         # Code 0 is "no value" so that bincount needs no masking.
@@ -194,11 +203,17 @@ class SearchIndex:
         match = self._match_words(words)
         match = self._apply_filters(match, filters)
         page = match[offset : offset + limit]
+        if words or filters:
+            facets = self._count_facets(match, facet_limit)
+        else:  # the unfiltered listing: counted once, it never changes
+            if self._all_facets is None or self._all_facets[0] != facet_limit:
+                self._all_facets = (facet_limit, self._count_facets(match, facet_limit))
+            facets = self._all_facets[1]
         return SearchHit(
             total=int(match.size),
             ids=[str(x) for x in self._ids[page]],
             numbers=[int(n) for n in page],
-            facets=self._count_facets(match, facet_limit),
+            facets=facets,
         )
 
     def _match_words(self, words: list[str]) -> npt.NDArray[np.int32]:
@@ -206,10 +221,14 @@ class SearchIndex:
             return np.arange(self.size, dtype=np.int32)
         lists = sorted((self.postings(w) for w in words), key=len)
         match = lists[0]
-        for other in lists[1:]:
-            if not match.size:
-                break
-            match = np.intersect1d(match, other, assume_unique=True)
+        if len(lists) > 1 and match.size:
+            # Linear intersection: mark each other list in a bitmap and keep the
+            # rarest word's claims marked by all (sorting-based intersect1d is
+            # O(n log n) in the *common* words' lists).
+            hits = np.zeros(self.size, dtype=np.uint8)
+            for other in lists[1:]:
+                hits[other] += 1
+            match = match[hits[match] == len(lists) - 1]
         return match
 
     def _apply_filters(self, match: npt.NDArray[np.int32], filters: dict[str, str]) -> npt.NDArray[np.int32]:
@@ -234,8 +253,9 @@ class SearchIndex:
 
     def _count_facets(self, match: npt.NDArray[np.int32], limit: int) -> dict[str, list[tuple[str, int]]]:
         out: dict[str, list[tuple[str, int]]] = {}
-        for name, facet in self._facets.items():
-            out[name] = _top(np.bincount(facet.codes[match], minlength=len(facet.values)), facet.values, limit)
+        rows = self._codes[match]
+        for i, (name, facet) in enumerate(self._facets.items()):
+            out[name] = _top(np.bincount(rows[:, i], minlength=len(facet.values)), facet.values, limit)
         if self._loc_rows.size and match.size:
             mask = np.zeros(self.size, dtype=bool)
             mask[match] = True
@@ -243,13 +263,10 @@ class SearchIndex:
             out["location"] = _top(np.bincount(hits, minlength=len(self._loc_values)), self._loc_values, limit, skip_zero_code=False)
         else:
             out["location"] = []
-        years = self._years[match]
-        years = years[years > 0]
-        if years.size:
-            uniq, counts = np.unique(years, return_counts=True)
-            out["time"] = [(str(y), int(c)) for y, c in sorted(zip(uniq, counts, strict=True), reverse=True)][:limit]
-        else:
-            out["time"] = []
+        counts = np.bincount(rows[:, -1])
+        out["time"] = [
+            (str(self._year0 + code), int(counts[code])) for code in range(counts.size - 1, 0, -1) if counts[code]
+        ][:limit]
         return {name: out[name] for name in FACETS}
 
 
