@@ -852,7 +852,8 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
             if noun.lemma_.lower() in _DURATIONS:
                 entity_lemma = noun.lemma_.lower()
             if unit_name is None and not fig.fraction:
-                unit_name = noun.lemma_.lower() if noun.pos_ != "PROPN" else noun.text
+                # proper nouns keep their spelling ("Model S"), title-case common nouns in headlines do not
+                unit_name = noun.text if noun.pos_ == "PROPN" and noun.ent_type_ else noun.lemma_.lower()
                 per = _RATE_AFTER_RE.match(text, noun.idx + len(noun) - base)
                 if per:  # "three thousand tests per day"
                     unit_name += f" per {per.group('per').lower()}"
