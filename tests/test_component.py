@@ -103,3 +103,13 @@ def test_a_failing_document_is_marked_and_the_others_go_on(extractor: Extractor,
     assert [d.status for d, _ in results] == ["ok", "failed", "ok"]
     assert results[1][0].reason == "extraction failed: ValueError: boom"
     assert results[0][1] and results[1][1] == [] and results[2][1] == results[0][1]
+
+
+def test_a_model_without_the_component_gives_the_same_claims(nlp) -> None:
+    ok = document(TEXT)
+    with_component = Extractor(nlp).extract(ok)
+    with nlp.select_pipes(disable=["reportedly_claims"]):
+        assert "reportedly_claims" not in nlp.pipe_names
+        without = Extractor(nlp).extract(ok)
+    assert "reportedly_claims" in nlp.pipe_names  # the caller's model is left as it was
+    assert [c.to_dict() for c in without] == [c.to_dict() for c in with_component]
