@@ -162,3 +162,12 @@ def test_ingest_discovery_routes_warc_files(tmp_path: Path) -> None:
     docs = list(iter_documents([str(tmp_path)]))
     assert sorted(d.url for d in docs) == sorted([p.url for p in pages] + [junk_pages()[0].url])
     assert sum(d.ok for d in docs) == 2
+
+
+def test_file_metadata_applies_to_every_record_but_urls_stay_per_record(tmp_path: Path) -> None:
+    pages = example_pages()[:2]
+    path = tmp_path / "crawl.warc"
+    write_warc(path, pages)
+    docs = list(iter_warc(path, {"publisher": "Crawl Co", "url": "https://crawl.example/file"}))
+    assert [d.url for d in docs] == [p.url for p in pages]
+    assert all(d.publisher == "Crawl Co" for d in docs if d.ok)

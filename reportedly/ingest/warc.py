@@ -73,9 +73,10 @@ class _Record:
 def iter_warc(path: str | Path, meta: Mapping[str, Any] | None = None) -> Iterator[Document]:
     """Yield one Document per response/resource record of the WARC file at ``path``.
 
-    ``meta`` (e.g. a manifest row for the WARC file) is passed on to
-    :func:`reportedly.ingest.document_from_html` for every record, with the
-    record's own ``url`` added. Streaming: one record in memory at a time.
+    ``meta`` (e.g. a manifest row for the WARC file: publisher, ...) is
+    passed on to :func:`reportedly.ingest.document_from_html` for every
+    record, with ``url`` set to the record's own target URL. Streaming: one
+    record in memory at a time.
     """
     warc_path = str(path)
     try:
@@ -103,7 +104,7 @@ def iter_warc(path: str | Path, meta: Mapping[str, Any] | None = None) -> Iterat
             seen += 1
             if record.rec_type not in _PAYLOAD_RECORDS:
                 continue
-            yield _document(record, warc_path, meta)
+            yield _document(record, seen, warc_path, meta)
         if records.truncated:
             yield _broken(warc_path, seen, "the last gzip member is cut short (truncated download?)")
     finally:
@@ -128,9 +129,11 @@ class _CheckedIterator(ArchiveIterator):  # type: ignore[misc]
         super().close()
 
 
-def _document(record: ArcWarcRecord, warc_path: str, meta: Mapping[str, Any] | None) -> Document:
+def _document(record: ArcWarcRecord, number: int, warc_path: str, meta: Mapping[str, Any] | None) -> Document:
     head = _Record(
-        record_id=record.rec_headers.get_header("WARC-Record-ID") or f"record-{id(record)}",
+        # The ordinal stands in for a missing (mandatory) record id, so ids
+        # stay the same from run to run and from `run` to the Spark job.
+        record_id=record.rec_headers.get_header("WARC-Record-ID") or f"record-{number}",
         url=record.rec_headers.get_header("WARC-Target-URI"),
         crawl_date=record.rec_headers.get_header("WARC-Date"),
     )
@@ -162,7 +165,8 @@ def _document(record: ArcWarcRecord, warc_path: str, meta: Mapping[str, Any] | N
     except UnsupportedInput as err:
         return _skip(head, where, err.reason, payload[:65536])
     doc_meta: dict[str, Any] = dict(meta or {})
-    if head.url and not doc_meta.get("url"):
+    if head.url:
+        # ``meta`` describes the WARC file (a manifest row); the URL is the record's.
         doc_meta["url"] = head.url
     # Imported here: the HTML path lives in the ingest package, which itself
     # routes .warc files to this module.
