@@ -12,8 +12,9 @@ from reportedly.extract.attribution import find_attributions
 
 #: The slice scored by the regression test: the first articles of dev, by name.
 SLICE = 12
-#: Floors a little below what the slice measured when they were set (exact F1).
-FLOORS = {"source": 0.50, "cue": 0.50, "content": 0.40}
+#: Floors a little below what the slice measured when they were set (exact F1
+#: 0.748 / 0.670 / 0.585 with the learned table; 0.683 / 0.619 / 0.568 without).
+FLOORS = {"source": 0.70, "cue": 0.62, "content": 0.53}
 
 
 def test_trim_span_strips_punctuation_and_space():

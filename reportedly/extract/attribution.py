@@ -145,7 +145,7 @@ def _fragments(text: str, keep: list[Token]) -> list[tuple[int, int]]:
     out = []
     for run in runs:
         # Sentence-final and separating punctuation is not content; quote marks are.
-        while run and run[-1].is_punct and not run[-1].is_quote:
+        while run and ((run[-1].is_punct and not run[-1].is_quote) or run[-1].dep_ == "cc" or run[-1].is_space):
             run.pop()
         if not run:
             continue
@@ -343,7 +343,13 @@ def verb_frame(
                     t for t in verb.doc[toks[-1].i + 1 : hi] if t.idx + len(t.text) <= end
                 ]
         return "ccomp", ([region] if region else _fragments(text, toks)), []
-    if verb.dep_ in {"parataxis", "ccomp", "advcl"} and subject is not None and verb.head.pos_ in {"VERB", "AUX"}:
+    own = any(c.dep_ in {"dobj", "xcomp", "oprd", "attr", "acomp", "dative"} for c in verb.children)
+    if (
+        verb.dep_ in {"parataxis", "ccomp", "advcl"}
+        and subject is not None
+        and not own  # a parenthetical cue governs nothing of its own
+        and verb.head.pos_ in {"VERB", "AUX"}
+    ):
         # '“We will win,” she said.' parsed with the quote's verb as the root,
         # and the parenthetical 'To prevent problems, he said, officials ...'.
         mine = {t.i for t in verb.subtree}
@@ -357,34 +363,31 @@ def verb_frame(
     quote = _adjacent_quote(verb, subject, regions, text)
     if quote is not None:
         return "quote", [quote], []
-    right = [c for c in verb.children if verb.i < c.i < hi]
-    comps: list[Token] = []
-    for child in right:
-        # The complements and the prepositions that complete them ("criticized
-        # the law as a crazy system", "compares his struggles to those of ...").
-        if child.dep_ in _COMPLEMENTS:
-            comps.append(child)
-        elif comps and child.dep_ == "prep" and child.lower_ in _OBJECT_PREPS:
-            comps.append(child)
-        elif comps:
+    right = [c for c in verb.children if verb.i < c.i < hi and c.dep_ != "prt"]
+    items: list[Token] = []
+    extra: list[Token] = []
+    for k, child in enumerate(right):
+        if k == 0 and child.dep_ == "prep" and child.lower_ in _CUE_PREPS and child.i <= verb.i + 2:
+            # "called for X", "called on Trump to stop": the preposition joins the cue.
+            objs = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
+            if not objs:
+                break
+            extra = [child]
+            items.extend(objs)
+        elif child.dep_ in _COMPLEMENTS:
+            # The complements and the prepositions that complete them ("criticized
+            # the law as a crazy system", "compares his struggles to those of ...").
+            items.append(child)
+        elif items and child.dep_ == "prep" and child.lower_ in _OBJECT_PREPS:
+            items.append(child)
+        elif items:
             break
-    if comps:
-        toks = [t for c in comps for t in _subtree_in_sent(c)]
-        lo, hi = min(t.i for t in toks), max(t.i for t in toks)
-        span = [verb.doc[i] for i in range(lo, hi + 1)]
-        content = _fragments(text, span)
+    if items:
+        toks = [t for c in items for t in _subtree_in_sent(c)]
+        first, last = min(t.i for t in toks), max(t.i for t in toks)
+        content = _fragments(text, [verb.doc[i] for i in range(first, last + 1)])
         if content:
-            return "object", content, []
-    after = [c for c in verb.children if c.i > verb.i and c.dep_ in {"prep", "prt"}]
-    if after and after[0].dep_ == "prt":
-        after = after[1:] if len(after) > 1 else []
-    if after and after[0].dep_ == "prep" and after[0].lower_ in _CUE_PREPS and after[0].i <= verb.i + 2:
-        prep = after[0]
-        objs = [c for c in prep.children if c.dep_ in {"pobj", "pcomp"}]
-        if objs:
-            content = _fragments(text, _subtree_in_sent(objs[0]))
-            if content:
-                return "prep", content, [prep]
+            return ("prep" if extra else "object"), content, extra
     return "", [], []
 
 
