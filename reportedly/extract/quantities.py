@@ -93,7 +93,7 @@ _NUMBER_NOUNS = {"number", "total", "figure", "count", "tally", "toll", "estimat
 _LOC_PREPS = {"in", "across", "inside", "throughout", "within", "from"}
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-_MULT_WORDS = r"(?:\s?(?:thousand|million|billion|trillion|crore|lakh)(?![A-Za-z]))"
+_MULT_WORDS = r"(?:\s?(?i:thousand|million|billion|trillion|crore|lakh)(?![A-Za-z]))"
 _MULT_ABBR = r"(?:(?:bn|mn|mln|tn|trn|k|K|m|M|b|B)(?![A-Za-z]))"
 _MULT_SPACED = r"(?:\s(?:bn|mn|M|B|K)(?![A-Za-z]))"
 _FIGURE_RE = re.compile(
@@ -177,8 +177,8 @@ def _digit_figures(text: str) -> list[_Figure]:
             continue
         if prev == "." and len(before) >= 2 and before[-2].isalnum():
             continue
-        if _TIME_AFTER_RE.match(after) or (after[:1] == ":" and after[1:2].isdigit()):
-            continue
+        if _TIME_AFTER_RE.match(after) or (after[:1] in ":/" and after[1:2].isdigit()):
+            continue  # "10:27", "9/11", "24/7"
         phone = _PHONE_RE.match(text[s:])
         if phone:
             skip_until = s + phone.end()
