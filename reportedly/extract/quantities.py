@@ -574,6 +574,11 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
         ]
 
     parts: list[list[Token]] = []
+    # 0. a figure in brackets right after a name describes it: "RHP John Gant (0.5 WAR)"
+    first = min((h.doc[i] for i in fig_ids), key=lambda t: t.i, default=anchor)
+    if first.i >= 2 and h.doc[first.i - 1].text == "(" and h.doc[first.i - 2].pos_ in ("NOUN", "PROPN"):
+        n = h.doc[first.i - 2]
+        parts.append(content([t for t in n.subtree if t.i <= n.i]) or [n])
     # 1. the figure modifies a noun that is not its unit: "$3,500 a month mortgage", "5.2 litre V10 engine"
     if h.head.i != h.i and h.dep_ in ("compound", "nummod", "amod", "nmod") and h.head.i > h.i and h.head.pos_ in ("NOUN", "PROPN"):
         n = h.head
