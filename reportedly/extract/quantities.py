@@ -100,7 +100,6 @@ _FIGURE_RE = re.compile(
     r"(?<![\d,:/])(?:(?<=[^.\d])|^)(?P<sign>[-\u2212](?=\d))?(?P<num>" + _NUM + r")"
     r"(?P<mult>" + _MULT_WORDS + "|" + _MULT_ABBR + "|" + _MULT_SPACED + r")?"
 )
-_HYPHEN_RANGE_RE = re.compile(r"\s?[-\u2013]\s?(?=[$\u20ac\u00a3]?\d)")
 _CONNECT_RE = re.compile(r"^\s*(?P<c>-|\u2013|to|and|through|or|up to)\s*(?:[-\u2013]\s*)?$", re.I)
 _BOUND_RE = re.compile(
     r"(?i)(?:^|(?<=[^A-Za-z]))(?P<b>"
@@ -135,7 +134,6 @@ class _Figure:
     bound: str = "="
     bound_start: int | None = None
     bound_text: str | None = None
-    range_with: "_Figure | None" = None
     dropped: bool = False
     tokens: list[Token] = field(default_factory=list)
 
@@ -340,15 +338,6 @@ def _anchor(fig: _Figure, sent: Span, base: int) -> Token | None:
     fig.tokens = toks
     nums = [t for t in toks if t.like_num or any(c.isdigit() for c in t.text)]
     return (nums or toks or [None])[-1]
-
-
-def _head_of(tokens: list[Token]) -> Token | None:
-    """The token of ``tokens`` whose head lies outside them (the phrase head)."""
-    ids = {t.i for t in tokens}
-    for t in tokens:
-        if t.head.i not in ids or t.head.i == t.i:
-            return t
-    return tokens[-1] if tokens else None
 
 
 def _is_year(fig: _Figure, anchor: Token) -> bool:
@@ -708,8 +697,6 @@ def find_quantities(sent: Span) -> list[QuantityMention]:
         if anchor is None:
             continue
         if _drop_reason(fig, anchor, sent, text):
-            if fig.range_with is not None:
-                fig.range_with.dropped = True
             continue
         described = _describe(fig, anchor, sent, text, base)
         if described is not None:
@@ -789,7 +776,6 @@ def _link_pair(a: _Figure, b: _Figure, text: str, sent: Span, base: int, hyphen_
     a.currency = a.currency or b.currency
     a.end = b.end
     a.tokens = []
-    a.range_with = None
     a.has_mult = a.has_mult or b.has_mult
     if lead_word and lead is not None:
         a.bound_start = a.start - (len(before) - lead.start(1))
@@ -879,7 +865,7 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
     if unit_name is None and not fig.fraction and not fig.words and _is_age_apposition(anchor):
         unit_name = "year of age"  # "Maddon, 66, has used ..."
     h = _phrase_head(anchor, fig, end_tok, noun)
-    direction, role, verb = _change_of(h)
+    direction, role, _gov = _change_of(h)
     if role == "previous" and fig.bound_text == "from":
         role = "figure"  # "climbed from $3 to $4.50": the range itself, not an earlier value
     change = Change(direction=direction) if direction and role != "previous" else None
