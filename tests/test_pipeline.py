@@ -197,3 +197,40 @@ def test_killed_run_leaves_a_store_that_a_rerun_completes(tmp_path, extractor):
             b.count_documents(), b.count_claims(), b.count_sources())
         assert sorted(c.id for c in a.claims()) == sorted(c.id for c in b.claims())
     assert whole.added == 24
+
+
+class _CountingExtractor:
+    """Stands in for the model in the streaming test: one claim-free pass per document."""
+
+    def pipe(self, documents, batch_size=16):
+        for doc in documents:
+            yield doc, []
+
+    def extract(self, doc):
+        return []
+
+
+def test_input_is_streamed_not_read_ahead(tmp_path, monkeypatch):
+    """Memory stays bounded: ingest runs at most a couple of batches ahead of the store."""
+    from reportedly import ingest
+    from reportedly.types import Document, content_id
+
+    stored = 0
+    ahead: list[int] = []  # documents read but not yet committed, at every read
+
+    def endless(paths, manifest=None, default_published=None):
+        for i in range(400):
+            text = f"Article number {i} reports that {i} people attended."
+            ahead.append(i + 1 - stored)
+            yield Document(id=content_id(text), path=f"mem/{i}.txt", text=text)
+
+    def committed(result, summary):
+        nonlocal stored
+        stored = summary.added
+
+    monkeypatch.setattr(ingest, "iter_documents", endless)
+    summary = run(["mem"], tmp_path / "l.duckdb", batch_size=10, progress=False, link=False,
+                  extractor=_CountingExtractor(), on_batch=committed)  # type: ignore[arg-type]
+    assert summary.added == 400
+    # The lookahead window, the extraction chunk and the batch being built, at most.
+    assert max(ahead) <= 3 * 10
