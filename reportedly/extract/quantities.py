@@ -945,19 +945,24 @@ def _share_across(mentions: list[tuple[_Figure, Token, QuantityMention, Token]])
                 m.quantity.locations = list(first.quantity.locations)
     # a change verb with an amount leaves its "to" level as a plain figure
     deltas: set[int] = set()
+    point_moves: set[int] = set()  # clauses whose change is counted in index points
     for _, _, m, h in mentions:
         if m.role == "change":
             gov = _change_of(h)[2]
-            deltas.add(_clause_verb(h).i)
-            if gov is not None:
-                deltas.update((gov.i, _clause_verb(gov).i))
+            keys = {_clause_verb(h).i} | ({gov.i, _clause_verb(gov).i} if gov is not None else set())
+            deltas.update(keys)
+            if m.quantity.unit == "point":
+                point_moves.update(keys)
     previous = [(m, _clause_verb(h)) for _, _, m, h in mentions if m.role == "previous"]
     for _fig, _a, m, h in mentions:
         if m.role != "figure" or m.quantity.change is None:
             continue
         verb = _clause_verb(h)
         gov = _change_of(h)[2]
-        if verb.i in deltas or (gov is not None and (gov.i in deltas or _clause_verb(gov).i in deltas)):
+        keys = {verb.i} | ({gov.i, _clause_verb(gov).i} if gov is not None else set())
+        if keys & deltas:
+            if m.quantity.unit is None and keys & point_moves:
+                m.quantity.unit = "point"  # "rose 64.06 points to 4,577.10": the level is in points too
             m.quantity.change = None
             continue
         for prev, pverb in previous:
