@@ -10,10 +10,13 @@ conventions).
 from __future__ import annotations
 
 import difflib
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
+from types import MappingProxyType
 
-__all__ = ["AttrLexicon", "load_lexicon"]
+__all__ = ["AttrLexicon", "default_lexicon", "load_lexicon"]
 
 
 def _lines(name: str) -> list[str]:
@@ -35,10 +38,10 @@ class AttrLexicon:
     anonymity_phrases: tuple[str, ...]
     titles: frozenset[str]
     cue_adverbs: frozenset[str] = frozenset()
-    aliases: dict[str, str] = field(default_factory=dict)
+    aliases: Mapping[str, str] = field(default_factory=dict)
     #: Learned from PolNeAR train (``scripts/train_attribution.py``):
     #: (lemma, frame) -> (share of such verbs annotated as cues, count).
-    frames: dict[tuple[str, str], tuple[float, int]] = field(default_factory=dict)
+    frames: Mapping[tuple[str, str], tuple[float, int]] = field(default_factory=dict)
     #: Minimum learned share for a (lemma, frame) to count as a cue.
     threshold: float = 0.4
     #: Minimum number of training occurrences for a learned share to be trusted.
@@ -142,8 +145,8 @@ def load_lexicon(
         anonymity_phrases=tuple(p.strip().lower() for p in _lines("attr_anonymity.txt")),
         titles=frozenset(w.strip().lower() for w in _lines("attr_titles.txt")),
         cue_adverbs=frozenset(w.strip().lower() for w in _lines("attr_cue_adverbs.txt")),
-        aliases=aliases,
-        frames=frames,
+        aliases=MappingProxyType(aliases),
+        frames=MappingProxyType(frames),
         learned_lemmas=frozenset(
             lemma for (lemma, _), (rate, n) in frames.items() if rate >= threshold and n >= min_count
         ),
@@ -151,3 +154,15 @@ def load_lexicon(
         min_count=min_count,
         keep_hand_cues=keep_hand_cues,
     )
+
+
+@functools.lru_cache(maxsize=1)
+def default_lexicon() -> AttrLexicon:
+    """The shipped vocabularies, read once per process.
+
+    Reading the files costs tens of milliseconds, as much as extracting the
+    attributions of an article, so callers that pass no lexicon share this
+    one. It is immutable (a frozen dataclass over frozensets and read-only
+    mappings), so sharing it cannot leak state between documents.
+    """
+    return load_lexicon()

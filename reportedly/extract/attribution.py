@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
-from reportedly.extract.attr_lexicon import AttrLexicon, load_lexicon
+from reportedly.extract.attr_lexicon import AttrLexicon, default_lexicon
 from reportedly.extract.attr_sources import PRONOUNS, build_source, is_plural, number_value, span_of
 from reportedly.types import Source
 
@@ -594,8 +594,13 @@ def _anonymous_lemmas(doc: Doc, lex: AttrLexicon) -> set[str]:
 
 
 def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attribution]:
-    """Every attribution in a parsed ``doc``, in reading order of the cue."""
-    lex = lexicon or load_lexicon()
+    """Every attribution in a parsed ``doc``, in reading order of the cue.
+
+    ``lexicon`` defaults to the shipped vocabularies and learned cue table
+    (:func:`reportedly.extract.attr_lexicon.default_lexicon`); pass
+    ``load_lexicon(learned=False)`` for the hand-written rules alone.
+    """
+    lex = lexicon or default_lexicon()
     # Doc.text is rebuilt from the tokens on every access: read it once.
     text = doc.text
     regions = quote_regions(text)
