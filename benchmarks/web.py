@@ -251,6 +251,12 @@ def _rss_mib(pid: int) -> float:
     return float("nan")
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def serve(db: Path) -> tuple[subprocess.Popen[bytes], str, float]:
     import httpx
 
@@ -301,6 +307,7 @@ def main() -> None:
     urls = workload(db)
 
     proc, url, startup = serve(db)
+    cpu0, load0 = _cpu_seconds(proc.pid), os.getloadavg()[0]
     try:
         # the load runs in its own process, so client work never slows the server's interpreter
         load = subprocess.run(
@@ -308,6 +315,8 @@ def main() -> None:
             input=json.dumps(urls).encode(), capture_output=True, check=True,
         )
         rss = _rss_mib(proc.pid)
+        cpu = _cpu_seconds(proc.pid) - cpu0
+        load1 = os.getloadavg()[0]
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -318,6 +327,9 @@ def main() -> None:
           f"scaled in {t_scale:.0f} s")
     print(f"server: start-up to first answer {startup:.1f} s, RSS after the run {rss:,.0f} MiB; "
           f"{args.clients} closed-loop clients for {args.seconds:g} s on {os.cpu_count()} CPUs")
+    n_requests = sum(len(v) for v in result["latencies"].values())
+    print(f"server CPU: {cpu:.1f} s for {n_requests:,} requests = {cpu / max(1, n_requests) * 1000:.1f} ms per request "
+          f"(all pages); machine load average {load0:.1f} before, {load1:.1f} after")
     print()
     print("| page | requests | errors | req/s | p50 ms | p95 ms | p99 ms | p95 target |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")

@@ -302,3 +302,12 @@ def test_serve_command_refuses_a_missing_store(tmp_path: Path) -> None:
     assert "no store here" in result.output
     help_text = CliRunner().invoke(app, ["serve", "--help"]).output
     assert "127.0.0.1" in help_text and "8001" in help_text
+
+
+def test_chart_svg_escapes_labels() -> None:
+    from reportedly.web.chart import render_svg
+
+    svg = render_svg(layout([ChartPoint("c1", '<script>alert(1)</script>"', "2017-01-01", "2017-01-01", 5, 5, 5)]))
+    assert "<script>" not in svg
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&#34;: 5" in svg
+    assert svg.count('<circle class="marker"') == 1

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from reportedly.types import Claim
 from reportedly.web import series as series_data
-from reportedly.web.chart import layout
+from reportedly.web.chart import layout, render_svg
 from reportedly.web.highlight import Span, highlight
 from reportedly.web.ledger import Ledger, SearchQuery
 from reportedly.web.readmodel import ReadPaths
@@ -124,7 +124,8 @@ def series_list(ledger: Ledger, read: ReadPaths, path: Params, params: Params) -
 def series(ledger: Ledger, read: ReadPaths, path: Params, params: Params) -> dict[str, Any]:
     page = int_param(params, "page", 1, 1, MAX_PAGE)
     data = series_data.series_detail(ledger, read, path["series_id"], page)
-    data["_html"] = {"chart": layout(series_data.chart_points(data))}
+    chart = layout(series_data.chart_points(data))
+    data["_html"] = {"chart": chart, "svg": render_svg(chart)}
     return data
 
 
