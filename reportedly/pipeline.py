@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import os
 import sys
 import time
 from collections import Counter, deque
@@ -265,8 +266,15 @@ def _extract_here(docs: Iterable[Document], chunk: int, extractor: "Extractor | 
 _worker_extractor: "Extractor | None" = None
 
 
+#: Each worker is one core's worth of work: numerical libraries in a worker
+#: must not start a thread per core each, or N workers fight over N x N threads.
+_ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def _init_worker() -> None:
     global _worker_extractor
+    for name in _ONE_THREAD:  # before numpy/spaCy are imported in this process
+        os.environ.setdefault(name, "1")
     from reportedly.extract import Extractor
 
     _worker_extractor = Extractor()
