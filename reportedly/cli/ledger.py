@@ -147,7 +147,7 @@ DOCUMENT_COLUMNS: tuple[Column, ...] = (
     Column("id", "ID", no_wrap=True),
     Column("path", "Path", max_width=40, get=lambda r: _short_path(r.get("path"))),
     Column("title", "Title", max_width=40),
-    Column("publisher", "Publisher", max_width=20, get=lambda r: r.get("publisher") or r.get("original_publisher")),
+    Column("publisher", "Publisher", max_width=24, get=lambda r: _publisher_text(r)),
     Column("published", "Published", max_width=19),
     Column("status", "Status"),
     Column("reason", "Reason", max_width=40),
@@ -171,6 +171,14 @@ def _capped(rows: Iterator[dict[str, Any]], cap: int | None) -> Iterator[dict[st
             stderr_console().print(f"(first {cap} rows shown; use --limit N or --format jsonl for more)")
             return
         yield row
+
+
+def _publisher_text(row: dict[str, Any]) -> str:
+    """Who published it, and for a repost whose outlet it first appeared in."""
+    publisher, original = row.get("publisher") or "", row.get("original_publisher")
+    if row.get("repost") and original and original != publisher:
+        return f"{publisher} (repost of {original})" if publisher else f"repost of {original}"
+    return publisher
 
 
 def _short_path(path: str | None) -> str:
