@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from reportedly.extract import Extractor
     from reportedly.ingest import Manifest
 
-__all__ = ["Problem", "RunSummary", "extract_chunk", "run"]
+__all__ = ["IN_FLIGHT_PER_WORKER", "WORKER_CHUNK", "Problem", "RunSummary", "extract_chunk", "run"]
 
 Pair = tuple[Document, list[Claim]]
 T = TypeVar("T")
