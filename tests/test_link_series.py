@@ -170,18 +170,23 @@ def test_generic_series_are_listed_not_compared(vocab: Vocabulary, gazetteer: Ga
     flood = Document(id="d1", path="1", text="Rescuers said they saved seven people from the flood waters on Sunday.")
     town = Document(id="d2", path="2", text="The mayor said 30,000 people live in the desert town near the border.")
     quake = Document(id="d3", path="3", text="The mayor said 25,000 people live in Managua's flooded northern district.")
-    quake2 = Document(id="d4", path="4", text="Officials said 12,000 people live in Managua's flooded northern district.")
+    quake2 = Document(id="d4", path="4", text="Officials said 24,500 people live in Managua's flooded northern district.")
     claims = [
         qclaim(flood, flood.text, "seven", low=7, entity="people", lemma="person", source="Rescuers", time=t),
         qclaim(town, town.text, "30,000", low=30000, entity="people", lemma="person", source="mayor", time=t),
         qclaim(quake, quake.text, "25,000", low=25000, entity="people", lemma="person", locations=("Managua",), source="mayor", time=t),
-        qclaim(quake2, quake2.text, "12,000", low=12000, entity="people", lemma="person", locations=("Managua",), source="Officials", time=t),
+        qclaim(quake2, quake2.text, "24,500", low=24500, entity="people", lemma="person", locations=("Managua",), source="Officials", time=t),
     ]
     result = link([flood, town, quake, quake2], claims, vocab, gazetteer)
     assert len(result.series) == 2
-    # Place but no actor: compared only inside one story (the last two articles are one).
+    # Place but no actor: compared only inside one story (the last two articles
+    # are one), where figures may corroborate but are never called a conflict.
     assert result.stories["d3"] == result.stories["d4"] != result.stories["d1"]
     managua = next(s for s in result.series if s.key.places)
-    assert [(r.kind, r.series_id) for r in result.relations] == [("conflict", managua.id)]
+    assert [(r.kind, r.series_id) for r in result.relations] == [("corroboration", managua.id)]
+    far_apart = [c for c in claims]
+    far_apart[3] = qclaim(quake2, quake2.text, "24,500", low=2450, entity="people", lemma="person",
+                          locations=("Managua",), source="Officials", time=t)
+    assert link([flood, town, quake, quake2], far_apart, vocab, gazetteer).relations == []
     unrelated = link([flood, town, quake, quake2], claims, vocab, gazetteer, stories=False)
     assert unrelated.relations == []

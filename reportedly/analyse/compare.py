@@ -132,9 +132,13 @@ def compare_series(
     specific the series is. With an actor and a place ("fighters, ISIS, Iraq
     and Syria") any two entries compare. With only one of them ("people,
     Managua") the entries must also come from documents of one story
-    (``stories``: document id -> story id). A series keyed by the counted
-    thing alone ("people") is a listing, never compared: the 7 people of one
-    flood and the 30,000 of a desert town are not one quantity.
+    (``stories``: document id -> story id), and may corroborate or update
+    each other but are never called a conflict: "107 Boko Haram militants
+    killed" on Wednesday and "25 of the insurgents gunned down" elsewhere
+    share a story and an actor, yet count different things, and a false
+    conflict costs a reader more than a missed one. A series keyed by the
+    counted thing alone ("people") is a listing, never compared: the 7
+    people of one flood and the 30,000 of a desert town are not one quantity.
     """
     specific = (series.key.actor is not None) + bool(series.key.places)
     if specific == 0 or (specific == 1 and not stories):
@@ -182,7 +186,7 @@ def compare_series(
                 continue
             if ok:
                 out.append(Relation(a.id, b.id, "corroboration", f"{fmt(a)} agrees with {fmt(b)}", sid))
-            else:
+            elif specific == 2:
                 out.append(
                     Relation(a.id, b.id, "conflict", f"{fmt(a)} vs {fmt(b)}: incompatible figures for overlapping times from independent sources", sid)
                 )

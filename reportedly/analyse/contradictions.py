@@ -28,6 +28,8 @@ __all__ = ["Assertion", "assertion", "find_contradictions"]
 _TOKEN = re.compile(r"[\w][\w'’.-]*\w|\w")
 _NEGATIONS = {"not", "never", "no", "n't", "nor", "neither"}
 _CONDITIONS = {"if", "whether", "unless", "should", "would"}
+#: Auxiliaries and copulas that make "X ... killed" a statement about X.
+_PASSIVE = {"is", "was", "were", "are", "be", "been", "being", "remains", "remained", "found", "reportedly", "now", "still"}
 _COMPLEMENTISERS = {"that", "how"}
 _PRONOUNS = {"he", "she", "they", "it", "him", "her", "them"}
 #: Capitalised words that open sentences or name no one.
@@ -66,6 +68,8 @@ def _state(words: list[str], vocab: Vocabulary) -> tuple[str, bool, str, int] | 
         before = words[max(0, i - 4) : i]
         if any(b in _CONDITIONS for b in words[:i]):
             return None
+        if w in vocab.passive_only and not any(b in _PASSIVE for b in words[max(0, i - 3) : i]):
+            continue  # "troops killed X", "militants released a video": not the subject's state
         return state, any(b in _NEGATIONS or b.endswith("n't") for b in before), w, i
     return None
 
@@ -93,8 +97,8 @@ def assertion(claim: Claim, vocab: Vocabulary, not_subject: Callable[[str], bool
     if found is None:
         return None
     state, negated, word, i = found
-    clause = tokens[max(lead, lead + i - _SUBJECT_WINDOW) : lead + i]
-    subjects = [n for n in _names(" ".join(clause), vocab) if not (not_subject and not_subject(n))]
+    clause = vocab.without_actors(" ".join(tokens[max(lead, lead + i - _SUBJECT_WINDOW) : lead + i]))
+    subjects = [n for n in _names(clause, vocab) if not (not_subject and not_subject(n))]
     if not subjects and lead < len(words) and words[lead] in _PRONOUNS:
         subjects = _antecedent(claim, vocab)
     if not subjects:

@@ -64,6 +64,7 @@ class Vocabulary:
     states: dict[str, str] = field(default_factory=dict)
     opposites: dict[str, set[str]] = field(default_factory=dict)
     not_counted: set[str] = field(default_factory=set)
+    passive_only: set[str] = field(default_factory=set)
     # Compiled on first use: one alternation per kind instead of a search per alias.
     _actor_patterns: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None = None
 
@@ -96,6 +97,7 @@ class Vocabulary:
             for state, words in data.get("states", {}).items():
                 for word in words:
                     vocab.states[word.lower()] = state
+            vocab.passive_only.update(w.lower() for w in data.get("passive_only", []))
             for a, b in data.get("opposites", []):
                 vocab.opposites.setdefault(a, set()).add(b)
                 vocab.opposites.setdefault(b, set()).add(a)
@@ -135,6 +137,19 @@ class Vocabulary:
         if folded:
             found |= {self.actors[m.group(0)] for m in folded.finditer(sentence.lower())}
         return found.pop() if len(found) == 1 else None
+
+    def without_actors(self, text: str) -> str:
+        """``text`` with every actor alias blanked out ("Islamic State militants" -> "   militants")."""
+        if self._actor_patterns is None:
+            self._actor_patterns = _actor_patterns(self)
+        exact, folded = self._actor_patterns
+        if exact:
+            text = exact.sub(lambda m: " " * len(m.group(0)), text)
+        if folded:
+            spans = [m.span() for m in folded.finditer(text.lower())]
+            for a, b in reversed(spans):
+                text = text[:a] + " " * (b - a) + text[b:]
+        return text
 
     def place_alias(self, text: str) -> str:
         """A gazetteer name for a place alias ("U.S." -> "United States")."""
