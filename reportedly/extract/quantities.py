@@ -88,6 +88,7 @@ _FRACTION_WORDS: set[str] = set(LEXICON["fraction_denominators"])
 _VAGUE_HEADS = {k.split()[-1] for k in LEXICON["vague_amounts"]}
 #: words that "a" may precede inside a figure ("a million", "a third", "a dozen")
 _A_BEFORE = {"hundred", "thousand", "million", "billion", "trillion", "dozen"} | set(LEXICON["fraction_denominators"])
+_SCALE_WORDS = {"hundred", "thousand", "million", "billion", "trillion", "dozen"}
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _NUMBER_NOUNS = {"number", "total", "figure", "count", "tally", "toll", "estimate", "estimates"}
 _LOC_PREPS = {"in", "across", "inside", "throughout", "within", "from"}
@@ -292,6 +293,13 @@ def _word_figures(sent: Span, base: int) -> list[_Figure]:
                 fr = None  # "a third-round tie", "a quarter-final"
             if fr is not None and not (words == ["half"] and _is_half_adverb(run[-1])):
                 number, fraction = ParsedNumber(fr, fr), True
+                # "a quarter of a million dollars", "half a billion"
+                k = j + (1 if j < len(toks) and toks[j].lower_ == "of" else 0)
+                if k + 1 < len(toks) and toks[k].lower_ in ("a", "an") and toks[k + 1].lower_ in _SCALE_WORDS:
+                    v = fr * NUMBER_WORDS[toks[k + 1].lower_]
+                    number, fraction = ParsedNumber(v, v), False
+                    run = run + toks[j : k + 2]
+                    j = k + 2
         else:
             # digits followed by a scale word ("2.5 million") are digit figures already
             v = parse_number_words(words)
@@ -323,6 +331,8 @@ def _is_half_adverb(t: Token) -> bool:
     prev = t.nbor(-1) if t.i > 0 else None
     if prev is not None and prev.lower_ in ("second", "first", "the", "other", "this", "that", "each"):
         return True
+    if nxt is not None and nxt.lower_ in ("a", "an") and t.i + 2 < len(t.doc) and t.doc[t.i + 2].lower_ in _SCALE_WORDS:
+        return False  # "half a billion"
     return nxt is not None and nxt.lower_ in ("as", "-", "time", "an", "a", "hour", "way", "century", "decade")
 
 

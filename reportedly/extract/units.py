@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reportedly.extract.numbers import DATA_DIR
+from reportedly.extract.numbers import DATA_DIR, NUMBER_WORDS
 
 __all__ = [
     "UNITS_EXTRA",
@@ -116,7 +116,7 @@ def _lookup(text: str, pos: int, attached: bool) -> UnitMatch | None:
     s = _SYM_RE.match(text, pos)
     if s and (best is None or s.end() > best.end):
         sym = s.group(0)
-        if attached or sym not in _ATTACHED_ONLY:
+        if (attached or sym not in _ATTACHED_ONLY) and not (sym == "'" and text[s.end() : s.end() + 1] == "'"):
             name = _SYMBOLS.get(sym) or _SYMBOLS.get(_SPACE_RE.sub(" ", sym))
             if name:
                 best = UnitMatch(name, sym, s.start(), s.end())
@@ -153,8 +153,8 @@ def with_denominator(text: str, unit: UnitMatch, price: bool = False) -> UnitMat
         if word is None or per.group(0).strip().lower() in ("a", "an"):
             return unit
         w = word.group(0).lower()
-        if per.group(0).strip() == "/" or w in ("cent", "percent"):
-            return unit
+        if per.group(0).strip() == "/" or w in ("cent", "percent") or w in NUMBER_WORDS:
+            return unit  # "every three months" is a period, not a rate per "three"
         den = UnitMatch(w[:-1] if w.endswith("s") and not w.endswith("ss") else w, word.group(0), word.start(), word.end())
     elif per.group(0).strip().lower() in ("a", "an") and (
         (den.name not in _DURATIONS and not price) or _AGO_RE.match(text, den.end)
