@@ -10,6 +10,10 @@ scoring rules are documented in :mod:`reportedly.extract.attr_eval` (spans
 trimmed of whitespace and surrounding punctuation, discontinuous spans
 fragment by fragment, the first annotator id is gold).
 
+``--rules-only`` ignores the (lemma, frame) cue table learned from PolNeAR
+train (``scripts/train_attribution.py``) to show what the hand-written rules
+do alone.
+
 Speed: the texts are parsed once with the bare spaCy model (timed), then
 attribution runs on the parsed docs (timed); articles/s are printed for bare
 parsing and for parsing + attribution, side by side.
@@ -36,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "polnear" / "dev")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "polnear")
     ap.add_argument("--limit", type=int, default=0, help="score only the first N articles (0: all)")
+    ap.add_argument("--rules-only", action="store_true", help="ignore the cue table learned from PolNeAR train")
     args = ap.parse_args(argv)
 
     texts = sorted((args.data / "text").glob("*.txt"))
@@ -48,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     contents = [p.read_text(encoding="utf-8") for p in texts]
 
     nlp = load_base_model()
-    lex = load_lexicon()
+    lex = load_lexicon(learned=not args.rules_only)
     t0 = time.perf_counter()
     docs = list(nlp.pipe(contents, batch_size=16))
     parse_s = time.perf_counter() - t0
@@ -69,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
             scorer.add(text, g, rels)
 
     n = len(texts)
-    print(f"PolNeAR {args.data} : {n} articles, {n_pred} predicted relations"
+    mode = "hand-written rules only" if args.rules_only else "rules + learned cue table"
+    print(f"PolNeAR {args.data} ({mode}): {n} articles, {n_pred} predicted relations"
           + (f", {n_gold} gold" if gold else " (no gold attributions: predictions only)"))
     print(f"predictions written to {args.out}")
     if gold:

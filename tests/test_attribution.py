@@ -195,3 +195,26 @@ def test_offsets_point_into_text(nlp, lex):
 def test_quote_regions_do_not_cross_paragraphs():
     text = "He said “this is open.\n\nNew paragraph “quoted” here."
     assert quote_regions(text) == [(text.index("“quoted”"), text.index("“quoted”") + len("“quoted”"))]
+
+
+def test_verb_group_joins_the_cue(nlp, lex):
+    _, atts = _atts(nlp, "The governor has repeatedly said that the plant will stay open.", lex)
+    assert [a.cue for a in atts] == ["has repeatedly said"]
+
+
+def test_preposition_cue(nlp, lex):
+    text, atts = _atts(nlp, "The senator called for an independent inquiry into the contracts.", lex)
+    att = _by_cue(atts, "called for")
+    assert _content(text, att) == "an independent inquiry into the contracts"
+
+
+def test_transcript_speaker_line(nlp, lex):
+    text, atts = _atts(nlp, "Partial transcript:\n\nWALLACE: Let's start with the news about the debate.", lex)
+    att = _by_cue(atts, ":")
+    assert att.source is not None and att.source.text == "WALLACE"
+    assert _content(text, att) == "Let's start with the news about the debate"
+
+
+def test_nested_cue_inside_a_quote_is_not_reported(nlp, lex):
+    _, atts = _atts(nlp, "“I think we will win the state,” the candidate said.", lex)
+    assert [a.cue for a in atts] == ["said"]
