@@ -596,6 +596,12 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
             if subj.pos_ != "PRON":
                 parts.append(content([t for t in subj.subtree if t.i <= subj.i or t.dep_ in ("prep", "pobj", "compound")])[:8])
                 break
+            # "It will boost the driving range by about 35 miles": with a pronoun
+            # subject, the object is what the figure is about
+            obj = next((c for c in verb.children if c.dep_ == "dobj" and h.i not in {t.i for t in c.subtree}), None)
+            if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
+                parts.append(content([t for t in obj.subtree if t.i <= obj.i])[:8])
+                break
         if verb.head.i == verb.i:
             break
         verb = _clause_verb(verb.head)
