@@ -617,6 +617,11 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
             obj = next((c for p in v.children if p.dep_ in ("prep", "prt") for c in p.children if c.dep_ in ("pobj", "dobj")), None)
         if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
             parts.append(content([t for t in obj.subtree if t.i <= obj.i])[:8])
+    # the sentence's own subject, when the figure sits in a clause of its own
+    root = h.sent.root
+    root_subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if root_subj is not None and root_subj.pos_ != "PRON" and h.i not in {t.i for t in root_subj.subtree}:
+        parts.append(content([t for t in root_subj.subtree if t.i <= root_subj.i])[:8])
     parts = [p for p in parts if p]
     if not parts:
         # last resort: the sentence's first noun phrase (headlines, fragments)
@@ -629,7 +634,7 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
         return None
     seen: set[int] = set()
     out: list[str] = []
-    for p in parts[:2]:
+    for p in parts[:3]:
         words = [t.text for t in p if t.i not in seen]
         seen.update(t.i for t in p)
         if words:
