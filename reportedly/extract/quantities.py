@@ -554,10 +554,12 @@ def _change_of(h: Token) -> tuple[str | None, Role, Token | None]:
 
 def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None) -> str | None:
     """NewsQuant-style referred concept: what the figure describes, from the
-    parse. Up to two parts, most specific first: the noun the figure modifies
-    or belongs to ("$3,500 a month mortgage", "sales of 5,835 units"), then
-    the subject of its clause ("The September crude contract was up 19
-    cents"), climbing out of relative and subordinate clauses; as a last
+    parse. Up to three comma-separated parts, most specific first: the name a
+    bracketed figure follows ("RHP John Gant (0.5 WAR)"), the noun the figure
+    modifies or belongs to ("$3,500 a month mortgage", "sales of 5,835
+    units"), the subject of its clause ("The September crude contract was up
+    19 cents", climbing out of relative and subordinate clauses; the object
+    when the subject is a pronoun), and the sentence's own subject; as a last
     resort the sentence's first noun phrase."""
     skip = set(fig_ids) | ({unit_noun.i} if unit_noun is not None else set())
 
