@@ -311,3 +311,15 @@ def test_chart_svg_escapes_labels() -> None:
     assert "<script>" not in svg
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&#34;: 5" in svg
     assert svg.count('<circle class="marker"') == 1
+
+
+def test_facets_of_huge_match_sets_are_estimated_from_a_sample(monkeypatch: pytest.MonkeyPatch, client: TestClient) -> None:
+    import reportedly.web.searchindex as si
+
+    exact = client.get("/search.json?q=fighters").json()
+    assert exact["facets_approximate"] is False
+    monkeypatch.setattr(si, "FACET_SAMPLE", 4)
+    estimated = client.get("/search.json?q=fighters").json()
+    assert estimated["facets_approximate"] is True and estimated["total"] == exact["total"]
+    assert sum(f["count"] for f in estimated["facets"]["kind"]) == exact["total"]  # scaled back up
+    assert "≈" in client.get("/search?q=fighters").text

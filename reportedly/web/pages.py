@@ -94,6 +94,7 @@ def search(ledger: Ledger, read: ReadPaths, path: Params, params: Params) -> dic
         "pages": pages,
         "results": read.claims.rows(hit.numbers),
         "facets": {name: [{"value": v, "count": c} for v, c in hit.facets.get(name, [])] for name in FACETS},
+        "facets_approximate": hit.approximate,
         # Links are built here, not in the template: dozens per page, and
         # urlencode in Python is much cheaper than dict juggling in Jinja.
         "_html": {"links": _search_links(active, hit.facets, query.page, pages)},
