@@ -2,7 +2,10 @@
 
 They are data files so that users can extend them without touching code:
 cue verbs and nouns, document nouns, unnamed-source nouns, anonymity phrases,
-titles and organisation aliases. :func:`load_lexicon` reads them once per call;
+titles and organisation aliases. Beside them, ``data/attr_model/`` holds what
+``scripts/train_attribution.py`` learned from PolNeAR train: a cue
+classifier's weights (``cue_model.json``) and a (lemma, frame) cue table
+(``cue_frames.tsv``); with neither, the hand-written lists decide alone. :func:`load_lexicon` reads them once per call;
 callers keep the returned object (no module-level cache, per the project's
 conventions).
 """
@@ -11,6 +14,8 @@ from __future__ import annotations
 
 import difflib
 import functools
+import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -42,19 +47,33 @@ class AttrLexicon:
     #: Learned from PolNeAR train (``scripts/train_attribution.py``):
     #: (lemma, frame) -> (share of such verbs annotated as cues, count).
     frames: Mapping[tuple[str, str], tuple[float, int]] = field(default_factory=dict)
-    #: Minimum learned share for a (lemma, frame) to count as a cue.
-    threshold: float = 0.4
+    #: Minimum learned probability (classifier) or share (frame table) for a cue.
+    threshold: float = 0.5
     #: Minimum number of training occurrences for a learned share to be trusted.
     min_count: int = 3
 
     #: Whether the hand-written lists still accept what the learned table rejects.
-    keep_hand_cues: bool = True
+    keep_hand_cues: bool = False
     #: Lemmas the learned table accepts in at least one frame (derived at load).
     learned_lemmas: frozenset[str] = frozenset()
 
     def learned_lemma(self, lemma: str) -> bool:
         """Whether the learned table accepts ``lemma`` in some frame."""
         return lemma in self.learned_lemmas
+
+    #: Learned cue classifier (logistic regression over :func:`cue_features`):
+    #: feature -> weight, and its bias; empty where the weights are absent.
+    cue_weights: Mapping[str, float] = field(default_factory=dict)
+    cue_bias: float = 0.0
+
+    def cue_score(self, features: list[str]) -> float:
+        """Probability that a candidate verb with ``features`` is a cue."""
+        z = self.cue_bias + sum(self.cue_weights.get(f, 0.0) for f in features)
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def accepts_by_hand(self, lemma: str, frame: str) -> bool:
+        """The hand-written lists' verdict alone."""
+        return lemma in self.cue_verbs and (frame in {"ccomp", "paren", "quote"} or lemma in self.object_cue_verbs)
 
     def accepts(self, lemma: str, frame: str) -> bool:
         """Is a verb ``lemma`` governing content in ``frame`` a cue?
@@ -93,6 +112,15 @@ class AttrLexicon:
         return name.strip().lower() in self.aliases
 
 
+def _load_cue_model() -> tuple[dict[str, float], float]:
+    """The learned cue classifier's weights and bias, or nothing where absent."""
+    path = resources.files("reportedly.data").joinpath("attr_model/cue_model.json")
+    if not path.is_file():
+        return {}, 0.0
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {str(k): float(v) for k, v in data["weights"].items()}, float(data["bias"])
+
+
 def _load_frames() -> dict[tuple[str, str], tuple[float, int]]:
     """The learned (lemma, frame) table, or nothing where the weights are absent."""
     path = resources.files("reportedly.data").joinpath("attr_model/cue_frames.tsv")
@@ -108,7 +136,7 @@ def _load_frames() -> dict[tuple[str, str], tuple[float, int]]:
 
 
 def load_lexicon(
-    learned: bool = True, threshold: float = 0.4, min_count: int = 3, keep_hand_cues: bool = True
+    learned: bool = True, threshold: float = 0.5, min_count: int = 3, keep_hand_cues: bool = False
 ) -> AttrLexicon:
     """Read the ``attr_*`` data files shipped in ``reportedly/data``.
 
@@ -123,6 +151,7 @@ def load_lexicon(
         if len(parts) > 1 and parts[1].strip() == "anonymous":
             anonymous.add(parts[0].strip().lower())
     frames = _load_frames() if learned else {}
+    weights, bias = _load_cue_model() if learned else ({}, 0.0)
     verbs: set[str] = set()
     object_verbs: set[str] = set()
     for line in _lines("attr_cue_verbs.txt"):
@@ -153,6 +182,8 @@ def load_lexicon(
         threshold=threshold,
         min_count=min_count,
         keep_hand_cues=keep_hand_cues,
+        cue_weights=MappingProxyType(weights),
+        cue_bias=bias,
     )
 
 

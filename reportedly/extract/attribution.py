@@ -10,7 +10,13 @@ The extractor reads the dependency parse of an already parsed spaCy ``Doc``:
   clausal complement, a quote beside them or (for some) a noun object;
 * "according to X";
 * cue nouns with a "that" clause ("a New York Times report that ...");
-* passives ("it is suspected that ..." has no source; "... by X" has one).
+* passives ("it is suspected that ..." has no source; "... by X" has one);
+* speaker lines ("WALLACE: ...", "John McCain: ...").
+
+Which verbs count as cues is decided by a logistic-regression classifier
+trained on PolNeAR train (``scripts/train_attribution.py``, weights in
+``data/attr_model/``) over the candidate's lemma, frame and subject, or,
+where the weights are absent, by the hand-written verb lists.
 
 Sources are then resolved inside the article: pronouns ("They claim",
 "he said", "who said") point at the nearest plausible antecedent, whose
@@ -33,7 +39,7 @@ from reportedly.extract.attr_lexicon import AttrLexicon, default_lexicon
 from reportedly.extract.attr_sources import PRONOUNS, build_source, is_plural, number_value, span_of
 from reportedly.types import Source
 
-__all__ = ["Attribution", "find_attributions", "quote_regions", "verb_frame", "verb_subject"]
+__all__ = ["Attribution", "cue_features", "find_attributions", "quote_regions", "verb_frame", "verb_subject"]
 
 _SUBJ = {"nsubj", "nsubjpass", "csubj"}
 #: Dependents through which a cue verb borrows the subject of its head:
@@ -409,15 +415,54 @@ def _verb_group(verb: Token, lex: AttrLexicon) -> list[Token]:
     return group
 
 
+def cue_features(verb: Token, subject: Token | None, passive: bool, frame: str) -> list[str]:
+    """Features of a candidate cue verb for the learned cue classifier.
+
+    Shared by extraction and ``scripts/train_attribution.py``. They describe
+    the verb (lemma, tag, dependency), its frame and its subject (part of
+    speech, entity type, pronoun or not), singly and combined with the lemma.
+    """
+    lemma = verb.lemma_.lower()
+    if subject is None:
+        subj = "passive" if passive else "none"
+    elif subject.pos_ == "PRON":
+        subj = "pron"
+    elif subject.ent_type_:
+        subj = "ent:" + subject.ent_type_
+    else:
+        subj = subject.pos_.lower()
+    kids = sorted({c.dep_ for c in verb.children if c.dep_ in {"dobj", "xcomp", "ccomp", "prep", "dative", "oprd", "advcl"}})
+    return [
+        "lemma=" + lemma,
+        "frame=" + frame,
+        "lf=" + lemma + "|" + frame,
+        "subj=" + subj,
+        "ls=" + lemma + "|" + subj,
+        "fs=" + frame + "|" + subj,
+        "tag=" + verb.tag_,
+        "dep=" + verb.dep_,
+        "lt=" + lemma + "|" + verb.tag_,
+        "ld=" + lemma + "|" + verb.dep_,
+        "kids=" + ",".join(kids),
+        "lk=" + lemma + "|" + ",".join(kids),
+    ]
+
+
 def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, int]], text: str) -> _Found | None:
     if verb.pos_ not in {"VERB", "AUX"}:
         return None
     lemma = verb.lemma_.lower()
-    if lemma not in lex.cue_verbs and not lex.learned_lemma(lemma):
+    if lemma not in lex.cue_verbs and not lex.learned_lemma(lemma) and "lemma=" + lemma not in lex.cue_weights:
         return None
     subject, passive = verb_subject(verb)
     frame, content, extra_cue = verb_frame(verb, subject, regions, text)
-    if not frame or not lex.accepts(lemma, frame):
+    if not frame:
+        return None
+    if lex.cue_weights:
+        hand = lex.accepts_by_hand(lemma, frame)
+        if not (hand and lex.keep_hand_cues) and lex.cue_score(cue_features(verb, subject, passive, frame)) < lex.threshold:
+            return None
+    elif not lex.accepts(lemma, frame):
         return None
     if not content:
         return None
