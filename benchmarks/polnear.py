@@ -10,7 +10,7 @@ scoring rules are documented in :mod:`reportedly.extract.attr_eval` (spans
 trimmed of whitespace and surrounding punctuation, discontinuous spans
 fragment by fragment, the first annotator id is gold).
 
-``--rules-only`` ignores the (lemma, frame) cue table learned from PolNeAR
+``--rules-only`` ignores the cue classifier and (lemma, frame) table learned from PolNeAR
 train (``scripts/train_attribution.py``) to show what the hand-written rules
 do alone.
 
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "polnear" / "dev")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out" / "polnear")
     ap.add_argument("--limit", type=int, default=0, help="score only the first N articles (0: all)")
-    ap.add_argument("--rules-only", action="store_true", help="ignore the cue table learned from PolNeAR train")
+    ap.add_argument("--rules-only", action="store_true", help="ignore the cue classifier learned from PolNeAR train")
     args = ap.parse_args(argv)
 
     texts = sorted((args.data / "text").glob("*.txt"))
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
             scorer.add(text, g, rels)
 
     n = len(texts)
-    mode = "hand-written rules only" if args.rules_only else "rules + learned cue table"
+    mode = "hand-written rules only" if args.rules_only else "rules + learned cue classifier"
     print(f"PolNeAR {args.data} ({mode}): {n} articles, {n_pred} predicted relations"
           + (f", {n_gold} gold" if gold else " (no gold attributions: predictions only)"))
     print(f"predictions written to {args.out}")

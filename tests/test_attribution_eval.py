@@ -13,8 +13,9 @@ from reportedly.extract.attribution import find_attributions
 #: The slice scored by the regression test: the first articles of dev, by name.
 SLICE = 12
 #: Floors a little below what the slice measured when they were set (exact F1
-#: 0.748 / 0.670 / 0.585 with the learned table; 0.683 / 0.619 / 0.568 without).
-FLOORS = {"source": 0.70, "cue": 0.62, "content": 0.53}
+#: 0.777 / 0.720 / 0.618 with the learned cue classifier; 0.683 / 0.619 /
+#: 0.568 with the hand-written rules alone).
+FLOORS = {"source": 0.74, "cue": 0.68, "content": 0.58}
 
 
 def test_trim_span_strips_punctuation_and_space():
@@ -63,7 +64,7 @@ def test_scorer_exact_and_overlap():
 
 def test_rules_alone_without_learned_table(nlp):
     lex = load_lexicon(learned=False)
-    assert lex.frames == {}
+    assert not lex.frames and not lex.cue_weights
     atts = find_attributions(nlp("The minister said that the border would stay closed."), lex)
     assert [a.cue for a in atts] == ["said"]
 
