@@ -382,3 +382,12 @@ def test_examples_ingest_as_documented() -> None:
     assert all(d.published for d in docs)
     for doc in docs:  # no debris line survives in any example
         assert "Font Size" not in doc.text and "Tags" not in doc.text and "Leave a Reply" not in doc.text
+
+
+def test_csv_without_text_column_gets_one_reason(tmp_path: Path) -> None:
+    manifest_like = tmp_path / "manifest.csv"
+    manifest_like.write_text("file,published\na.txt,2017-07-20\nb.txt,2016-08-20\n", encoding="utf-8")
+    docs = list(iter_documents([tmp_path]))
+    assert len(docs) == 1
+    assert docs[0].status == "skipped"
+    assert "no text column" in (docs[0].reason or "")

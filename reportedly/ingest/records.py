@@ -120,6 +120,15 @@ def _iter_csv(path: Path) -> Iterator[Record]:
     with _text_stream(path) as handle:
         try:
             reader = csv.DictReader(handle)
+            columns = [c.casefold() for c in reader.fieldnames or []]
+            if not set(columns) & set(FIELD_ALIASES["text"]):
+                # One reason for the whole file, not one per row: most often this
+                # is a manifest (file,published,...) found inside an input folder.
+                raise UnsupportedInput(
+                    str(path),
+                    f"CSV has no text column (columns: {', '.join(columns) or 'none'}); "
+                    "pass a manifest with --manifest",
+                )
             for number, row in enumerate(reader, start=1):
                 yield Record(number, {k: v for k, v in row.items() if k is not None})
         except csv.Error as err:
