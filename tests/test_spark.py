@@ -117,6 +117,17 @@ def test_import_gives_the_same_ledger_as_run(job_out: Path, local_db: Path, tmp_
         assert a.sources() == b.sources()
 
 
+def test_import_command_loads_and_links(job_out: Path, local_db: Path, tmp_path: Path) -> None:
+    from reportedly.cli import app
+
+    db = tmp_path / "cli.duckdb"
+    result = CliRunner().invoke(app, ["import", str(job_out), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    with Store(db, read_only=True) as store:
+        assert not store.links_stale  # linking ran on the imported ledger
+        assert store.count_claims() == len(_stored_claims(local_db))
+
+
 def test_import_refuses_a_folder_without_parquet(tmp_path: Path) -> None:
     from reportedly.cli import app
 
