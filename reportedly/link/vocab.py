@@ -65,6 +65,7 @@ class Vocabulary:
     opposites: dict[str, set[str]] = field(default_factory=dict)
     not_counted: set[str] = field(default_factory=set)
     passive_only: set[str] = field(default_factory=set)
+    transient: set[str] = field(default_factory=set)
     # Compiled on first use: one alternation per kind instead of a search per alias.
     _actor_patterns: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None = None
 
@@ -98,6 +99,7 @@ class Vocabulary:
                 for word in words:
                     vocab.states[word.lower()] = state
             vocab.passive_only.update(w.lower() for w in data.get("passive_only", []))
+            vocab.transient.update(data.get("transient", []))
             for a, b in data.get("opposites", []):
                 vocab.opposites.setdefault(a, set()).add(b)
                 vocab.opposites.setdefault(b, set()).add(a)
