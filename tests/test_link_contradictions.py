@@ -52,3 +52,20 @@ def test_active_verbs_say_nothing_of_their_subject(vocab: Vocabulary) -> None:
     """ "Militants released a video" is not "militants are free"; actors are not subjects."""
     assert _pair(vocab, "Abu Sayyaf released a video", "Abu Sayyaf was captured") == []
     assert _pair(vocab, "Islamic State militants were captured", "Islamic State fighters were released") == []
+
+
+def test_given_names_tell_people_apart(vocab: Vocabulary) -> None:
+    assert _pair(vocab, "Willie Nelson is alive", "Judd Nelson was found dead") == []
+    assert len(_pair(vocab, "Gill Rosenberg was captured", "Gil Rosenberg was not captured")) == 1
+
+
+def test_transient_states_need_overlapping_times(vocab: Vocabulary) -> None:
+    d1 = Document(id="d1", path="1", text="Reuters reported that Saja Dulaimi was released in March.")
+    d2 = Document(id="d2", path="2", text="Officials said that Saja Dulaimi was detained last week.")
+    c1 = sclaim(d1, d1.text, "Saja Dulaimi was released in March", "Reuters")
+    c2 = sclaim(d2, d2.text, "Saja Dulaimi was detained last week", "Officials")
+    c1.time.start, c1.time.end = "2014-03-01", "2014-03-31"
+    c2.time.start, c2.time.end = "2014-11-24", "2014-11-30"
+    assert find_contradictions([c1, c2], vocab) == []
+    c1.time.start, c1.time.end = "2014-11-25", "2014-11-25"
+    assert len(find_contradictions([c1, c2], vocab)) == 1
