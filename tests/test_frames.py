@@ -273,3 +273,36 @@ def test_statements_need_a_clause_or_a_quote(nlp) -> None:
     assert contents == ["that 40 people fled", "“We are safe,”"]
     _, broken = claims_of(nlp, text, [swallowed])
     assert not [c for c in broken if c.kind == "statement"]
+
+
+# --------------------------------------------------------------------------- ledger (real extractors)
+
+
+def real_claims(nlp, text: str):
+    return build_claims(nlp(text), "doc1", "2020-01-01")
+
+
+def statements(claims) -> list[tuple[str | None, str | None]]:
+    return [(c.source.name if c.source else None, c.cue) for c in claims if c.kind == "statement"]
+
+
+def test_ledger_statements_need_a_speech_cognition_or_evidence_cue(nlp) -> None:
+    assert statements(real_claims(nlp, "The senator said that taxes will rise next year.")) == [("senator", "said")]
+    # PolNeAR marks these relations; a ledger shows none of them as statements
+    assert statements(real_claims(nlp, "The council rejected claims that the plan would cost $5 million.")) == []
+    assert statements(real_claims(nlp, "The mayor appeared to know that costs will rise.")) == []
+
+
+def test_evidence_cues_need_a_source_that_can_bear_witness(nlp) -> None:
+    assert statements(real_claims(nlp, "Territorial losses indicate that the group is weakening.")) == []
+    assert statements(real_claims(nlp, "The study indicates that the group is weakening.")) == [("study", "indicates")]
+
+
+def test_only_figures_counting_the_source_noun_are_dropped(nlp) -> None:
+    claims = real_claims(nlp, "Three officials said 4,000 fighters remain in the city.")
+    assert [c.quantity.text for c in claims if c.kind == "quantity"] == ["4,000"]
+    claims = real_claims(nlp, "About 70% of voters said they back the plan.")
+    [share] = [c for c in claims if c.kind == "quantity"]
+    assert share.quantity.value == 70
+    claims = real_claims(nlp, "The 2019 Rich List, which put her net worth at 1.356 billion, said she is the richest woman.")
+    assert [c.quantity.value for c in claims if c.kind == "quantity"] == [1.356e9]

@@ -63,6 +63,7 @@ from typing import Protocol
 
 from spacy.tokens import Doc, Span, Token
 
+from reportedly.extract.frames_ledger import ledger_cue
 from reportedly.extract.hedges import hedge_hits, hedge_tokens
 from reportedly.extract.timeref import find_time, span_ents
 from reportedly.types import Claim, Quantity, Source, TimeRef, claim_id
@@ -354,7 +355,10 @@ def build_claims(
     breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(full)]
     paragraph = [bisect.bisect_right(breaks, s.start_char) for s in sents]
 
-    atts = list(attributions(doc))
+    found = list(attributions(doc))
+    # Only speech, cognition and evidence reports are ledger sources (see
+    # frames_ledger); "rejected the plan" attributes nothing to anyone.
+    atts = [a for a in found if ledger_cue(a, doc)]
     by_sentence: dict[int, list[AttributionLike]] = {}
     for att in atts:
         anchor = att.cue_start if att.cue_start is not None else min((s for s, _ in att.content), default=att.sentence_start)
@@ -370,6 +374,8 @@ def build_claims(
             claims.append(claim)
 
     for att in atts:
+        if not ledger_cue(att, doc, statement=True):
+            continue
         statement = _statement_claim(doc, full, doc_id, published, att, sents, starts, offset)
         if statement is not None:
             add(statement)
@@ -404,7 +410,7 @@ def build_claims(
             q = mention.quantity
             if getattr(mention, "role", "figure") == "previous" and q.text in folded:
                 continue  # "down from 30,000": already the previous value of a change
-            if any(s <= q.start and q.end <= e for s, e in source_spans):
+            if _counts_source(doc, mention, source_spans):
                 continue  # "Three officials": the source's count
             claim = _quantity_claim(
                 doc, doc_id, published, sent, i, paragraph, mention, own, atts, continued, source_spans, offset
@@ -462,6 +468,35 @@ def _propagate_actors(doc: Doc, claims: list[Claim]) -> None:
         names = actors.get(q.entity_lemma.lower(), set())
         if len(names) == 1:
             q.actor = next(iter(names))
+
+
+#: Heads of a share of people ("Sixty-six percent said"): the figure is a
+#: finding, not a head count of the source.
+_SHARE_WORDS = {"percent", "per", "cent", "%", "percentage", "majority", "share"}
+
+
+def _counts_source(doc: Doc, mention: QuantityMentionLike, source_spans: list[tuple[int, int]]) -> bool:
+    """Whether a figure counts its source's own noun ("Three officials", "two
+    of them"): such a figure is the source's size, not a claim. Other
+    figures inside a source span stay ("The 2019 Rich List ... with a net
+    worth of 1.356 billion", "About 70% voted")."""
+    q = mention.quantity
+    tokens = doc[mention.token_start : mention.token_end]
+    for s, e in source_spans:
+        if not (s <= q.start and q.end <= e):
+            continue
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is None:
+            continue
+        head = span.root
+        if head.lower_ in _SHARE_WORDS:
+            continue
+        ids = {t.i for t in tokens}
+        if head.i in ids and head.pos_ == "NUM":
+            return True  # "Three of the officials said"
+        if any(t.head.i == head.i and t.dep_ in {"nummod", "quantmod"} for t in tokens):
+            return True
+    return False
 
 
 def _cue_span(att: AttributionLike) -> tuple[int, int] | None:
