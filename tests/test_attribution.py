@@ -218,3 +218,13 @@ def test_transcript_speaker_line(nlp, lex):
 def test_nested_cue_inside_a_quote_is_not_reported(nlp, lex):
     _, atts = _atts(nlp, "“I think we will win the state,” the candidate said.", lex)
     assert [a.cue for a in atts] == ["said"]
+
+
+def test_a_share_is_not_a_head_count(nlp, lex):
+    [a] = find_attributions(nlp("Sixty-six percent said the economy is getting worse."), lex)
+    assert a.source.count is None
+    assert a.source.name == "Sixty-six percent"
+    [b] = find_attributions(nlp("The 2019 Rich List said she is the richest woman."), lex)
+    assert b.source.count is None
+    [c] = find_attributions(nlp("Three officials said the town fell."), lex)
+    assert c.source.count == 3

@@ -39,6 +39,10 @@ _NUMBER_WORDS = {
     "both": 2, "several": None, "few": None,
 }
 _ORG_LABELS = frozenset({"ORG", "NORP", "GPE", "FAC"})
+#: Heads that make a source a share of people rather than a named group.
+_SHARE_WORDS = frozenset({"percent", "per", "cent", "%", "percentage", "majority", "minority", "share", "proportion"})
+#: Entity types of numbers that never count people.
+_NOT_COUNTS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "ORDINAL"})
 
 
 def number_value(text: str) -> int | None:
@@ -110,13 +114,20 @@ def source_kind(span: Span, lex: AttrLexicon) -> SourceKind:
     return "unknown"
 
 
-def _strip_tokens(tokens: list[Token], lex: AttrLexicon) -> list[Token]:
+def _is_share(head: Token) -> bool:
+    """ "Sixty-six percent said", "a majority of voters said": the figure is a
+    share of people polled, neither a head count nor a name to drop."""
+    return head.lower_ in _SHARE_WORDS or head.ent_type_ == "PERCENT"
+
+
+def _strip_tokens(tokens: list[Token], lex: AttrLexicon, keep_counts: bool = False) -> list[Token]:
     """Drop determiners, counts, possessive pronouns and titles from the left,
     relative clauses and punctuation from the right."""
     out = list(tokens)
     while out and (
-        out[0].dep_ in {"det", "nummod", "predet"}
-        or out[0].tag_ in {"DT", "PRP$", "CD"}
+        out[0].dep_ in {"det", "predet"}
+        or out[0].tag_ in {"DT", "PRP$"}
+        or (not keep_counts and (out[0].dep_ == "nummod" or out[0].tag_ == "CD"))
         # A title goes only in front of a name ("Senator John Smith"), never
         # when it is the noun itself ("the mayor").
         or (out[0].lower_ in lex.titles and len(out) > 1 and (out[1].pos_ == "PROPN" or out[1].lower_ in lex.titles))
@@ -143,7 +154,7 @@ def _name(span: Span, lex: AttrLexicon) -> str:
     cut = {t.i for child in head.children if child.dep_ in {"relcl", "acl", "appos"} for t in child.subtree}
     toks = [t for t in span if t.i not in cut]
     # A comma left dangling before a removed clause ends the name.
-    toks = _strip_tokens(toks, lex)
+    toks = _strip_tokens(toks, lex, keep_counts=_is_share(head))
     if not toks:
         return span.text.strip()
     text = span.doc[toks[0].i : toks[-1].i + 1].text
@@ -164,9 +175,14 @@ def _anonymous(span: Span, kind: SourceKind, lex: AttrLexicon) -> bool:
 
 
 def _count(span: Span) -> int | None:
+    """How many people a source counts ("Three officials" -> 3). A share
+    ("Sixty-six percent"), a year or a number in a name ("The 2019 Rich
+    List") is no head count."""
     head = head_of(span)
+    if _is_share(head) or head.pos_ == "PROPN":
+        return None
     for child in head.children:
-        if child.dep_ == "nummod" and child.i < head.i:
+        if child.dep_ == "nummod" and child.i < head.i and child.ent_type_ not in _NOT_COUNTS:
             value = number_value(child.text)
             if value is not None:
                 return value
