@@ -228,3 +228,28 @@ def test_a_share_is_not_a_head_count(nlp, lex):
     assert b.source.count is None
     [c] = find_attributions(nlp("Three officials said the town fell."), lex)
     assert c.source.count == 3
+
+
+def test_source_name_is_the_person_not_a_name_in_a_modifier(nlp, lex):
+    [a] = find_attributions(nlp("Charlie Winter, a researcher at London-based Quilliam, said the group is losing ground."), lex)
+    assert a.source.name == "Charlie Winter"
+    [b] = find_attributions(nlp("The manager of Cleveland West, Stacey McVey, said the store will close next month."), lex)
+    assert b.source.name == "Stacey McVey"
+
+
+def test_participle_cues_take_the_reporter_or_the_described_noun(nlp, lex):
+    atts = find_attributions(nlp("The governor said the plan will cost $2 billion, adding that taxes will not rise."), lex)
+    [adding] = [a for a in atts if a.cue == "adding"]
+    assert adding.source.name == "governor"
+    atts = find_attributions(nlp("A website posted an article claiming that the senator had died."), lex)
+    [claiming] = [a for a in atts if a.cue == "claiming"]
+    assert claiming.source.name == "article" and claiming.source.kind == "document"
+
+
+def test_a_trailing_report_is_the_intermediary(nlp, lex):
+    text = "Trump said the wall will be built, the Times reported."
+    atts = find_attributions(nlp(text), lex)
+    [said] = [a for a in atts if a.cue == "said"]
+    assert said.source.name == "Trump" and said.source.via
+    [he] = [a for a in find_attributions(nlp("He said that officials told him the wall will be built."), lex) if a.cue == "said"]
+    assert he.source.via == []  # "officials told him" is reported, not an intermediary

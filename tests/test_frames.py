@@ -306,3 +306,11 @@ def test_only_figures_counting_the_source_noun_are_dropped(nlp) -> None:
     assert share.quantity.value == 70
     claims = real_claims(nlp, "The 2019 Rich List, which put her net worth at 1.356 billion, said she is the richest woman.")
     assert [c.quantity.value for c in claims if c.kind == "quantity"] == [1.356e9]
+
+
+def test_a_trailing_report_ends_the_nested_statement(nlp) -> None:
+    claims = real_claims(nlp, "Trump said the wall will be built, the Times reported.")
+    [trump] = [c for c in claims if c.kind == "statement" and c.source.name == "Trump"]
+    assert trump.content == "the wall will be built" and trump.source.via
+    claims = real_claims(nlp, "He said that officials told him the wall will be built.")
+    assert any(c.content == "that officials told him the wall will be built" for c in claims if c.kind == "statement")

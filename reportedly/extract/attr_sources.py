@@ -120,6 +120,19 @@ def _is_share(head: Token) -> bool:
     return head.lower_ in _SHARE_WORDS or head.ent_type_ == "PERCENT"
 
 
+def _person_at(span: Span, tok: Token) -> Span | None:
+    """The PERSON entity holding ``tok``, cut to ``span``."""
+    if tok.ent_type_ != "PERSON":
+        return None
+    start = tok.i
+    while start > span.start and span.doc[start].ent_iob_ == "I":
+        start -= 1
+    end = tok.i + 1
+    while end < span.end and span.doc[end].ent_iob_ == "I":
+        end += 1
+    return span.doc[start:end]
+
+
 def _strip_tokens(tokens: list[Token], lex: AttrLexicon, keep_counts: bool = False) -> list[Token]:
     """Drop determiners, counts, possessive pronouns and titles from the left,
     relative clauses and punctuation from the right."""
@@ -142,8 +155,15 @@ def _strip_tokens(tokens: list[Token], lex: AttrLexicon, keep_counts: bool = Fal
 def _name(span: Span, lex: AttrLexicon) -> str:
     """The normalised name: the person named in an apposition, or the span
     without determiners, counts, titles and relative clauses."""
-    person = _ent_of(span, frozenset({"PERSON"}))
     head = head_of(span)
+    # The person the source is, not one named in a modifier: the head itself
+    # ("Charlie Winter, a researcher at London-based Quilliam") before an
+    # apposition ("The manager of Cleveland West, Stacey McVey").
+    person = _person_at(span, head) if head.ent_type_ == "PERSON" else None
+    if person is None:
+        person = next((p for c in head.children if c.dep_ == "appos" and (p := _person_at(span, c)) is not None), None)
+    if person is None:
+        person = _ent_of(span, frozenset({"PERSON"}))
     if person is not None and (person.root == head or person.root.dep_ == "appos" or head.ent_type_ == "PERSON"):
         toks = _strip_tokens(list(person), lex)
         if not toks:

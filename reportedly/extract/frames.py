@@ -376,7 +376,7 @@ def build_claims(
     for att in atts:
         if not ledger_cue(att, doc, statement=True):
             continue
-        statement = _statement_claim(doc, full, doc_id, published, att, sents, starts, offset)
+        statement = _statement_claim(doc, full, doc_id, published, _cut_nested(full, att, atts), sents, starts, offset)
         if statement is not None:
             add(statement)
 
@@ -497,6 +497,28 @@ def _counts_source(doc: Doc, mention: QuantityMentionLike, source_spans: list[tu
         if any(t.head.i == head.i and t.dep_ in {"nummod", "quantmod"} for t in tokens):
             return True
     return False
+
+
+def _cut_nested(text: str, att: AttributionLike, atts: list[AttributionLike]) -> AttributionLike:
+    """ "Trump said the wall will be built, the Times reported": Trump's
+    content ends before the trailing report (whose source the attribution
+    module has made Trump's intermediary)."""
+    if att.cue_end is None:
+        return att
+    content = list(att.content)
+    for other in atts:
+        written = _source_span(other)
+        if other is att or written is None or other.cue_start is None or written[0] <= att.cue_end:
+            continue
+        for k, (a, b) in enumerate(content):
+            trailing = all(a <= c and d <= written[0] for c, d in other.content)  # reports what precedes it
+            if trailing and other.content and a < written[0] and other.cue_start < b and written[0] < other.cue_start:
+                cut = text[a : written[0]].rstrip(" ,;:—–-\n")
+                if cut:
+                    content[k] = (a, a + len(cut))
+    if content == list(att.content):
+        return att
+    return replace(att, content=content)  # type: ignore[type-var]
 
 
 def _cue_span(att: AttributionLike) -> tuple[int, int] | None:
