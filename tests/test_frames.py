@@ -314,3 +314,8 @@ def test_a_trailing_report_ends_the_nested_statement(nlp) -> None:
     assert trump.content == "the wall will be built" and trump.source.via
     claims = real_claims(nlp, "He said that officials told him the wall will be built.")
     assert any(c.content == "that officials told him the wall will be built" for c in claims if c.kind == "statement")
+
+
+def test_the_writers_own_voice_is_no_reported_statement(nlp) -> None:
+    assert statements(real_claims(nlp, "As I said, this is hard to believe.")) == []
+    assert statements(real_claims(nlp, "I believe the plan would fail.")) == []

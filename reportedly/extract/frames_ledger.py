@@ -71,6 +71,13 @@ def _cue_verb(doc: Doc, att: _Att) -> Token | None:
     return verbs[-1] if verbs else None
 
 
+_FIRST_PERSON = {"i", "we", "me", "us"}
+
+
+def _first_person(source: Source) -> bool:
+    return (source.text or "").strip().lower() in _FIRST_PERSON
+
+
 def _agentless_passive(verb: Token) -> bool:
     """ "It is suspected that ...", "is believed to": reported, by nobody named."""
     return any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children)
@@ -99,6 +106,8 @@ def ledger_cue(att: _Att, doc: Doc, *, statement: bool = False) -> bool:
     and speaker lines report by construction. An attribution without the
     ``pattern`` the extractor sets (a hand-built one) is judged by its cue alone.
     """
+    if statement and att.source is not None and not att.source.resolved_from and _first_person(att.source):
+        return False  # "As I said", "I believe": the writer's own voice, not a report
     pattern = getattr(att, "pattern", "verb")
     verb = _cue_verb(doc, att)
     if statement and att.source is None and not (verb is not None and _agentless_passive(verb)):
