@@ -94,7 +94,13 @@ class Series:
     @property
     def label(self) -> str:
         """Readable name: "militants/fighters, ISIS, Iraq and Syria"."""
-        forms = sorted(self.forms, key=lambda f: (-self.forms[f], f)) or [self.key.entity]
+        counts: Counter[str] = Counter()
+        for form, n in self.forms.items():
+            # "islamic state fighters" is "fighters" with its owner spelled in:
+            # the owner already has its own place in the label.
+            head = next((g for g in self.forms if g != form and form.endswith(" " + g)), form)
+            counts[head] += n
+        forms = sorted(counts, key=lambda f: (-counts[f], f)) or [self.key.entity]
         parts = ["/".join(forms[:4])]
         if self.key.actor:
             parts.append(self.key.actor)
