@@ -204,3 +204,23 @@ def test_newsquant_dev_floor(nlp: Any, shared_data: Path) -> None:
     assert scores["value+unit"][2] >= 82.0
     assert scores["value+change"][2] >= 84.0
     assert scores["value+concept"][2] >= 65.0
+
+
+def _mentions(nlp: Any, text: str) -> list[QuantityMention]:
+    with nlp.select_pipes(disable=["reportedly_claims"]):
+        doc = nlp(text)
+    return [m for s in doc.sents for m in find_quantities(s)]
+
+
+def test_written_neighbours_joined_by_or_share_the_counted_thing(nlp: Any) -> None:
+    # NewsQuant annotates "seven or eight" as two figures; both count people
+    first, second = _mentions(nlp, "Seven or eight people were injured in the blast.")
+    assert (first.quantity.value, second.quantity.value) == (7, 8)
+    assert first.quantity.entity == "people"
+
+
+def test_a_share_names_what_it_is_a_share_of(nlp: Any) -> None:
+    [m] = _mentions(nlp, "About 20% of participants dropped out.")
+    assert m.quantity.unit == "percent" and m.quantity.entity == "participants"
+    [n] = _mentions(nlp, "Millions of refugees have fled the country.")
+    assert n.quantity.entity == "refugees"

@@ -462,6 +462,15 @@ def _counted_noun(anchor: Token, fig: _Figure, end_tok: int) -> Token | None:
     return None
 
 
+def _percent_head(anchor: Token, ids: set[int]) -> Token:
+    """The token of a percentage figure that takes its "of" ("20% of ..."):
+    the figure's top token inside the figure."""
+    h = anchor
+    while h.head.i in ids and h.head.i != h.i:
+        h = h.head
+    return h
+
+
 def _phrase_tokens(noun: Token, after: int, partitive: bool) -> list[Token]:
     """Modifiers of ``noun`` written after the figure, plus the noun: "new seasons",
     "Kia and Hyundai vehicles", "public housing properties"; for a partitive
@@ -471,7 +480,10 @@ def _phrase_tokens(noun: Token, after: int, partitive: bool) -> list[Token]:
     out = [
         t
         for t in noun.subtree
-        if after <= t.i <= noun.i and t.dep_ not in ("det", "punct", "poss", "case", "predet", "nummod", "quantmod")
+        if after <= t.i <= noun.i
+        and t.dep_ not in ("det", "punct", "poss", "case", "predet", "nummod", "quantmod")
+        # "seven or eight people": the second figure is no part of the thing counted
+        and not (t.i < noun.i and (t.like_num or (t.dep_ == "cc" and t.head.like_num)))
     ]
     return out or [noun]
 
@@ -769,6 +781,7 @@ def _link_pair(a: _Figure, b: _Figure, text: str, sent: Span, base: int, hyphen_
     if conn == "or":
         if a.unit is None and b.unit is not None and not b.unit.name.startswith("year of"):
             a.unit = b.unit
+        # "seven or eight people" stays two figures, as NewsQuant annotates it
         return
     if (conn == "and" and lead_word != "between") or (conn == "up to" and lead_word != "from"):
         return
@@ -871,6 +884,13 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
                 per = _RATE_AFTER_RE.match(text, noun.idx + len(noun) - base)
                 if per:  # "three thousand tests per day"
                     unit_name += f" per {per.group('per').lower()}"
+    if unit_name == "percent" and noun is None:
+        # "20% of participants": the share is of something; name it
+        of = next((c for c in _percent_head(anchor, fig_ids).children if c.lower_ == "of" and c.i >= end_tok), None)
+        pobj = next((p for p in of.children if p.dep_ == "pobj" and p.pos_ in ("NOUN", "PROPN")), None) if of else None
+        if pobj is not None:
+            phrase = _phrase_tokens(pobj, of.i + 1, False)
+            entity, entity_lemma = doc[phrase[0].i : phrase[-1].i + 1].text, _lemma_phrase(phrase)
     if unit_name is None and not fig.fraction:
         # "the number of militants ... down to 15,000": the counted thing is the number's "of" noun
         verb = _clause_verb(anchor)
@@ -904,7 +924,10 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
     locations = _locations(attach, sent)
     actor = _actor(noun)
     if actor is None and noun is not None and noun.head.lower_ == "of":
-        actor = _actor(noun.head.head)
+        owner = noun.head.head
+        # "the troops of ISIS" owns; "millions of Americans" counts the Americans
+        if owner.i not in fig_ids and not owner.like_num and owner.lower_ not in _VAGUE_HEADS:
+            actor = _actor(owner)
 
     lo, hi = number.low, number.high
     value = lo if (hi == lo and not number.vague) else None
