@@ -319,3 +319,13 @@ def test_a_trailing_report_ends_the_nested_statement(nlp) -> None:
 def test_the_writers_own_voice_is_no_reported_statement(nlp) -> None:
     assert statements(real_claims(nlp, "As I said, this is hard to believe.")) == []
     assert statements(real_claims(nlp, "I believe the plan would fail.")) == []
+
+
+def test_actor_owns_the_counted_noun_never_is_it(nlp) -> None:
+    def actors(text: str) -> list[str | None]:
+        return [c.quantity.actor for c in real_claims(nlp, text) if c.kind == "quantity"]
+
+    assert actors("It is the prototype for the millions of Americans supporting Donald Trump.") == [None]
+    assert actors("Titchmarsh, who spent 12 months exploring how the Palace garden changed, will be seen on TV.") == [None]
+    assert actors("About 4,000 ISIS fighters remain in Mosul.") == ["ISIS"]
+    assert actors("The army said 300 soldiers of the Taliban fled.") == ["Taliban"]

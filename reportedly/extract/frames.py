@@ -272,15 +272,32 @@ def _actor(entity_tokens: Sequence[Token], exclude: list[tuple[int, int]]) -> st
     """An organisation named inside the counted noun phrase ("ISIS militants",
     "fighters of ISIS", "the number of ISIS fighters")."""
     for tok in entity_tokens:
+        if tok.pos_ not in ("NOUN", "PROPN", "NUM"):
+            continue  # a verb's subtree is the whole clause, not the noun phrase
         for sub in tok.subtree:
             if sub.ent_type_ in _ACTOR_LABELS and sub.ent_iob_ == "B":
                 if any(s <= sub.idx < e for s, e in exclude):
                     continue
+                if not _owner(sub):
+                    continue  # "millions of Americans": the counted thing, not its owner
                 end = sub.i + 1
                 while end < len(sub.doc) and sub.doc[end].ent_iob_ == "I":
                     end += 1
                 return sub.doc[sub.i : end].text
     return None
+
+
+def _owner(tok: Token) -> bool:
+    """Does the entity starting at ``tok`` own a noun ("ISIS fighters", "ISIS's
+    fighters", "fighters of ISIS") rather than being counted or named in passing?"""
+    last = tok
+    while last.i + 1 < len(tok.doc) and tok.doc[last.i + 1].ent_iob_ == "I":
+        last = tok.doc[last.i + 1]
+    if last.dep_ in ("compound", "poss", "nmod") and last.head.pos_ == "NOUN":
+        return True
+    # "fighters of ISIS" (but not "millions of Americans": a figure's "of" names what it counts)
+    owned = last.head.head
+    return last.dep_ == "pobj" and last.head.lower_ == "of" and owned.pos_ == "NOUN" and not owned.like_num and owned.ent_type_ != "CARDINAL"
 
 
 def _load_generic_nouns() -> frozenset[str]:
