@@ -253,3 +253,10 @@ def test_a_trailing_report_is_the_intermediary(nlp, lex):
     assert said.source.name == "Trump" and said.source.via
     [he] = [a for a in find_attributions(nlp("He said that officials told him the wall will be built."), lex) if a.cue == "said"]
     assert he.source.via == []  # "officials told him" is reported, not an intermediary
+
+
+def test_source_names_lose_markup_debris(nlp, lex):
+    [a] = find_attributions(nlp("Bernie <b>Sanders</b> said the election was rigged."), lex)
+    assert a.source.name == "Bernie Sanders"
+    [b] = find_attributions(nlp('<a href="http://x.com/s">Sanders said the election was rigged.'), lex)
+    assert b.source.name == "Sanders"

@@ -168,7 +168,7 @@ def _name(span: Span, lex: AttrLexicon) -> str:
         toks = _strip_tokens(list(person), lex)
         if not toks:
             return person.text
-        return span.doc[toks[0].i : toks[-1].i + 1].text
+        return _MARKUP_DEBRIS.sub("", span.doc[toks[0].i : toks[-1].i + 1].text).strip() or person.text
     # Cut clauses hanging off the head ("officials who spoke on condition of
     # anonymity", "The FBI, which gathers statistics"): a name is the noun phrase.
     cut = {t.i for child in head.children if child.dep_ in {"relcl", "acl", "appos"} for t in child.subtree}
@@ -179,8 +179,15 @@ def _name(span: Span, lex: AttrLexicon) -> str:
         return span.text.strip()
     text = span.doc[toks[0].i : toks[-1].i + 1].text
     text = re.sub(r"\s+", " ", text).strip(" ,;:")
+    text = _MARKUP_DEBRIS.sub("", text).strip(" ,;:")
     text = re.sub(r"[’']s$", "", text) if head.dep_ == "poss" else text
     return lex.canonical(text)
+
+
+#: Leftovers of HTML or XML glued to a word by the tokenizer ('">Sanders',
+#: "Bernie <b>Sanders</b>"): whole tags, anything up to a closing '>' at the
+#: start, anything from an opening '<' at the end.
+_MARKUP_DEBRIS = re.compile(r"<[^<>]*>|^[^<>]*>|<[^<>]*$")
 
 
 def _anonymous(span: Span, kind: SourceKind, lex: AttrLexicon) -> bool:
