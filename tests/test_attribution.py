@@ -260,3 +260,9 @@ def test_source_names_lose_markup_debris(nlp, lex):
     assert a.source.name == "Bernie Sanders"
     [b] = find_attributions(nlp('<a href="http://x.com/s">Sanders said the election was rigged.'), lex)
     assert b.source.name == "Sanders"
+
+
+def test_he_she_continue_a_subject_not_an_object(nlp, lex):
+    text = "Hillary Clinton might nominate Barack Obama himself. “Wow, what a great idea,” she said in Iowa."
+    [a] = find_attributions(nlp(text), lex)
+    assert a.source.name == "Hillary Clinton"
