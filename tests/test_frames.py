@@ -329,3 +329,10 @@ def test_actor_owns_the_counted_noun_never_is_it(nlp) -> None:
     assert actors("Titchmarsh, who spent 12 months exploring how the Palace garden changed, will be seen on TV.") == [None]
     assert actors("About 4,000 ISIS fighters remain in Mosul.") == ["ISIS"]
     assert actors("The army said 300 soldiers of the Taliban fled.") == ["Taliban"]
+
+
+def test_a_bare_participle_cue_has_no_speaker(nlp) -> None:
+    claims = real_claims(nlp, "Three names prominently mentioned as potential nominees are Jane Kelly and two judges.")
+    assert statements(claims) == []
+    assert all(c.source is None for c in claims if c.kind == "quantity")
+    assert statements(real_claims(nlp, "The names were mentioned by the senator, who has said that two judges qualify.")) != []

@@ -121,6 +121,10 @@ def ledger_cue(att: _Att, doc: Doc, *, statement: bool = False) -> bool:
     cue = ledger_cues().get(verb.lemma_.lower())
     if cue is None:
         return False
+    if verb.tag_ == "VBN" and not any(c.dep_ in {"aux", "auxpass"} for c in verb.children):
+        # a bare participle is a reduced relative: in "Three names mentioned
+        # as nominees are ..." the noun is what is said, not who says it
+        return False
     frame = pattern.partition(":")[2]
     if frame and frame not in _CLAUSE_FRAMES and not cue.takes_object:
         return False  # "proclaimed himself king", "called for talks"
