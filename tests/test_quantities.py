@@ -224,3 +224,9 @@ def test_a_share_names_what_it_is_a_share_of(nlp: Any) -> None:
     assert m.quantity.unit == "percent" and m.quantity.entity == "participants"
     [n] = _mentions(nlp, "Millions of refugees have fled the country.")
     assert n.quantity.entity == "refugees"
+
+
+def test_a_list_number_is_no_quantity(nlp: Any) -> None:
+    assert _mentions(nlp, "6. John Kasich.") == []
+    [m] = _mentions(nlp, "3.5 million people voted.")
+    assert m.quantity.value == 3_500_000

@@ -116,6 +116,7 @@ _METRE_CUE_RE = re.compile(
 )
 _SCI_RE = re.compile(r"^\s?[x\u00d7]\s?10\s?(?:\^|\*\*)?\s?(?P<exp>[-\u2212]?\d+)")
 _RATE_AFTER_RE = re.compile(r"\s+(?:per|a|an|each)\s+(?P<per>second|minute|hour|day|week|month|year)\b(?!\s+(?:earlier|ago|later|before))", re.I)
+_LIST_NUMBER_RE = re.compile(r"^\d{1,2}[.)]\s+\S")
 _SUB_RE = re.compile(r"(?i)(?:^|(?<=[^A-Za-z]))sub-$")
 
 
@@ -377,6 +378,8 @@ def _drop_reason(fig: _Figure, anchor: Token, sent: Span, text: str) -> str | No
     )
     if _is_year(fig, anchor):
         return "year"
+    if fig.start == 0 and not fig.unit and not fig.currency and _LIST_NUMBER_RE.match(text):
+        return "list number"  # "6. John Kasich.", "2) Raise taxes": an item's place in a list
     if anchor.head.lemma_.lower() in _DURATIONS and anchor.head.i > anchor.i:
         duration = True  # "the 50 previous years"
     if not fig.currency and not measured:
