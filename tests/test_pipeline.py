@@ -234,3 +234,34 @@ def test_input_is_streamed_not_read_ahead(tmp_path, monkeypatch):
     assert summary.added == 400
     # The lookahead window, the extraction chunk and the batch being built, at most.
     assert max(ahead) <= 3 * 10
+
+
+def test_parse_batches_are_bounded_in_characters_not_documents(extractor, monkeypatch):
+    """Eight long articles in one chunk are parsed a budget's worth at a time.
+
+    Peak memory follows the text parsed at once, so a chunk of long articles
+    must not become one huge spaCy batch; the claims are the same however
+    the chunk is cut.
+    """
+    from reportedly.extract import Extractor
+    from reportedly.pipeline import extract_chunk
+    from reportedly.types import Document
+
+    text = "\n\n".join(GOOD.values())
+    docs = [Document(id=f"d{i}", path=f"d{i}.txt", text=text, published="2017-07-20") for i in range(8)]
+    whole = extract_chunk(Extractor(extractor.nlp, batch_chars=10**9), docs)
+
+    bounded = Extractor(extractor.nlp, batch_chars=2 * len(text))
+    parsed: list[int] = []
+    real_pipe = bounded.nlp.pipe
+
+    def spy(texts, **kwargs):
+        texts = list(texts)
+        parsed.append(sum(len(d.text) for d in texts))
+        return real_pipe(texts, **kwargs)
+
+    monkeypatch.setattr(bounded.nlp, "pipe", spy)
+    cut = extract_chunk(bounded, docs)
+    assert parsed == [2 * len(text)] * 4
+    assert [(d.id, c) for d, c in cut] == [(d.id, c) for d, c in whole]
+    assert sum(len(c) for _, c in cut) > 0

@@ -30,11 +30,18 @@ from reportedly.extract.model import load_base_model
 from reportedly.extract.timeref import find_time
 from reportedly.types import Claim, Document
 
-__all__ = ["DEFAULT_CHUNK_CHARS", "Extractor", "build_claims", "find_hedges", "find_time", "split_chunks"]
+__all__ = ["DEFAULT_BATCH_CHARS", "DEFAULT_CHUNK_CHARS", "Extractor", "build_claims", "find_hedges", "find_time", "split_chunks"]
 
 #: Largest piece of text parsed at once. Well under spaCy's ``max_length``
 #: (1,000,000) because the parser's memory grows with the text.
 DEFAULT_CHUNK_CHARS = 100_000
+#: Most characters parsed in one spaCy batch. The parser's working memory
+#: grows with the text of the whole batch, not with its number of documents,
+#: so batches counted in documents alone let peak memory follow whichever
+#: long articles happen to arrive together (eight long copies in a row cost
+#: eight times one). Bounded in characters, the peak is set by this budget
+#: (or by one ``chunk_chars`` piece) whatever the input.
+DEFAULT_BATCH_CHARS = 20_000
 
 _CLAIMS = "reportedly_claims"
 _BREAKS = (re.compile(r"\n[ \t\u00a0]*\n"), re.compile(r"\n"), re.compile(r"(?<=[.!?])\s"), re.compile(r"\s"))
@@ -75,7 +82,13 @@ class Extractor:
     ``reportedly_claims`` component the claims are assembled after parsing.
     """
 
-    def __init__(self, nlp: Language | None = None, *, chunk_chars: int = DEFAULT_CHUNK_CHARS) -> None:
+    def __init__(
+        self,
+        nlp: Language | None = None,
+        *,
+        chunk_chars: int = DEFAULT_CHUNK_CHARS,
+        batch_chars: int = DEFAULT_BATCH_CHARS,
+    ) -> None:
         if nlp is None:
             nlp = load_base_model()
             if "parser" in nlp.pipe_names:
@@ -83,6 +96,7 @@ class Extractor:
             nlp.add_pipe(_CLAIMS)
         self.nlp = nlp
         self.chunk_chars = max(1, min(chunk_chars, nlp.max_length - 1))
+        self.batch_chars = max(1, batch_chars)
 
     def extract(self, document: Document) -> list[Claim]:
         """Claims of one document ([] for documents that are not "ok")."""
@@ -115,26 +129,44 @@ class Extractor:
             return replace(document, status="failed", reason=reason), []
 
     def _run(self, batch: list[Document], batch_size: int) -> list[tuple[Document, list[Claim]]]:
-        chunk_docs: list[Doc] = []
-        owners: list[int] = []
+        found: list[list[Claim]] = [[] for _ in batch]
+        has_component = _CLAIMS in self.nlp.pipe_names
+        for group in self._groups(batch, batch_size):
+            # Docs are made per group, so only one group's parses are alive at once.
+            docs = [self._make_doc(batch[n], offset, piece) for n, offset, piece in group]
+            for (n, _, _), doc in zip(group, self.nlp.pipe(docs, batch_size=len(docs)), strict=True):
+                if has_component:
+                    claims = doc._.claims or []
+                else:
+                    claims = build_claims(doc, batch[n].id, batch[n].published, offset=doc._.char_offset)
+                found[n].extend(claims)
+        for claims in found:
+            claims.sort(key=lambda c: (c.start, c.end, c.kind))
+        return list(zip(batch, found, strict=True))
+
+    def _groups(self, batch: list[Document], batch_size: int) -> Iterator[list[tuple[int, int, str]]]:
+        """``(document index, offset, text)`` pieces, in parse batches.
+
+        A batch closes at ``batch_size`` pieces or before its text would pass
+        ``batch_chars``; a piece longer than that is parsed alone.
+        """
+        group: list[tuple[int, int, str]] = []
+        chars = 0
         for n, document in enumerate(batch):
             if not document.ok or not document.text.strip():
                 continue
             for offset, piece in split_chunks(document.text, self.chunk_chars):
-                doc = self.nlp.make_doc(piece)
-                doc._.doc_id = document.id
-                doc._.published = document.published
-                doc._.char_offset = offset
-                chunk_docs.append(doc)
-                owners.append(n)
-        found: list[list[Claim]] = [[] for _ in batch]
-        has_component = _CLAIMS in self.nlp.pipe_names
-        for n, doc in zip(owners, self.nlp.pipe(chunk_docs, batch_size=batch_size), strict=True):
-            if has_component:
-                claims = doc._.claims or []
-            else:
-                claims = build_claims(doc, batch[n].id, batch[n].published, offset=doc._.char_offset)
-            found[n].extend(claims)
-        for claims in found:
-            claims.sort(key=lambda c: (c.start, c.end, c.kind))
-        return list(zip(batch, found, strict=True))
+                if group and (len(group) >= batch_size or chars + len(piece) > self.batch_chars):
+                    yield group
+                    group, chars = [], 0
+                group.append((n, offset, piece))
+                chars += len(piece)
+        if group:
+            yield group
+
+    def _make_doc(self, document: Document, offset: int, piece: str) -> Doc:
+        doc = self.nlp.make_doc(piece)
+        doc._.doc_id = document.id
+        doc._.published = document.published
+        doc._.char_offset = offset
+        return doc
