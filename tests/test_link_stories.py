@@ -38,3 +38,45 @@ def test_small_corpus_uses_cosine_only() -> None:
     assert labels[0] == labels[1] != labels[2]
     ids = story_ids(["q1", "q2", "b"], labels)
     assert ids["q1"] == ids["q2"] != ids["b"]
+
+
+def _same_partition(a: list[int], b: list[int]) -> bool:
+    return len(set(a)) == len(set(zip(a, b))) == len(set(b))
+
+
+def test_sparse_average_linkage_matches_dense_when_every_pair_is_given() -> None:
+    import numpy as np
+    from sklearn.cluster import AgglomerativeClustering
+
+    from reportedly.link.stories import _sparse_average_linkage
+
+    rng = np.random.default_rng(3)
+    points = np.concatenate([rng.normal(c, 0.15, size=(15, 2)) for c in (0.0, 1.0, 2.5)])
+    sim = np.clip(1.0 - np.linalg.norm(points[:, None] - points[None, :], axis=2), 0.0, 1.0)
+    rows, cols = np.nonzero(~np.eye(len(points), dtype=bool))
+    sparse = _sparse_average_linkage(len(points), rows, cols, sim[rows, cols], floor=0.25)
+    dense = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
+                                    distance_threshold=0.75).fit_predict(1.0 - sim)
+    assert _same_partition(sparse.tolist(), dense.tolist())
+    assert len(set(sparse.tolist())) == 3
+
+
+def test_blocked_search_finds_events_by_their_rare_terms() -> None:
+    import random
+
+    from reportedly.link.stories import StoryParams
+
+    rng = random.Random(5)
+    common = "said officials people city government report week security forces area".split()
+    texts, events = [], []
+    for i in range(90):
+        event = i % 3
+        own = [f"event{event}word{j}" for j in range(8)]
+        words = [rng.choice(common) for _ in range(10)] + [rng.choice(own) for _ in range(20)]
+        rng.shuffle(words)
+        texts.append(" ".join(words))
+        events.append(event)
+    # Common words (in more than 40 documents) take no part in the neighbour
+    # search, and every component goes through the sparse linkage.
+    labels = cluster_stories(texts, StoryParams(max_df_block=40, max_docs=1, block=16))
+    assert _same_partition(labels, events)

@@ -35,8 +35,8 @@ def link(
     """Link a corpus: a pure function of its documents and claims.
 
     ``claims`` is consumed once, so it may be a stream from the store.
-    Stories are clustered only up to ``story_params.max_docs`` documents
-    (the clustering is quadratic); above that they are left out with a note.
+    Stories are clustered at any size (blocked nearest neighbours, see
+    :mod:`reportedly.link.stories`).
     """
     vocab = vocab or Vocabulary.load()
     gazetteer = gazetteer or Gazetteer(vocab)
@@ -55,12 +55,9 @@ def link(
                 yield c
 
     if stories and docs:
-        if len(docs) <= story_params.max_docs:
-            ids = sorted(docs)
-            texts = [f"{docs[i].title or ''}\n{docs[i].text}" for i in ids]
-            result.stories = story_ids(ids, cluster_stories(texts, story_params))
-        else:
-            result.notes.append(f"stories not clustered: {len(docs)} documents > {story_params.max_docs}")
+        ids = sorted(docs)
+        texts = [f"{docs[i].title or ''}\n{docs[i].text}" for i in ids]
+        result.stories = story_ids(ids, cluster_stories(texts, story_params))
 
     result.series = build_series(quantities(), docs, groups, vocab, gazetteer)
     for s in result.series:
