@@ -5,7 +5,9 @@
 
 Memory stays bounded whatever the input size: documents flow through
 generators, at most a few chunks per worker are in flight, and the store
-receives one batch (one transaction) at a time. Documents whose id is already
+receives one batch (one transaction) at a time; within a chunk the Extractor
+parses at most ``DEFAULT_BATCH_CHARS`` of text at once, so a run of long
+articles costs no more peak memory than short ones. Documents whose id is already
 stored are dropped *before* extraction, so a second run over the same input
 adds nothing and costs little more than reading the files. The claims do not
 depend on ``workers``: extraction is a pure function of one document, results
