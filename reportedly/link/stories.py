@@ -165,23 +165,29 @@ def _graph(texts: Sequence[str], params: StoryParams) -> _Graph:
     has_year = np.diff(years.indptr) > 0
     rows, cols = _candidates(x, params)
     use_shared = n >= params.min_corpus
-    member = None
-    shared_m = None
-    if use_shared and len(rows):
-        key = np.unique(rows * n + cols)
-        rows, cols = key // n, key % n
-        member = _membership(n, rows, cols, _pair_dots(x, rows, cols), min(params.k, n - 1))
-        # Neighbours of neighbours share some and so get a similarity too.
-        shared_m = sp.csr_matrix(member @ member.T).tocoo()
-        off = shared_m.row != shared_m.col
-        rows = np.concatenate([rows, shared_m.row[off].astype(np.int64)])
-        cols = np.concatenate([cols, shared_m.col[off].astype(np.int64)])
     key = np.unique(rows * n + cols)
     rows, cols = key // n, key % n
     cos = _pair_dots(x, rows, cols)
+    member = None
     shared = np.zeros(len(rows))
-    if member is not None:
-        shared = np.asarray(sp.csr_matrix(member @ member.T)[rows, cols]).ravel() / (min(params.k, n - 1) + 1)
+    if use_shared and len(rows):
+        k = min(params.k, n - 1)
+        member = _membership(n, rows, cols, cos, k)
+        # Neighbours of neighbours share some and so get a similarity too;
+        # only their cosines are still to compute.
+        common = sp.csr_matrix(member @ member.T).tocoo()
+        off = common.row != common.col
+        extra = np.setdiff1d(common.row[off].astype(np.int64) * n + common.col[off], key, assume_unique=True)
+        er, ec = extra // n, extra % n
+        key = np.concatenate([key, extra])
+        rows, cols = np.concatenate([rows, er]), np.concatenate([cols, ec])
+        cos = np.concatenate([cos, _pair_dots(x, er, ec)])
+        ckey = common.row[off].astype(np.int64) * n + common.col[off]
+        order = np.argsort(ckey)
+        ckey, cval = ckey[order], common.data[off][order]
+        if len(ckey):
+            at = np.minimum(np.searchsorted(ckey, key), len(ckey) - 1)
+            shared = np.where(ckey[at] == key, cval[at], 0.0) / (k + 1)
     sim = _sharpen(cos, shared, _pair_dots(years, rows, cols), has_year[rows], has_year[cols], use_shared, params)
     return _Graph(x, member, years, has_year, rows, cols, sim)
 
@@ -274,8 +280,8 @@ def cluster_stories(texts: Sequence[str], params: StoryParams = StoryParams()) -
     bounds = np.searchsorted(comp[order], np.arange(n_comp + 1))
     for ci in range(n_comp):
         idx = order[bounds[ci] : bounds[ci + 1]]
-        if len(idx) == 1:
-            local = np.zeros(1, dtype=np.int64)
+        if len(idx) <= 2:  # one document, or two joined by a strong pair: one story
+            local = np.zeros(len(idx), dtype=np.int64)
         elif len(idx) <= params.max_docs:
             dist = 1.0 - _dense_similarity(g, idx, params)
             np.clip(dist, 0.0, None, out=dist)
