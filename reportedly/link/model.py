@@ -17,7 +17,7 @@ class LinkResult:
     """Series with their timelines, relations, derived values, reposts and stories.
 
     ``stories`` maps a document id to its story id; ``notes`` says what was
-    left out and why (e.g. stories skipped on a corpus too big to cluster).
+    left out and why.
     """
 
     series: list[Series] = field(default_factory=list)
