@@ -64,8 +64,8 @@ from typing import Protocol
 from spacy.tokens import Doc, Span, Token
 
 from reportedly.extract.frames_ledger import ledger_cue
-from reportedly.extract.hedges import hedge_hits, hedge_tokens
-from reportedly.extract.timeref import find_time, span_ents
+from reportedly.extract.hedges import HedgeHit, hedge_hits
+from reportedly.extract.timeref import TimeFinder, span_ents
 from reportedly.types import Claim, Quantity, Source, TimeRef, claim_id
 
 __all__ = [
@@ -207,12 +207,29 @@ def _clause_tokens(head: Token, keep: set[int]) -> list[Token]:
     return sorted(out, key=lambda t: t.i)
 
 
-def _hedges_of(tokens: Sequence[Token], sent: Span, figure: Span) -> list[str]:
+class _Hedges:
+    """Hedge hits of each span, found once per document: a sentence with
+    several figures and reports is asked for its hedges once per claim."""
+
+    def __init__(self) -> None:
+        self._hits: dict[tuple[int, int], list[HedgeHit]] = {}
+
+    def hits(self, span: Span) -> list[HedgeHit]:
+        key = (span.start, span.end)
+        if key not in self._hits:
+            self._hits[key] = hedge_hits(span)
+        return self._hits[key]
+
+    def tokens(self, span: Span) -> list[tuple[str, Token]]:
+        return [(hit.word, hit.first) for hit in self.hits(span)]
+
+
+def _hedges_of(tokens: Sequence[Token], sent: Span, figure: Span, hedges: _Hedges) -> list[str]:
     """Hedges of a figure's clause; an approximator counts only on its own
     figure ("down from up to more than 30,000" does not hedge "19,000")."""
     ids = {t.i for t in tokens}
     out: list[str] = []
-    for hit in hedge_hits(sent):
+    for hit in hedges.hits(sent):
         if hit.first.i not in ids:
             continue
         if hit.condition == "num" and not (figure.start - 3 <= hit.last.i < figure.end):
@@ -221,7 +238,7 @@ def _hedges_of(tokens: Sequence[Token], sent: Span, figure: Span) -> list[str]:
     return out
 
 
-def _cue_hedges(doc: Doc, att: AttributionLike, sent: Span) -> list[str]:
+def _cue_hedges(doc: Doc, att: AttributionLike, sent: Span, hedges: _Hedges) -> list[str]:
     """Hedges on the reporting itself: "reportedly told", "is suspected"."""
     if att.cue_start is None or att.cue_end is None:
         return []
@@ -229,7 +246,7 @@ def _cue_hedges(doc: Doc, att: AttributionLike, sent: Span) -> list[str]:
     if cue is None or len(cue) == 0:
         return []
     near = {cue.root.i} | {c.i for c in cue.root.children if c.dep_ in ("advmod", "aux", "auxpass")}
-    return [word for word, tok in hedge_tokens(sent) if tok.i in near]
+    return [word for word, tok in hedges.tokens(sent) if tok.i in near]
 
 
 _ARTICLE = re.compile(r"^(?:an?|the)\s+", re.IGNORECASE)
@@ -384,6 +401,8 @@ def build_claims(
 
     claims: list[Claim] = []
     seen: set[str] = set()
+    times = TimeFinder(published)
+    hedges = _Hedges()
 
     def add(claim: Claim) -> None:
         if claim.id not in seen:
@@ -393,7 +412,7 @@ def build_claims(
     for att in atts:
         if not ledger_cue(att, doc, statement=True):
             continue
-        statement = _statement_claim(doc, full, doc_id, published, _cut_nested(full, att, atts), sents, starts, offset)
+        statement = _statement_claim(doc, full, doc_id, _cut_nested(full, att, atts), sents, starts, offset, times, hedges)
         if statement is not None:
             add(statement)
 
@@ -410,8 +429,8 @@ def build_claims(
                 sentence=i,
                 paragraph=paragraph[i],
                 lemmas=_noun_lemmas(_content_tokens(doc, att)),
-                time=find_time(sent, published, near=_cue_span(att)),
-                hedges=_cue_hedges(doc, att, sent),
+                time=times.find(sent, near=_cue_span(att)),
+                hedges=_cue_hedges(doc, att, sent, hedges),
                 locations=_places([e for e in span_ents(sent) if _covers(att.content, e.start_char, e.end_char)], source_spans),
             )
         continued = None
@@ -430,7 +449,7 @@ def build_claims(
             if _counts_source(doc, mention, source_spans):
                 continue  # "Three officials": the source's count
             claim = _quantity_claim(
-                doc, doc_id, published, sent, i, paragraph, mention, own, atts, continued, source_spans, offset
+                doc, doc_id, sent, i, paragraph, mention, own, atts, continued, source_spans, offset, times, hedges
             )
             if claim is not None:
                 add(claim)
@@ -566,7 +585,6 @@ def _continues(
 def _quantity_claim(
     doc: Doc,
     doc_id: str,
-    published: str | None,
     sent: Span,
     index: int,
     paragraph: list[int],
@@ -576,6 +594,8 @@ def _quantity_claim(
     report: _Report | None,
     source_spans: list[tuple[int, int]],
     offset: int,
+    times: TimeFinder,
+    hedges: _Hedges,
 ) -> Claim | None:
     q = mention.quantity
     span = doc[mention.token_start : mention.token_end]
@@ -593,12 +613,12 @@ def _quantity_claim(
         att = min(covering, key=lambda x: x[0])[1]
     elif own:
         att = min(own, key=lambda a: abs((a.cue_start or 0) - q.start))
-    time = find_time(sent, published, near=(q.start, q.end))
+    time = times.find(sent, near=(q.start, q.end))
     cue_hedges: list[str] = []
     resolved_by_continuation = False
     report_places: list[str] = []
     if att is not None:
-        cue_hedges = _cue_hedges(doc, att, sent)
+        cue_hedges = _cue_hedges(doc, att, sent, hedges)
     elif report is not None:
         clause_lemmas = _noun_lemmas(clause)
         if q.entity_lemma and q.entity_lemma.lower() not in _GENERIC_NOUNS:
@@ -612,7 +632,7 @@ def _quantity_claim(
                 time = replace(report.time)
 
     # --- hedges: the mention's own, its clause's, and the report's
-    hedges = _merge(mention.hedges, _hedges_of(clause, sent, span), cue_hedges)
+    found_hedges = _merge(mention.hedges, _hedges_of(clause, sent, span, hedges), cue_hedges)
 
     # --- actor and places from the sentence, only where the mention left them empty
     quantity = replace(q, locations=list(q.locations))
@@ -645,7 +665,7 @@ def _quantity_claim(
         cue=att.cue if att is not None else None,
         cue_start=_plus(att.cue_start, offset) if att is not None else None,
         cue_end=_plus(att.cue_end, offset) if att is not None else None,
-        hedges=hedges,
+        hedges=found_hedges,
         time=time,
         quantity=quantity,
     )
@@ -674,11 +694,12 @@ def _statement_claim(
     doc: Doc,
     full: str,
     doc_id: str,
-    published: str | None,
     att: AttributionLike,
     sents: list[Span],
     starts: list[int],
     offset: int,
+    times: TimeFinder,
+    hedge_memo: _Hedges,
 ) -> Claim | None:
     fragments = sorted((s, e) for s, e in att.content if e > s)
     if not fragments:
@@ -704,10 +725,10 @@ def _statement_claim(
     if evidence is not None:
         cue_sent = sents[_sentence_index(starts, att.cue_start if att.cue_start is not None else start)]
         hedges = _merge(
-            _cue_hedges(doc, att, evidence),
-            [word for word, tok in hedge_tokens(evidence) if tok.i in content_ids],
+            _cue_hedges(doc, att, evidence, hedge_memo),
+            [word for word, tok in hedge_memo.tokens(evidence) if tok.i in content_ids],
         )
-        time = find_time(cue_sent, published, near=_cue_span(att))
+        time = times.find(cue_sent, near=_cue_span(att))
     text = " ".join(full[s:e] for s, e in fragments)
     c_start, c_end = start + offset, end + offset
     return Claim(

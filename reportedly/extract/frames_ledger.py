@@ -88,7 +88,9 @@ def _can_witness(doc: Doc, source: Source) -> bool:
     "researchers"); not a thing ("territorial losses")."""
     if source.kind in _WITNESS_KINDS or source.resolved_from:
         return True
-    if source.start is None or source.end is None or source.end > len(doc.text):
+    # the text's length without building ``Doc.text`` (it joins every token)
+    text_len = doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
+    if source.start is None or source.end is None or source.end > text_len:
         return False
     span = doc.char_span(source.start, source.end, alignment_mode="expand")
     if span is None:

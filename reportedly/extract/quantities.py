@@ -24,6 +24,7 @@ already parsed Doc.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -90,6 +91,8 @@ _VAGUE_HEADS = {k.split()[-1] for k in LEXICON["vague_amounts"]}
 _A_BEFORE = {"hundred", "thousand", "million", "billion", "trillion", "dozen"} | set(LEXICON["fraction_denominators"])
 _SCALE_WORDS = {"hundred", "thousand", "million", "billion", "trillion", "dozen"}
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+#: every word on which ``_word_figures`` may start a figure ("-fold" words aside)
+_WORD_STARTS = set(NUMBER_WORDS) | _VAGUE_HEADS | _FRACTION_WORDS | {"tens", "hundreds", "a", "an", "half"}
 _NUMBER_NOUNS = {"number", "total", "figure", "count", "tally", "toll", "estimate", "estimates"}
 _LOC_PREPS = {"in", "across", "inside", "throughout", "within", "from"}
 
@@ -226,6 +229,9 @@ def _word_figures(sent: Span, base: int) -> list[_Figure]:
     while i < len(toks):
         t = toks[i]
         low = t.lower_
+        if low not in _WORD_STARTS and not low.endswith("fold"):
+            i += 1  # most tokens: nothing below could start a figure on them
+            continue
         if any(c.isdigit() for c in t.text) and low not in NUMBER_WORDS:
             i += 1
             continue
@@ -567,7 +573,7 @@ def _change_of(h: Token) -> tuple[str | None, Role, Token | None]:
     return None, "figure", None
 
 
-def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None) -> str | None:
+def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None, sent: Span) -> str | None:
     """NewsQuant-style referred concept: what the figure describes, from the
     parse. Up to three comma-separated parts, most specific first: the name a
     bracketed figure follows ("RHP John Gant (0.5 WAR)"), the noun the figure
@@ -635,14 +641,14 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
         if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
             parts.append(content([t for t in obj.subtree if t.i <= obj.i])[:8])
     # the sentence's own subject, when the figure sits in a clause of its own
-    root = h.sent.root
+    root = sent.root
     root_subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if root_subj is not None and root_subj.pos_ != "PRON" and h.i not in {t.i for t in root_subj.subtree}:
         parts.append(content([t for t in root_subj.subtree if t.i <= root_subj.i])[:8])
     parts = [p for p in parts if p]
     if not parts:
         # last resort: the sentence's first noun phrase (headlines, fragments)
-        for chunk in h.sent.noun_chunks:
+        for chunk in _noun_chunks(sent):
             words = content(list(chunk))
             if words and not any(t.i in skip for t in chunk):
                 parts.append(words)
@@ -657,6 +663,33 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
         if words:
             out.append(" ".join(words))
     return ", ".join(out) or None
+
+
+_NP_DEPS = {"oprd", "nsubj", "dobj", "nsubjpass", "pcomp", "pobj", "dative", "appos", "attr", "ROOT"}
+
+
+def _noun_chunks(sent: Span) -> Iterator[Span]:
+    """spaCy's English noun chunks of ``sent``, lazily: ``Span.noun_chunks``
+    builds every chunk of the sentence before yielding the first."""
+    doc = sent.doc
+    prev_end = -1
+    for word in sent:
+        if word.pos_ not in ("NOUN", "PROPN", "PRON"):
+            continue
+        left = word.left_edge.i
+        if left <= prev_end:
+            continue  # nested in the previous chunk
+        dep = word.dep_
+        if dep not in _NP_DEPS:
+            if dep != "conj":
+                continue
+            head = word.head
+            while head.dep_ == "conj" and head.head.i < head.i:
+                head = head.head
+            if head.dep_ not in _NP_DEPS:
+                continue
+        prev_end = word.i
+        yield doc[left : word.i + 1]
 
 
 def _is_actor_token(t: Token) -> bool:
@@ -740,21 +773,27 @@ def find_quantities(sent: Span) -> list[QuantityMention]:
         if described is not None:
             mentions.append((fig, anchor, *described))
     _share_across(mentions)
-    _share_conversions([m for _, _, m, _ in mentions], doc_text=sent.doc.text)
+    # the sentence's own text: ``Doc.text`` would join every token of the article once per sentence
+    _share_conversions([m for _, _, m, _ in mentions], text, base)
     return [m for _, _, m, _ in mentions]
 
 
 _CONVERSION_GAP_RE = re.compile(r"^\s*[(\[/]\s*$")
 
 
-def _share_conversions(mentions: list[QuantityMention], doc_text: str) -> None:
-    """A conversion in brackets right after a figure shares its bound:
-    "more than 100 kilometers (60 miles)", "just under 296 hp (224 kW / 300 PS)"."""
+def _share_conversions(mentions: list[QuantityMention], text: str, base: int) -> None:
+    """A conversion in brackets right after a figure shares its bound and
+    what it describes: "more than 100 kilometers (60 miles)", "just under
+    296 hp (224 kW / 300 PS)", "a net worth of 1.356 billion ($1.762bn)".
+    ``text`` is the sentence's text, starting at doc character ``base``."""
     for prev, m in zip(mentions, mentions[1:]):
-        gap = doc_text[prev.quantity.end : m.quantity.start]
-        if _CONVERSION_GAP_RE.match(gap) and m.quantity.bound == "=" and prev.quantity.bound != "=":
+        gap = text[prev.quantity.end - base : m.quantity.start - base]
+        if not _CONVERSION_GAP_RE.match(gap):
+            continue
+        if m.quantity.bound == "=" and prev.quantity.bound != "=":
             m.quantity.bound = prev.quantity.bound
             m.hedges = list(prev.hedges)
+        m.quantity.concept = m.concept = prev.quantity.concept
 
 
 def _link_ranges(figures: list[_Figure], text: str, sent: Span, base: int) -> None:
@@ -952,7 +991,7 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
     )
     # "one of the best speakers": the counted phrase is all there is to say
     partitive_one = fig.words and fig.number.low == 1 and noun is not None and noun.head.lower_ == "of"
-    q.concept = None if partitive_one else _concept(h, anchor, fig_ids, noun)
+    q.concept = None if partitive_one else _concept(h, anchor, fig_ids, noun, sent)
     mention = QuantityMention(
         quantity=q,
         token_start=toks[0].i if toks else anchor.i,

@@ -44,7 +44,7 @@ from spacy.tokens import Span, Token
 
 from reportedly.types import TimeRef
 
-__all__ = ["TimeExpression", "find_time", "find_time_expressions", "parse_published", "resolve_time", "span_ents"]
+__all__ = ["TimeExpression", "TimeFinder", "find_time", "find_time_expressions", "parse_published", "resolve_time", "span_ents"]
 
 Interval = tuple[date, date]
 
@@ -400,31 +400,59 @@ def find_time(sent: Span, published: str | None, *, near: tuple[int, int] | None
     ``near`` (character offsets of the claim) picks, among several
     expressions, the nearest one; otherwise the first that resolves.
     """
-    pub = parse_published(published)
-    candidates: list[tuple[TimeExpression, Interval | None]] = []
-    for expr in find_time_expressions(sent):
-        if near is not None and near[0] <= expr.start and expr.end <= near[1]:
-            continue  # the claim itself ("three years") is not its own time
-        if resolve_time(expr.text, pub or _PROBE_DATE) is None:
-            continue  # a duration or something that is not a point in time
-        candidates.append((expr, resolve_time(expr.text, pub)))
-    if near is not None:
-        # an expression in the claim's own clause beats a nearer one outside it
-        # ("On Monday officials said 300 had died by last week": "last week")
-        centre = (near[0] + near[1]) / 2
-        claim_clause = _clause_at(sent, near[0])
-        candidates.sort(
-            key=lambda c: (
-                _clause_at(sent, c[0].end - 1) != claim_clause,
-                abs((c[0].start + c[0].end) / 2 - centre),
+    return TimeFinder(published).find(sent, near=near)
+
+
+class TimeFinder:
+    """:func:`find_time` for the many claims of one document.
+
+    A sentence holding several figures and reports would otherwise have its
+    expressions found, and each sent through dateparser, once per claim;
+    here each sentence is scanned once and each expression resolved once.
+    Make one per document (it remembers that document's sentences).
+    """
+
+    def __init__(self, published: str | None) -> None:
+        self.pub = parse_published(published)
+        self._expressions: dict[tuple[int, int], list[TimeExpression]] = {}
+        self._resolved: dict[tuple[str, date | None], Interval | None] = {}
+
+    def _resolve(self, text: str, pub: date | None) -> Interval | None:
+        key = (text, pub)
+        if key not in self._resolved:
+            self._resolved[key] = resolve_time(text, pub)
+        return self._resolved[key]
+
+    def find(self, sent: Span, *, near: tuple[int, int] | None = None) -> TimeRef:
+        """The time reference of a claim in ``sent`` (see :func:`find_time`)."""
+        pub = self.pub
+        key = (sent.start, sent.end)
+        if key not in self._expressions:
+            self._expressions[key] = find_time_expressions(sent)
+        candidates: list[tuple[TimeExpression, Interval | None]] = []
+        for expr in self._expressions[key]:
+            if near is not None and near[0] <= expr.start and expr.end <= near[1]:
+                continue  # the claim itself ("three years") is not its own time
+            if self._resolve(expr.text, pub or _PROBE_DATE) is None:
+                continue  # a duration or something that is not a point in time
+            candidates.append((expr, self._resolve(expr.text, pub)))
+        if near is not None and len(candidates) > 1:
+            # an expression in the claim's own clause beats a nearer one outside it
+            # ("On Monday officials said 300 had died by last week": "last week")
+            centre = (near[0] + near[1]) / 2
+            claim_clause = _clause_at(sent, near[0])
+            candidates.sort(
+                key=lambda c: (
+                    _clause_at(sent, c[0].end - 1) != claim_clause,
+                    abs((c[0].start + c[0].end) / 2 - centre),
+                )
             )
-        )
-    resolved = [c for c in candidates if c[1] is not None]
-    if resolved:
-        expr, (start, end) = resolved[0]  # type: ignore[misc]
-        return TimeRef(text=expr.text, start=start.isoformat(), end=end.isoformat(), anchor="text")
-    if candidates:
-        return TimeRef(text=candidates[0][0].text, anchor="text")
-    if pub is not None:
-        return TimeRef(text=None, start=pub.isoformat(), end=pub.isoformat(), anchor="published")
-    return TimeRef()
+        resolved = [c for c in candidates if c[1] is not None]
+        if resolved:
+            expr, (start, end) = resolved[0]  # type: ignore[misc]
+            return TimeRef(text=expr.text, start=start.isoformat(), end=end.isoformat(), anchor="text")
+        if candidates:
+            return TimeRef(text=candidates[0][0].text, anchor="text")
+        if pub is not None:
+            return TimeRef(text=None, start=pub.isoformat(), end=pub.isoformat(), anchor="published")
+        return TimeRef()
