@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from types import MappingProxyType
 
+from reportedly.extract.attr_bounds import BoundsModel, load_bounds_model
+
 __all__ = ["AttrLexicon", "default_lexicon", "load_lexicon"]
 
 
@@ -56,6 +58,8 @@ class AttrLexicon:
     keep_hand_cues: bool = False
     #: Lemmas the learned table accepts in at least one frame (derived at load).
     learned_lemmas: frozenset[str] = frozenset()
+    #: Learned content boundaries (``scripts/train_attr_bounds.py``); None: the rules' spans stand.
+    bounds: BoundsModel | None = None
 
     def learned_lemma(self, lemma: str) -> bool:
         """Whether the learned table accepts ``lemma`` in some frame."""
@@ -136,12 +140,17 @@ def _load_frames() -> dict[tuple[str, str], tuple[float, int]]:
 
 
 def load_lexicon(
-    learned: bool = True, threshold: float = 0.5, min_count: int = 3, keep_hand_cues: bool = False
+    learned: bool = True,
+    threshold: float = 0.5,
+    min_count: int = 3,
+    keep_hand_cues: bool = False,
+    bounds: bool = True,
 ) -> AttrLexicon:
     """Read the ``attr_*`` data files shipped in ``reportedly/data``.
 
-    ``learned=False`` ignores the table trained on PolNeAR and runs on the
-    hand-written vocabularies alone.
+    ``learned=False`` ignores everything trained on PolNeAR and runs on the
+    hand-written vocabularies alone; ``bounds=False`` keeps the learned cues
+    but the rules' content boundaries.
     """
     unnamed: set[str] = set()
     anonymous: set[str] = set()
@@ -184,6 +193,7 @@ def load_lexicon(
         keep_hand_cues=keep_hand_cues,
         cue_weights=MappingProxyType(weights),
         cue_bias=bias,
+        bounds=load_bounds_model() if learned and bounds else None,
     )
 
 

@@ -35,11 +35,20 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
+from reportedly.extract.attr_bounds import BoundsModel, refine_span
 from reportedly.extract.attr_lexicon import AttrLexicon, default_lexicon
 from reportedly.extract.attr_sources import PRONOUNS, build_source, is_plural, number_value, span_of
 from reportedly.types import Source
 
-__all__ = ["Attribution", "cue_features", "find_attributions", "quote_regions", "verb_frame", "verb_subject"]
+__all__ = [
+    "Attribution",
+    "cue_features",
+    "find_attributions",
+    "quote_regions",
+    "refinable",
+    "verb_frame",
+    "verb_subject",
+]
 
 _SUBJ = {"nsubj", "nsubjpass", "csubj"}
 #: Dependents through which a cue verb borrows the subject of its head:
@@ -725,9 +734,57 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
                 pattern=f.pattern,
             )
         )
+    if lex.bounds is not None:
+        _refine_bounds(doc, text, out, regions, lex.bounds)
     _continue_quotes(text, out, regions)
     _nest_reports(text, out)
     return out
+
+
+def _is_whole_quote(text: str, span: tuple[int, int], regions: list[tuple[int, int]]) -> bool:
+    """Whether ``span`` is a quotation, give or take its marks and closing punctuation."""
+    a, b = span
+    for r0, r1 in regions:
+        if r0 <= a and b <= r1 and not text[r0:a].strip(" “\"'‘") and not text[b:r1].strip(" ,.!?;:—–-'\"”’"):
+            return True
+    return False
+
+
+def refinable(doc: Doc, text: str, att: Attribution, regions: list[tuple[int, int]]) -> tuple[int, int, int, int, set[int]] | None:
+    """What the boundary model needs of an attribution: its content's first and
+    last token, the sentence unit ``[lo, hi)`` and the cue's token indices; None
+    where the content is not one fragment inside the unit or is a whole quotation.
+    Shared with ``scripts/train_attr_bounds.py``."""
+    if len(att.content) != 1 or att.cue_start is None or att.cue_end is None:
+        return None
+    if _is_whole_quote(text, att.content[0], regions):
+        return None
+    cue = doc.char_span(att.cue_start, att.cue_end, alignment_mode="expand")
+    span = doc.char_span(*att.content[0], alignment_mode="expand")
+    if cue is None or span is None or not len(span):
+        return None
+    lo, hi = _unit(cue[0])
+    if span.start < lo or span.end > hi:
+        return None
+    return span.start, span.end - 1, lo, hi, {t.i for t in cue}
+
+
+def _refine_bounds(
+    doc: Doc, text: str, atts: list[Attribution], regions: list[tuple[int, int]], model: BoundsModel
+) -> None:
+    """Redraw single-fragment content edges with the learned boundary model."""
+    for att in atts:
+        ctx = refinable(doc, text, att, regions)
+        if ctx is None:
+            continue
+        first, last, lo, hi, cue = ctx
+        best = refine_span(model, doc, first, last, lo, hi, cue, att.pattern)
+        if best is None:
+            continue
+        s, e = best
+        span = _trim(text, doc[s].idx, doc[e].idx + len(doc[e].text))
+        if span is not None:
+            att.content = [span]
 
 
 def _nest_reports(text: str, atts: list[Attribution]) -> None:
@@ -755,14 +812,25 @@ def _nest_reports(text: str, atts: list[Attribution]) -> None:
                     inner.source.via.append(outer.source.name)
 
 
+def _ends_a_quote(text: str, span: tuple[int, int], regions: list[tuple[int, int]]) -> bool:
+    """Whether a content span ends where a quotation ends: the whole quote, or
+    a quoted clause trimmed of its marks ('“We will win,”' as 'We will win')."""
+    for a, b in regions:
+        if a <= span[0] and span[1] <= b and not text[span[1] : b].strip(" ,.!?;:—–-'\"”’"):
+            return True
+    return False
+
+
 def _continue_quotes(text: str, atts: list[Attribution], regions: list[tuple[int, int]]) -> None:
     """A quote that follows an attributed quote, with no cue of its own,
     continues it: '“...,” Shukri told the BBC. “They view ...”', and a
     paragraph that is nothing but a quote continues the quote before it."""
     claimed = {span for a in atts for span in a.content}
-    cue_positions = sorted(a.cue_start for a in atts if a.cue_start is not None)
+    cue_reach = [
+        (a.cue_start, max(b for _, b in a.content)) for a in atts if a.cue_start is not None and a.content
+    ]
     for att in atts:
-        if not att.content or att.content[-1] not in regions or att.cue_end is None:
+        if not att.content or att.cue_end is None or not _ends_a_quote(text, att.content[-1], regions):
             continue
         anchor = max(att.content[-1][1], att.cue_end)
         for a, b in regions:
@@ -773,9 +841,12 @@ def _continue_quotes(text: str, atts: list[Attribution], regions: list[tuple[int
             # no other quote, no other cue, and the sentence must have ended.
             if any(q in gap for q in "“”\"") or "''" in gap or len(gap) > 200:
                 break
-            if gap.strip() and not re.search(r"[.!?)]\s*$", gap):
+            # '“X,” Bond said, “Y.”': the quote goes on in the same sentence.
+            if gap.strip() and not re.search(r"[.!?),:]\s*$", gap):
                 break
-            if any(anchor <= c < b for c in cue_positions):
+            # Another cue in between speaks for itself, unless all it reports
+            # lies in the gap ('said X, who endorsed Mr. Rubio on Tuesday.').
+            if any(anchor <= c < b and reach > a for c, reach in cue_reach):
                 break
             if "\n\n" in gap:
                 if gap.split("\n\n")[-1].strip():
