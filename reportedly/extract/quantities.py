@@ -93,6 +93,9 @@ _SCALE_WORDS = {"hundred", "thousand", "million", "billion", "trillion", "dozen"
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 #: every word on which ``_word_figures`` may start a figure ("-fold" words aside)
 _WORD_STARTS = set(NUMBER_WORDS) | _VAGUE_HEADS | _FRACTION_WORDS | {"tens", "hundreds", "a", "an", "half"}
+#: prepositions that tie a figure to the noun it describes ("sales of 5,835 units",
+#: "an XI with eight changes", "reductions on 50 products", "a stake for 92 million yuan")
+_NOUN_PREPS = {"of", "with", "on", "for"}
 _NUMBER_NOUNS = {"number", "total", "figure", "count", "tally", "toll", "estimate", "estimates"}
 _LOC_PREPS = {"in", "across", "inside", "throughout", "within", "from"}
 
@@ -605,14 +608,22 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
     if h.head.i != h.i and h.dep_ in ("compound", "nummod", "amod", "nmod") and h.head.i > h.i and h.head.pos_ in ("NOUN", "PROPN"):
         n = h.head
         parts.append(content([c for c in n.subtree if h.i < c.i <= n.i]) or content([n]))
-    # 2. "sales of 5835 units", "a speed of 15 to 22 mph", "net worth of 1.356 billion"
-    elif h.dep_ == "pobj" and h.head.lower_ == "of" and h.head.head.pos_ in ("NOUN", "PROPN"):
+    # 2. "sales of 5835 units", "a speed of 15 to 22 mph", "net worth of 1.356 billion",
+    # "an underpowered XI with eight changes", "price reductions on 50 different products"
+    elif h.dep_ == "pobj" and h.head.lower_ in _NOUN_PREPS and h.head.head.pos_ in ("NOUN", "PROPN"):
         n = h.head.head
         parts.append(content([c for c in n.subtree if c.i <= n.i]))
+    # the figure (or what it counts) is the clause's subject: "Dozens of people were killed"
+    subject = h.dep_ in ("nsubj", "nsubjpass") or (h.head.dep_ in ("nsubj", "nsubjpass") and h.dep_ == "conj")
     # 3. the subject of the clause, or of the clause it hangs from
     verb = _clause_verb(h)
     for _ in range(4):
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is None and verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN") and not subject:
+            # a participle describing a noun: "products priced at under $10", "people earning $48,000"
+            n = verb.head
+            parts.append(content([t for t in n.subtree if t.i <= n.i]) or content([n]))
+            break
         if subj is not None and h.i not in {t.i for t in subj.subtree}:
             if subj.pos_ == "PRON" and verb.dep_ == "relcl":
                 subj = verb.head  # "a beetle that can go 0 to 80km/h"
@@ -633,11 +644,13 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
     for child in h.children:
         if child.lower_ == "of":
             parts.append(content([t for c in child.children for t in c.subtree])[:8])
-    if h.dep_ in ("nsubj", "nsubjpass") or (h.head.dep_ in ("nsubj", "nsubjpass") and h.dep_ == "conj"):
+    if subject:
+        # what it does something to, never where or how ("About 1000 come from
+        # Asia", "About 70% voted against its pay policy")
         v = _clause_verb(h)
         obj = next((c for c in v.children if c.dep_ in ("dobj", "attr")), None)
-        if obj is None:
-            obj = next((c for p in v.children if p.dep_ in ("prep", "prt") for c in p.children if c.dep_ in ("pobj", "dobj")), None)
+        if obj is not None and any(t.like_num for t in obj.subtree):
+            obj = None  # another figure ("covers 13 percent of the economy") is no concept
         if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
             parts.append(content([t for t in obj.subtree if t.i <= obj.i])[:8])
     # the sentence's own subject, when the figure sits in a clause of its own
@@ -646,7 +659,7 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
     if root_subj is not None and root_subj.pos_ != "PRON" and h.i not in {t.i for t in root_subj.subtree}:
         parts.append(content([t for t in root_subj.subtree if t.i <= root_subj.i])[:8])
     parts = [p for p in parts if p]
-    if not parts:
+    if not parts and not subject:
         # last resort: the sentence's first noun phrase (headlines, fragments)
         for chunk in _noun_chunks(sent):
             words = content(list(chunk))
@@ -788,8 +801,9 @@ def _share_conversions(mentions: list[QuantityMention], text: str, base: int) ->
     ``text`` is the sentence's text, starting at doc character ``base``."""
     for prev, m in zip(mentions, mentions[1:]):
         gap = text[prev.quantity.end - base : m.quantity.start - base]
-        if not _CONVERSION_GAP_RE.match(gap):
-            continue
+        units = (prev.quantity.unit, m.quantity.unit)
+        if not _CONVERSION_GAP_RE.match(gap) or units[1] is None or "percent" in units:
+            continue  # "~1.2mm (~80% of nozzle outlet diameter)": a second figure, not a conversion
         if m.quantity.bound == "=" and prev.quantity.bound != "=":
             m.quantity.bound = prev.quantity.bound
             m.hedges = list(prev.hedges)
