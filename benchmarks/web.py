@@ -162,34 +162,76 @@ def scaled_store(base: Path, path: Path, claims: int) -> tuple[Path, int]:
 # -- workload -----------------------------------------------------------------
 
 
+#: Distinct search URLs in the workload (every one differs from the others).
+SEARCHES = 2000
+
+
 def workload(db: Path, seed: int = 7) -> dict[str, list[str]]:
-    """Search and series URLs drawn from the store itself."""
+    """Search and series URLs drawn from the store itself, in random order.
+
+    Searches: ``SEARCHES`` distinct queries built from the store's own
+    vocabulary: words of its sentences at every frequency (a third of the
+    picks are the commonest words, which match most of the corpus), entity
+    and actor names, places and source names, some with a source, location,
+    entity or year filter. Series: every series page, the twenty biggest
+    three more times each.
+    """
     rng = random.Random(seed)
     con = duckdb.connect(str(db), read_only=True)
-    words = [
-        w for (w,) in con.execute(
-            "SELECT w FROM (SELECT unnest(regexp_split_to_array(lower(sentence), '[^a-z]+')) AS w "
-            "FROM claims USING SAMPLE 20000 ROWS) WHERE length(w) > 3 GROUP BY w ORDER BY count(*) DESC, w"
-        ).fetchall()
-    ]
-    sources = [s for (s,) in con.execute("SELECT name FROM sources ORDER BY n_claims DESC LIMIT 50").fetchall()]
-    biggest = [s for (s,) in con.execute("SELECT id FROM series ORDER BY claims DESC LIMIT 20").fetchall()]
-    others = [s for (s,) in con.execute("SELECT id FROM series USING SAMPLE 200 ROWS").fetchall()]
+
+    def column(sql: str) -> list[str]:
+        return [str(v) for (v,) in con.execute(sql).fetchall() if v]
+
+    words = column(
+        "SELECT w FROM (SELECT unnest(regexp_split_to_array(lower(sentence), '[^a-z]+')) AS w "
+        "FROM claims USING SAMPLE 20000 ROWS) WHERE length(w) > 3 GROUP BY w ORDER BY count(*) DESC, w"
+    )
+    entities = column("SELECT entity_lemma FROM claims WHERE entity_lemma IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC")
+    actors = column("SELECT actor FROM claims WHERE actor IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC")
+    places = column(
+        "SELECT loc FROM (SELECT unnest(locations) AS loc FROM claims) WHERE loc IS NOT NULL "
+        "GROUP BY 1 ORDER BY count(*) DESC"
+    )
+    sources = column("SELECT name FROM sources ORDER BY n_claims DESC, name")
+    biggest = column("SELECT id FROM series ORDER BY claims DESC, id LIMIT 20")
+    every_series = column("SELECT id FROM series ORDER BY id")
     con.close()
     from urllib.parse import urlencode
 
+    def word() -> str:  # every frequency band: rank 0 a third of the time, a long tail
+        return words[min(len(words) - 1, int(rng.paretovariate(0.6)) - 1)]
+
+    def name(pool: list[str]) -> str:  # common names more often, rare ones too
+        return pool[min(len(pool) - 1, int(rng.paretovariate(0.8)) - 1)]
+
+    makers = [
+        lambda: " ".join(word() for _ in range(rng.choice((1, 1, 2, 3)))),
+        lambda: name(entities) + (" " + word() if rng.random() < 0.5 else ""),
+        lambda: name(actors) if actors else word(),
+        lambda: name(places) + (" " + word() if rng.random() < 0.5 else "") if places else word(),
+        lambda: name(sources) if sources else word(),
+    ]
+    weights = (5, 2, 1, 1, 1)
+    seen: set[str] = set()
     search: list[str] = []
-    for i in range(600):
-        # words from every frequency band: common ones match a large share of the corpus
-        n = rng.choice((1, 1, 2, 3))
-        picked = [words[min(len(words) - 1, int(rng.paretovariate(0.6)) - 1)] for _ in range(n)]
-        params: dict[str, str] = {"q": " ".join(picked)}
-        if i % 5 == 0 and sources:
-            params["source"] = rng.choice(sources)
-        if i % 7 == 0:
+    attempts = 0
+    while len(search) < SEARCHES and attempts < SEARCHES * 50:
+        attempts += 1
+        params: dict[str, str] = {"q": rng.choices(makers, weights)[0]()}
+        roll = rng.random()
+        if roll < 0.15 and sources:
+            params["source"] = name(sources)
+        elif roll < 0.22 and places:
+            params["location"] = name(places)
+        elif roll < 0.27 and entities:
+            params["entity"] = name(entities)
+        elif roll < 0.40:
             params["time"] = str(rng.choice(range(2016, 2030)))
-        search.append("/search?" + urlencode(params))
-    series = [f"/series/{s}" for s in biggest] * 5 + [f"/series/{s}" for s in others]
+        url = "/search?" + urlencode(params)
+        if url not in seen:
+            seen.add(url)
+            search.append(url)
+    series = [f"/series/{s}" for s in every_series + biggest * 3]
     rng.shuffle(series)
     return {"search": search, "series": series}
 
@@ -199,6 +241,7 @@ async def _load(base: str, urls: dict[str, list[str]], clients: int, seconds: fl
 
     results: dict[str, list[float]] = {k: [] for k in urls}
     errors: dict[str, list[str]] = {k: [] for k in urls}
+    cpu0 = time.process_time()
     stop = time.monotonic() + seconds
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
 
@@ -221,7 +264,7 @@ async def _load(base: str, urls: dict[str, list[str]], clients: int, seconds: fl
 
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
         await asyncio.gather(*(client(i, http) for i in range(clients)))
-    return {"latencies": results, "errors": errors, "seconds": seconds}
+    return {"latencies": results, "errors": errors, "seconds": seconds, "client_cpu": time.process_time() - cpu0}
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -241,32 +284,63 @@ def _free_port() -> int:
 
 
 def _rss_mib(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
+    """Resident memory of a process and its descendants (shared pages counted in each)."""
+    total = 0.0
+    for p in _tree(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+        except OSError:  # ended while we looked
+            continue
+    return total
+
+
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its live descendants (the server's worker processes)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                children.setdefault(int(_stat(int(entry.name))[1]), []).append(int(entry.name))
+            except OSError:  # the process ended while we looked
+                continue
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children.get(p, []))
+    return out
 
 
 def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (from /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU time of a process and its live descendants so far."""
+    total = 0.0
+    for p in _tree(pid):
+        try:
+            fields = _stat(p)
+        except OSError:  # ended while we looked
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
-def serve(db: Path) -> tuple[subprocess.Popen[bytes], str, float]:
+def serve(db: Path, workers: int, log: Path) -> tuple[subprocess.Popen[bytes], str, float]:
     import httpx
 
     port = _free_port()
-    cmd = [sys.executable, "-m", "reportedly", "serve", "--db", str(db), "--port", str(port)]
+    cmd = [sys.executable, "-m", "reportedly", "serve", "--db", str(db), "--port", str(port), "--workers", str(workers)]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with log.open("wb") as err:  # a file, not a pipe nobody reads while the server runs
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
     base = f"http://127.0.0.1:{port}"
     while True:
         if proc.poll() is not None:
-            raise SystemExit("server exited: " + (proc.stderr.read().decode() if proc.stderr else ""))
+            raise SystemExit("server exited: " + log.read_text(errors="replace"))
         try:
             if httpx.get(base + "/index.json", timeout=5).status_code == 200:
                 return proc, base, time.perf_counter() - t0
@@ -275,7 +349,35 @@ def serve(db: Path) -> tuple[subprocess.Popen[bytes], str, float]:
         if time.perf_counter() - t0 > 600:
             proc.kill()
             raise SystemExit("server did not answer within 600 s")
-        time.sleep(0.5)
+        time.sleep(0.2)
+
+
+def run_load(db: Path, urls: dict[str, list[str]], workers: int, args: argparse.Namespace) -> dict[str, Any]:
+    """Start a server, drive it from a second process, stop it; what was measured."""
+    log = OUT / f"web_serve_{workers}.log"
+    proc, url, startup = serve(db, workers, log)
+    try:
+        # Warm-up outside the measurement: each worker's first pages touch
+        # the memory-mapped read model, as any server that has run a while has.
+        subprocess.run(
+            [sys.executable, __file__, "--load-only", url, "--clients", str(args.clients), "--seconds", "3"],
+            input=json.dumps(urls).encode(), capture_output=True, check=True,
+        )
+        cpu0, load0 = _cpu_seconds(proc.pid), os.getloadavg()[0]
+        # the load runs in its own process, so client work never slows the server's interpreter
+        load = subprocess.run(
+            [sys.executable, __file__, "--load-only", url, "--clients", str(args.clients), "--seconds", str(args.seconds)],
+            input=json.dumps(urls).encode(), capture_output=True, check=True,
+        )
+        rss = _rss_mib(proc.pid)
+        cpu = _cpu_seconds(proc.pid) - cpu0
+        load1 = os.getloadavg()[0]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    result = json.loads(load.stdout)
+    notes = [line for line in log.read_text(errors="replace").splitlines() if line.startswith("Read model")]
+    return {**result, "startup": startup, "rss": rss, "cpu": cpu, "load": (load0, load1), "notes": notes}
 
 
 def main() -> None:
@@ -283,6 +385,10 @@ def main() -> None:
     ap.add_argument("--claims", type=int, default=1_000_000)
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=30.0)
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2],
+                    help="server processes; several values run one after the other, side by side in the table")
+    ap.add_argument("--cold", action="store_true",
+                    help="delete the store's read model first, so the first start-up includes building it")
     ap.add_argument("--load-only", metavar="URL", help="internal: run the load against a running server")
     args = ap.parse_args()
 
@@ -304,42 +410,40 @@ def main() -> None:
               for t in ("documents", "claims", "series", "series_entries")}
     con.close()
     urls = workload(db)
+    if args.cold:
+        import shutil
 
-    proc, url, startup = serve(db)
-    cpu0, load0 = _cpu_seconds(proc.pid), os.getloadavg()[0]
-    try:
-        # the load runs in its own process, so client work never slows the server's interpreter
-        load = subprocess.run(
-            [sys.executable, __file__, "--load-only", url, "--clients", str(args.clients), "--seconds", str(args.seconds)],
-            input=json.dumps(urls).encode(), capture_output=True, check=True,
-        )
-        rss = _rss_mib(proc.pid)
-        cpu = _cpu_seconds(proc.pid) - cpu0
-        load1 = os.getloadavg()[0]
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-    result = json.loads(load.stdout)
+        shutil.rmtree(db.with_name(db.name + ".web"), ignore_errors=True)
+
+    runs = {w: run_load(db, urls, w, args) for w in args.workers}
 
     print(f"store: {counts['claims']:,} claims ({copies} copies of the base), {counts['documents']:,} documents, "
           f"{counts['series']:,} series, {counts['series_entries']:,} series entries; base built in {t_base:.0f} s, "
           f"scaled in {t_scale:.0f} s")
-    print(f"server: start-up to first answer {startup:.1f} s, RSS after the run {rss:,.0f} MiB; "
-          f"{args.clients} closed-loop clients for {args.seconds:g} s on {os.cpu_count()} CPUs")
-    n_requests = sum(len(v) for v in result["latencies"].values())
-    print(f"server CPU: {cpu:.1f} s for {n_requests:,} requests = {cpu / max(1, n_requests) * 1000:.1f} ms per request "
-          f"(all pages); machine load average {load0:.1f} before, {load1:.1f} after")
+    print(f"workload: {len(urls['search']):,} distinct search URLs, {len(set(urls['series'])):,} series pages; "
+          f"{args.clients} closed-loop clients for {args.seconds:g} s (after a 3 s warm-up) on {os.cpu_count()} CPUs; "
+          "no page cache")
+    for workers, run in runs.items():
+        n = sum(len(v) for v in run["latencies"].values())
+        print(f"workers={workers}: start-up to first answer {run['startup']:.1f} s "
+              f"({'; '.join(run['notes']) or 'no read-model note'}); RSS {run['rss']:,.0f} MiB (process tree, "
+              f"mapped read model counted per process); server CPU {run['cpu'] / max(1, n) * 1000:.2f} ms per request, "
+              f"load client {run['client_cpu'] / max(1, n) * 1000:.2f} ms per request; "
+              f"load average {run['load'][0]:.1f} before, {run['load'][1]:.1f} after")
     print()
-    print("| page | requests | errors | req/s | p50 ms | p95 ms | p99 ms | p95 target |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
-    for kind, lat in result["latencies"].items():
-        p95 = _pct(lat, 95)
-        ok = "met" if p95 < TARGET_P95_MS and not result["errors"][kind] else "missed"
-        print(f"| {kind} | {len(lat):,} | {len(result['errors'][kind])} | {len(lat) / args.seconds:,.1f} | "
-              f"{_pct(lat, 50):,.0f} | {p95:,.0f} | {_pct(lat, 99):,.0f} | < {TARGET_P95_MS:.0f} ms: {ok} |")
-    for kind, errs in result["errors"].items():
-        for e in errs[:5]:
-            print(f"error ({kind}): {e}")
+    print("| page | workers | requests | errors | req/s | p50 ms | p95 ms | p99 ms | p95 target |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    for kind in urls:
+        for workers, run in runs.items():
+            lat, errs = run["latencies"][kind], run["errors"][kind]
+            p95 = _pct(lat, 95)
+            ok = "met" if p95 < TARGET_P95_MS and not errs else "missed"
+            print(f"| {kind} | {workers} | {len(lat):,} | {len(errs)} | {len(lat) / args.seconds:,.1f} | "
+                  f"{_pct(lat, 50):,.0f} | {p95:,.0f} | {_pct(lat, 99):,.0f} | < {TARGET_P95_MS:.0f} ms: {ok} |")
+    for workers, run in runs.items():
+        for kind, errs in run["errors"].items():
+            for e in errs[:5]:
+                print(f"error (workers={workers}, {kind}): {e}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ JSON to match what was asked for.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,13 +23,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reportedly.errors import NotFound
 from reportedly.web import pages
+from reportedly.web.claimtable import claims_table
 from reportedly.web.ledger import Ledger
 from reportedly.web.readmodel import ReadPaths
 from reportedly.web.security import SecurityHeaders
 
-__all__ = ["BadParameter", "SafeJSONResponse", "create_app"]
+__all__ = ["DB_ENV", "BadParameter", "SafeJSONResponse", "app_from_environment", "create_app"]
 
 HERE = Path(__file__).resolve().parent
+#: The store a worker process serves (``reportedly serve --workers N`` sets it).
+DB_ENV = "REPORTEDLY_WEB_DB"
 
 
 class BadParameter(ValueError):
@@ -55,9 +59,10 @@ def wants_json(request: Request) -> bool:
 def create_app(db_path: str | Path) -> FastAPI:
     """The web app over the store at ``db_path`` (opened read-only)."""
     ledger = Ledger(db_path)
-    read = ReadPaths.build(ledger)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True  # every template, whatever its suffix
+    templates.env.globals["claims_table"] = claims_table
+    read = ReadPaths.open(ledger, pages.series_head(templates.get_template("_series_head.html")))
 
     app = FastAPI(title="reportedly", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(SecurityHeaders)
@@ -66,10 +71,13 @@ def create_app(db_path: str | Path) -> FastAPI:
     app.state.read = read
 
     def respond(request: Request, template: str, data: dict[str, Any], status: int = 200) -> Response:
-        # "_html" holds what only the page shows (marked-up text, chart shapes).
+        # "_html" holds what only the page shows (marked-up text, chart shapes);
+        # "_json", when present, makes what only the twin shows (and the
+        # page has already rendered, such as a series' chart data).
         extras = data.pop("_html", {})
+        json_only = data.pop("_json", None)
         if wants_json(request):
-            return SafeJSONResponse(data, status_code=status)
+            return SafeJSONResponse({**json_only(), **data} if json_only else data, status_code=status)
         context = {"data": data, **data, **extras}
         return templates.TemplateResponse(request, template, context, status_code=status)
 
@@ -100,26 +108,46 @@ def create_app(db_path: str | Path) -> FastAPI:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return error(request, exc.status_code, str(exc.detail))
 
-    def page(path: str, template: str, build: Callable[..., dict[str, Any]]) -> None:
-        """Register ``path`` and its JSON twin (registered first: ``{id}.json`` must win over ``{id}``)."""
+    def page(path: str, template: str, build: Callable[..., dict[str, Any]], in_memory: bool = False) -> None:
+        """Register ``path`` and its JSON twin (registered first: ``{id}.json`` must win over ``{id}``).
+
+        ``in_memory`` pages read only the read model (no DuckDB query, no
+        I/O, a millisecond or so of CPU), so they run on the event loop: the
+        hop to a worker thread and back would cost about as much as the page.
+        """
         json_path = "/index.json" if path == "/" else f"{path}.json"
 
-        def endpoint(request: Request) -> Response:
+        def respond_to(request: Request) -> Response:
             try:
                 data = build(ledger, read, request.path_params, request.query_params)
             except ValueError as exc:
                 raise BadParameter(str(exc)) from exc
             return respond(request, template, data)
 
+        async def inline(request: Request) -> Response:
+            return respond_to(request)
+
+        def threaded(request: Request) -> Response:
+            return respond_to(request)
+
+        endpoint = inline if in_memory else threaded
         app.add_api_route(json_path, endpoint, methods=["GET"], name=f"{template}-json")
         app.add_api_route(path, endpoint, methods=["GET"], name=template, response_class=HTMLResponse)
 
     page("/", "overview.html", pages.overview)
-    page("/search", "search.html", pages.search)
+    page("/search", "search.html", pages.search, in_memory=True)
     page("/series", "series_list.html", pages.series_list)
-    page("/series/{series_id}", "series.html", pages.series)
+    page("/series/{series_id}", "series.html", pages.series, in_memory=True)
     page("/claims/{claim_id}", "claim.html", pages.claim)
     page("/documents/{doc_id}", "document.html", pages.document)
     page("/sources", "sources.html", pages.sources)
     page("/sources/{name:path}", "source.html", pages.source)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app over the store named by ``$REPORTEDLY_WEB_DB``: the factory each server worker calls."""
+    db = os.environ.get(DB_ENV)
+    if not db:
+        raise RuntimeError(f"{DB_ENV} is not set: start workers with `reportedly serve --workers N`")
+    return create_app(db)

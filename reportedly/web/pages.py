@@ -4,7 +4,9 @@ Each builder takes the ledger, the read paths prepared at start-up
 (:class:`~reportedly.web.readmodel.ReadPaths`), the path parameters and the
 query parameters and returns the page's data: exactly what its JSON twin
 serves. Anything only the HTML page needs (marked-up article text, chart
-geometry) goes under the ``"_html"`` key, which the JSON twin drops.
+geometry) goes under the ``"_html"`` key, which the JSON twin drops; a
+``"_json"`` callable adds fields only the twin needs (a series' chart data,
+which the page shows pre-rendered), so HTML requests never decode them.
 Builders raise :class:`~reportedly.errors.NotFound` for unknown ids and
 ``ValueError`` for unusable parameters (answered 404 and 400).
 """
@@ -12,18 +14,22 @@ Builders raise :class:`~reportedly.errors.NotFound` for unknown ids and
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
+from jinja2 import Template
+
+from reportedly.errors import NotFound
 from reportedly.types import Claim
 from reportedly.web import series as series_data
 from reportedly.web.chart import layout, render_svg
 from reportedly.web.highlight import Span, highlight
 from reportedly.web.ledger import Ledger, SearchQuery
-from reportedly.web.readmodel import ReadPaths
+from reportedly.web.readmodel import HeadRenderer, ReadPaths
 from reportedly.web.searchindex import FACETS, parse_period, tokenize
 
-__all__ = ["claim", "document", "overview", "search", "series", "series_list", "source", "sources"]
+__all__ = ["claim", "document", "overview", "search", "series", "series_head", "series_list", "source", "sources"]
 
 Params = Mapping[str, str]
 MAX_QUERY_CHARS = 500
@@ -96,7 +102,7 @@ def search(ledger: Ledger, read: ReadPaths, path: Params, params: Params) -> dic
         "facets": {name: [{"value": v, "count": c} for v, c in hit.facets.get(name, [])] for name in FACETS},
         "facets_approximate": hit.approximate,
         # Links are built here, not in the template: dozens per page, and
-        # urlencode in Python is much cheaper than dict juggling in Jinja.
+        # joining pre-quoted parts is much cheaper than dict juggling in Jinja.
         "_html": {"links": _search_links(active, hit.facets, query.page, pages)},
     }
 
@@ -104,16 +110,33 @@ def search(ledger: Ledger, read: ReadPaths, path: Params, params: Params) -> dic
 def _search_links(
     active: dict[str, str], facets: dict[str, list[tuple[str, int]]], page: int, pages: int
 ) -> dict[str, Any]:
-    def href(**changes: str | int | None) -> str:
-        params = {**active, **changes}
-        return "/search?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    """Facet, filter-removal and pager links, the same as ``urlencode({**active, **changes})``.
+
+    Dozens per page, so each value is quoted once and the query strings are
+    joined from the quoted parts instead of re-encoding the whole query per link.
+    """
+    quoted = {k: f"{k}={_quote(v)}" for k, v in active.items() if v not in (None, "")}
+
+    def href(name: str, value: str | int | None) -> str:
+        parts = dict(quoted)
+        if value is None or value == "":
+            parts.pop(name, None)
+        else:
+            parts[name] = f"{name}={_quote(str(value))}"
+        return "/search?" + "&".join(parts.values())
 
     return {
-        "facet": {name: {v: href(**{name: v}) for v, _ in values} for name, values in facets.items()},
-        "remove": {name: href(**{name: None}) for name in active if name != "q"},
-        "previous": href(page=page - 1) if page > 1 else None,
-        "next": href(page=page + 1) if page < pages else None,
+        "facet": {name: {v: href(name, v) for v, _ in values} for name, values in facets.items()},
+        "remove": {name: href(name, None) for name in active if name != "q"},
+        "previous": href("page", page - 1) if page > 1 else None,
+        "next": href("page", page + 1) if page < pages else None,
     }
+
+
+@lru_cache(maxsize=65536)
+def _quote(value: str) -> str:
+    # Facet values repeat from page to page; quoting them is most of a link's cost.
+    return quote_plus(value)
 
 
 def series_list(ledger: Ledger, read: ReadPaths, path: Params, params: Params) -> dict[str, Any]:
@@ -123,11 +146,32 @@ def series_list(ledger: Ledger, read: ReadPaths, path: Params, params: Params) -
 
 
 def series(ledger: Ledger, read: ReadPaths, path: Params, params: Params) -> dict[str, Any]:
+    """One series: its prepared head (chart, conflicts, derived values) and a page of its claims."""
     page = int_param(params, "page", 1, 1, MAX_PAGE)
-    data = series_data.series_detail(ledger, read, path["series_id"], page)
-    chart = layout(series_data.chart_points(data))
-    data["_html"] = {"chart": chart, "svg": render_svg(chart)}
-    return data
+    if not series_data.is_linked(ledger):
+        raise NotFound("series", path["series_id"])
+    prepared = read.series.get(path["series_id"])
+    per_page = series_data.CLAIMS_PER_PAGE
+    numbers = prepared.numbers[(page - 1) * per_page : page * per_page].tolist()
+    return {
+        "claims": read.claims.rows(numbers),
+        "page": page,
+        "pages": max(1, -(-prepared.numbers.size // per_page)),
+        "_html": {"title": prepared.title, "head": prepared.head},
+        # Series info, entries, relations and derived values: already in the
+        # pre-rendered head, so decoded only for the JSON twin.
+        "_json": prepared.data,
+    }
+
+
+def series_head(template: Template) -> HeadRenderer:
+    """Renders a series page's head from its static data (called once per series, at build time)."""
+
+    def render(data: dict[str, Any]) -> str:
+        chart = layout(series_data.chart_points(data))
+        return str(template.render({**data, "chart": chart, "svg": render_svg(chart)}))
+
+    return render
 
 
 def _claim_spans(claim: Claim, *, evidence: bool) -> list[Span]:

@@ -1,37 +1,50 @@
-"""Read paths prepared at start-up for the two busiest pages: search and series.
+"""The read model behind the two busiest pages, search and series.
 
 The store does not change while the app runs (it is opened read-only), so
-the rows those pages list can be laid out once, in memory, in the order the
-pages want them:
+what those pages show can be laid out once, in the order the pages want it,
+written next to the store (:mod:`reportedly.web.sidecar`) and memory-mapped
+by every server process:
 
+* :class:`~reportedly.web.searchindex.SearchIndex`: words and facet codes;
 * :class:`ClaimRows`: the list columns of every claim (sentence, source,
   figure, time, publisher...) as one Arrow table in search-index order, so
-  a page of results is one ``take`` of 50 rows instead of a join over the
-  claims table;
-* :class:`SeriesRows`: series entries, claims, relations and derived values
-  sorted by series, with each series' slice recorded, so a series page
-  slices arrays instead of scanning tables.
+  a page of results is one ``take`` of 50 rows instead of a join;
+* :class:`SeriesPages`: per series, everything above its claim list (the
+  timeline chart, conflicts, derived values) already rendered as HTML, the
+  same as JSON for the page's twin, and the numbers of its claims in page
+  order, so a series page renders only its 50 claim rows.
 
-Measured under load at a million claims (``benchmarks/web.py``), these turn
-pages that cost tens of milliseconds of SQL each into a few milliseconds.
-Memory is the price: roughly the size of the listed columns.
+Measured at a million claims (``benchmarks/web.py``), this turns pages that
+cost 10-15 ms of CPU into about one, and start-up from a minute or more into
+about a second once the model exists.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
+from markupsafe import Markup
 
+from reportedly.errors import NotFound
 from reportedly.web.ledger import CLAIM_LIST_COLUMNS, Ledger
 from reportedly.web.searchindex import SearchIndex
+from reportedly.web.series import MAX_CHART_POINTS, MAX_RELATIONS
+from reportedly.web.sidecar import Sidecar, open_sidecar
 
-__all__ = ["ClaimRows", "ReadPaths", "SeriesRows", "Slices"]
+__all__ = ["ClaimRows", "HeadRenderer", "ReadPaths", "SeriesPage", "SeriesPages", "Slices"]
 
 _DATES = ("time_start", "time_end")
+
+#: Renders the part of a series page above its claims from the page's static data.
+HeadRenderer = Callable[[dict[str, Any]], str]
 
 
 def _list_columns(prefix: str) -> str:
@@ -47,18 +60,29 @@ def _list_columns(prefix: str) -> str:
 class ClaimRows:
     """List rows of every claim, addressed by search-index number."""
 
-    def __init__(self, cur: duckdb.DuckDBPyConnection) -> None:
-        # web_order (from SearchIndex) gives each claim id its number n.
-        self.table: pa.Table = cur.sql(
-            f"SELECT {_list_columns('c.')}, d.publisher, d.published, d.title "
+    def __init__(self, table: pa.Table) -> None:
+        self.table = table
+        # Rows are taken from the one record batch: Table.take plus
+        # to_pylist costs three times as much for a page of 50.
+        combined = table.combine_chunks()  # one chunk per column (none when empty)
+        self._batch = pa.RecordBatch.from_arrays(
+            [col.chunk(0) if col.num_chunks else pa.array([], col.type) for col in combined.columns],
+            schema=combined.schema,
+        )
+
+    @staticmethod
+    def build(cur: duckdb.DuckDBPyConnection) -> pa.Table:
+        # web_order (from SearchIndex.build) gives each claim id its number n.
+        return cur.sql(
+            f"SELECT {_list_columns('c.')}, d.publisher, d.published::VARCHAR AS published, d.title "
             "FROM web_order w JOIN claims c ON c.id = w.id LEFT JOIN documents d ON d.id = c.doc_id "
             "ORDER BY w.n"
-        ).to_arrow_table().combine_chunks()  # one chunk: take() on many chunks copies them all
+        ).to_arrow_table()
 
     def rows(self, numbers: list[int]) -> list[dict[str, Any]]:
         if not numbers:
             return []
-        return self.table.take(pa.array(numbers, type=pa.int64())).to_pylist()
+        return self._batch.take(pa.array(numbers, type=pa.int64())).to_pylist()
 
 
 class Slices:
@@ -76,9 +100,8 @@ class Slices:
         start, end = self.bounds.get(series_id, (0, 0))
         return end - start
 
-    def rows(self, series_id: str, offset: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
+    def rows(self, series_id: str, limit: int | None = None) -> list[dict[str, Any]]:
         start, end = self.bounds.get(series_id, (0, 0))
-        start = min(end, start + offset)
         if limit is not None:
             end = min(end, start + limit)
         return self.table.slice(start, end - start).to_pylist()
@@ -92,71 +115,169 @@ class Slices:
         return self.table.take(pa.array(picks)).to_pylist()
 
 
-class SeriesRows:
-    """Per-series slices of the link tables; see the module doc.
+@dataclass(slots=True)
+class SeriesPage:
+    """One series as its page needs it."""
 
-    ``claims`` holds, per series, the search-index numbers of its claims in
-    the order a series page lists them (reference time, publication, id).
-    """
+    title: str
+    #: Everything above the claim list, rendered (chart, conflicts, derived values).
+    head: Markup
+    #: The search-index numbers of its claims, in the order the page lists them.
+    numbers: npt.NDArray[np.int32]
+    _data: str
 
-    def __init__(self, cur: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
+    def data(self) -> dict[str, Any]:
+        """The page's static JSON: series info, entries, relations, conflicts, derived values."""
+        value = json.loads(self._data)
+        assert isinstance(value, dict)
+        return value
+
+
+class SeriesPages:
+    """Per-series pages prepared at build time; see the module doc."""
+
+    def __init__(self, table: pa.Table, numbers: npt.NDArray[np.int32]) -> None:
+        self._index = {sid: i for i, sid in enumerate(table.column("id").to_pylist())}
+        self._title = table.column("title")
+        self._head = table.column("head")
+        self._data = table.column("data")
+        self._start = table.column("start").to_numpy()
+        self._end = table.column("end").to_numpy()
+        self._numbers = numbers
+
+    def __contains__(self, series_id: str) -> bool:
+        return series_id in self._index
+
+    def get(self, series_id: str) -> SeriesPage:
+        i = self._index.get(series_id)
+        if i is None:
+            raise NotFound("series", series_id)
+        return SeriesPage(
+            title=self._title[i].as_py(),
+            head=Markup(self._head[i].as_py()),
+            numbers=self._numbers[int(self._start[i]) : int(self._end[i])],
+            _data=self._data[i].as_py(),
+        )
+
+    @staticmethod
+    def build(
+        cur: duckdb.DuckDBPyConnection, tables: set[str], render_head: HeadRenderer
+    ) -> tuple[pa.Table, npt.NDArray[np.int32]]:
+        """Every series' static page data and pre-rendered head, plus the claim numbers."""
         empty = pa.table({"series_id": pa.array([], pa.string())})
-        self.entries = Slices(
+        entries = Slices(
             cur.sql(
                 "SELECT * EXCLUDE (evidence, repost_group) FROM series_entries ORDER BY series_id, "
                 "coalesce(time_start, time_end) NULLS LAST, entry_id"
             ).to_arrow_table()
             if "series_entries" in tables else empty
         )
-        self.claims = Slices(
+        claims = (
             cur.sql(
-                "SELECT sc.series_id, w.n, sc.role FROM series_claims sc JOIN web_order w ON w.id = sc.claim_id "
+                "SELECT sc.series_id, w.n FROM series_claims sc JOIN web_order w ON w.id = sc.claim_id "
                 "JOIN claims c ON c.id = sc.claim_id LEFT JOIN documents d ON d.id = c.doc_id "
                 "ORDER BY sc.series_id, c.time_start NULLS LAST, d.published, c.id"
-            ).to_arrow_table()
-            if "series_claims" in tables else empty
+            ).fetchnumpy()
+            if "series_claims" in tables else {"series_id": np.empty(0, object), "n": np.empty(0, np.int32)}
         )
-        self.relations = Slices(
+        numbers = np.asarray(claims["n"], dtype=np.int32)
+        claim_bounds: dict[str, tuple[int, int]] = {}
+        for i, key in enumerate(claims["series_id"].tolist()):
+            start, _ = claim_bounds.get(key, (i, i))
+            claim_bounds[key] = (start, i + 1)
+        relations = Slices(
             cur.sql(
                 "SELECT series_id, claim_a, claim_b, entry_a, entry_b, kind, reason FROM relations "
                 "ORDER BY series_id, kind, entry_a, entry_b"
             ).to_arrow_table()
             if "relations" in tables else empty
         )
-        self.derived = Slices(
+        derived = Slices(
             cur.sql("SELECT * FROM derived_values ORDER BY series_id, time_start, id").to_arrow_table()
             if "derived_values" in tables else empty
         )
-        self.info: dict[str, dict[str, Any]] = {}
-        if "series" in tables:
-            for row in cur.sql(
-                "SELECT id, label, entity, actor, places, place_names, unit, claims, derived FROM series"
-            ).to_arrow_table().to_pylist():
-                self.info[row["id"]] = row
-        self.conflicted: set[str] = set()
+        conflicted: set[str] = set()
         if "relations" in tables:
             for a, b in cur.execute(
                 "SELECT entry_a, entry_b FROM relations WHERE kind IN ('conflict', 'contradiction')"
             ).fetchall():
-                self.conflicted.update((a, b))
+                conflicted.update((a, b))
+        infos = (
+            cur.sql(
+                "SELECT id, label, entity, actor, places, place_names, unit, claims, derived FROM series ORDER BY id"
+            ).to_arrow_table().to_pylist()
+            if "series" in tables else []
+        )
+        cols: dict[str, list[Any]] = {"id": [], "title": [], "head": [], "data": [], "start": [], "end": []}
+        for info in infos:
+            sid = info["id"]
+            sampled = entries.sample(sid, MAX_CHART_POINTS)
+            listed = relations.rows(sid, limit=MAX_RELATIONS)
+            data = {
+                "series": info,
+                "entries": sampled,
+                "entries_total": entries.count(sid),
+                "relations": listed,
+                "relations_total": relations.count(sid),
+                "conflicts": [r for r in listed if r["kind"] in ("conflict", "contradiction")],
+                "conflicted_entries": sorted(e["entry_id"] for e in sampled if e["entry_id"] in conflicted),
+                "derived": derived.rows(sid),
+            }
+            # Through JSON first, so the head is rendered from exactly what the twin serves.
+            text = json.dumps(data, ensure_ascii=False, default=str)
+            start, end = claim_bounds.get(sid, (0, 0))
+            cols["id"].append(sid)
+            cols["title"].append(str(info.get("label") or info.get("key") or sid))
+            cols["head"].append(render_head(json.loads(text)))
+            cols["data"].append(text)
+            cols["start"].append(start)
+            cols["end"].append(end)
+        table = pa.table({
+            "id": pa.array(cols["id"], pa.string()),
+            "title": pa.array(cols["title"], pa.string()),
+            "head": pa.array(cols["head"], pa.large_string()),
+            "data": pa.array(cols["data"], pa.large_string()),
+            "start": pa.array(cols["start"], pa.int64()),
+            "end": pa.array(cols["end"], pa.int64()),
+        })
+        return table, numbers
 
 
 @dataclass(slots=True)
 class ReadPaths:
-    """Everything prepared at start-up; the page builders read through it."""
+    """Everything prepared ahead of requests; the page builders read through it."""
 
     search: SearchIndex
     claims: ClaimRows
-    series: SeriesRows
+    series: SeriesPages
+    #: Where the model lives on disk.
+    location: Path
+    #: Whether this process built it (False: an existing model was opened).
+    built: bool
 
     @classmethod
-    def build(cls, ledger: Ledger) -> "ReadPaths":
-        cur = ledger.connection.cursor()
-        try:
-            search = SearchIndex(cur)  # creates the temp table web_order
-            claims = ClaimRows(cur)
-            series = SeriesRows(cur, ledger.tables.names)
-            cur.execute("DROP TABLE web_order")
-        finally:
-            cur.close()
-        return cls(search=search, claims=claims, series=series)
+    def open(cls, ledger: Ledger, render_head: HeadRenderer) -> "ReadPaths":
+        """The store's read model, built and written next to it first if it is missing or stale."""
+
+        def build(side: Sidecar) -> None:
+            cur = ledger.connection.cursor()
+            try:
+                arrays, meta = SearchIndex.build(cur)  # creates the temp table web_order
+                side.save_arrays("search", arrays)
+                side.save_json("search", meta)
+                side.save_table("claims", ClaimRows.build(cur))
+                table, numbers = SeriesPages.build(cur, ledger.tables.names, render_head)
+                side.save_table("series", table)
+                side.save_arrays("series", {"numbers": numbers})
+                cur.execute("DROP TABLE web_order")
+            finally:
+                cur.close()
+
+        side, built = open_sidecar(ledger.path, build)
+        return cls(
+            search=SearchIndex(side.arrays("search"), side.json("search")),
+            claims=ClaimRows(side.table("claims")),
+            series=SeriesPages(side.table("series"), side.arrays("series")["numbers"]),
+            location=side.path,
+            built=built,
+        )

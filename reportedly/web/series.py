@@ -13,19 +13,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportedly.errors import NotFound
 from reportedly.web.chart import ChartPoint
 from reportedly.web.ledger import Ledger
-from reportedly.web.readmodel import ReadPaths
 
 __all__ = [
+    "CLAIMS_PER_PAGE",
     "MAX_CHART_POINTS",
+    "MAX_RELATIONS",
     "biggest_series",
     "chart_points",
     "is_linked",
     "newest_conflicts",
     "repost_group",
-    "series_detail",
     "series_of_claim",
     "series_page",
 ]
@@ -84,35 +83,12 @@ def series_of_claim(ledger: Ledger, claim_id: str) -> list[dict[str, Any]]:
     )
 
 
-def series_detail(ledger: Ledger, read: ReadPaths, series_id: str, page: int = 1) -> dict[str, Any]:
-    """One series: its entries (an even sample of long ones), a page of claims, relations, derived values."""
-    if not is_linked(ledger):
-        raise NotFound("series", series_id)
-    rows = read.series
-    info = rows.info.get(series_id)
-    if info is None:
-        raise NotFound("series", series_id)
-    entries = rows.entries.sample(series_id, MAX_CHART_POINTS)
-    relations = rows.relations.rows(series_id, limit=MAX_RELATIONS)
-    numbers = [r["n"] for r in rows.claims.rows(series_id, (page - 1) * CLAIMS_PER_PAGE, CLAIMS_PER_PAGE)]
-    n_claims = rows.claims.count(series_id)
-    return {
-        "series": info,
-        "entries": entries,
-        "entries_total": rows.entries.count(series_id),
-        "relations": relations,
-        "relations_total": rows.relations.count(series_id),
-        "conflicts": [r for r in relations if r["kind"] in ("conflict", "contradiction")],
-        "conflicted_entries": sorted(e["entry_id"] for e in entries if e["entry_id"] in rows.conflicted),
-        "derived": rows.derived.rows(series_id),
-        "claims": read.claims.rows(numbers),
-        "page": page,
-        "pages": max(1, -(-n_claims // CLAIMS_PER_PAGE)),
-    }
-
-
 def chart_points(detail: dict[str, Any]) -> list[ChartPoint]:
-    """The chart's points: series entries (reported and earlier figures), then derived values."""
+    """The chart's points: series entries (reported and earlier figures), then derived values.
+
+    ``detail`` is a series page's static data (see
+    :class:`~reportedly.web.readmodel.SeriesPages`).
+    """
     in_conflict = set(detail["conflicted_entries"])
     points = []
     for e in detail["entries"]:
