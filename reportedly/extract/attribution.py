@@ -423,7 +423,11 @@ def _verb_group(verb: Token, lex: AttrLexicon) -> list[Token]:
         tok = verb.doc[i]
         if tok.head.i != verb.i:
             break
-        if tok.dep_ in {"aux", "auxpass", "neg"} or (tok.dep_ == "advmod" and tok.lower_ in lex.cue_adverbs):
+        # Any adverb inside the verb group belongs to the cue ("has consistently
+        # pushed", "pointedly rejected"), as PolNeAR marks it.
+        if tok.dep_ in {"aux", "auxpass", "neg"} or (
+            tok.dep_ == "advmod" and (tok.lower_ in lex.cue_adverbs or tok.tag_ == "RB")
+        ):
             group.insert(0, tok)
             i -= 1
         else:
