@@ -86,7 +86,9 @@ def to_newsquant(q: Quantity) -> dict[str, Any]:
         value = q.value if q.value is not None else q.low
     per = q.unit.partition(" per ")[2] if q.unit else ""
     base = q.unit.partition(" per ")[0] if q.unit else None
-    if q.entity_lemma and (base is None or base == (q.entity_lemma.split() or [""])[-1].lower() or q.vague):
+    # the counted thing as NewsQuant writes it: the lemmas of its whole phrase
+    # ("one of the proudest moments in his life" -> "proud moment life")
+    if q.entity_lemma and (base is None or base in q.entity_lemma.lower().split() or q.vague):
         unit = q.entity_lemma + (f" per {per}" if per else "")
     else:
         unit = q.unit or "-"

@@ -96,6 +96,8 @@ _WORD_STARTS = set(NUMBER_WORDS) | _VAGUE_HEADS | _FRACTION_WORDS | {"tens", "hu
 #: prepositions that tie a figure to the noun it describes ("sales of 5,835 units",
 #: "an XI with eight changes", "reductions on 50 products", "a stake for 92 million yuan")
 _NOUN_PREPS = {"of", "with", "on", "for"}
+#: what a partitive's noun phrase ends before: clauses, conjuncts, appositions
+_PARTITIVE_CUT_DEPS = {"relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "cc", "appos", "punct"}
 _NUMBER_NOUNS = {"number", "total", "figure", "count", "tally", "toll", "estimate", "estimates"}
 _LOC_PREPS = {"in", "across", "inside", "throughout", "within", "from"}
 
@@ -457,7 +459,8 @@ def _counted_noun(anchor: Token, fig: _Figure, end_tok: int) -> Token | None:
     ids = {t.i for t in fig.tokens}
     while h.head.i in ids and h.head.i != h.i:
         h = h.head
-    if h.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod") and h.head.i > h.i and h.head.pos_ in ("NOUN", "PROPN"):
+    # "predet": "half the condos"
+    if h.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod", "predet") and h.head.i > h.i and h.head.pos_ in ("NOUN", "PROPN"):
         noun = h.head
         if noun.lower_ in ("of",):
             return None
@@ -488,7 +491,14 @@ def _phrase_tokens(noun: Token, after: int, partitive: bool) -> list[Token]:
     "Kia and Hyundai vehicles", "public housing properties"; for a partitive
     ("one of Airbnb's earliest investments in the world") the whole phrase."""
     if partitive:
-        return [t for t in noun.subtree if t.i >= after and t.dep_ not in ("det", "punct", "case", "predet")] or [noun]
+        # the noun with what qualifies it and its place ("the proudest moments in his
+        # life"), not a clause or a "with" phrase hanging from it ("cars in the world
+        # with tuners scrambling left and right")
+        cut: set[int] = set()
+        for child in noun.children:
+            if child.i > noun.i and (child.dep_ in _PARTITIVE_CUT_DEPS or (child.dep_ == "prep" and child.lower_ not in ("in", "of", "on", "at"))):
+                cut.update(t.i for t in child.subtree)
+        return [t for t in noun.subtree if t.i >= after and t.i not in cut and t.dep_ not in ("det", "punct", "case", "predet")] or [noun]
     out = [
         t
         for t in noun.subtree
@@ -507,7 +517,8 @@ def _lemma_phrase(tokens: list[Token]) -> str:
         t.lemma_ if t.pos_ != "PROPN" else t.text
         for t in tokens
         if t.pos_ not in ("CCONJ", "DET", "PART", "PUNCT", "ADP", "PRON", "NUM")
-        and (not t.is_stop or t.pos_ == "ADJ")
+        # spaCy's stop list is case-blind: "US" is "us"
+        and (not t.is_stop or t.pos_ in ("ADJ", "PROPN"))
         and not (t.tag_ in ("VBG", "VBN") and t.dep_ in ("amod", "compound"))
     ]
     return " ".join(kept) or " ".join(t.lemma_ for t in tokens)
@@ -524,6 +535,21 @@ def _is_age_apposition(anchor: Token) -> bool:
         and anchor.text.isdigit()
         and 10 <= int(anchor.text) <= 110
     )
+
+
+_AGE_SUBJECTS = {"he", "she", "i", "you", "we", "they", "age", "expectancy"}
+
+
+def _is_stated_age(anchor: Token) -> bool:
+    """A bare whole number said of a person with "be": "He will be 35 by the end
+    of the year", "life expectancy for men is around 73"."""
+    if not (anchor.text.isdigit() and 1 <= int(anchor.text) <= 120 and anchor.dep_ in ("attr", "acomp")):
+        return False
+    verb = anchor.head
+    if verb.lemma_ != "be":
+        return False
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return subj is not None and (subj.lower_ in _AGE_SUBJECTS or subj.ent_type_ == "PERSON")
 
 
 def _clause_verb(t: Token) -> Token:
@@ -785,7 +811,7 @@ def find_quantities(sent: Span) -> list[QuantityMention]:
         described = _describe(fig, anchor, sent, text, base)
         if described is not None:
             mentions.append((fig, anchor, *described))
-    _share_across(mentions)
+    _share_across(mentions, text, base)
     # the sentence's own text: ``Doc.text`` would join every token of the article once per sentence
     _share_conversions([m for _, _, m, _ in mentions], text, base)
     return [m for _, _, m, _ in mentions]
@@ -927,8 +953,16 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
             partitive = noun.i > end_tok and doc[end_tok].lower_ == "of" and fig.words and fig.number.low == 1
             phrase = _phrase_tokens(noun, end_tok if noun.i >= end_tok else noun.i, partitive)
             # the owner is the actor, not part of the thing: "ISIS fighters" -> fighters (actor ISIS)
+            # ("Kia and Hyundai vehicles": coordinated makers name a kind of thing, and stay)
             phrase = [
-                t for t in phrase if not (t.i < noun.i and _is_actor_token(t) and t.dep_ in ("compound", "amod", "nmod"))
+                t
+                for t in phrase
+                if not (
+                    t.i < noun.i
+                    and _is_actor_token(t)
+                    and t.dep_ in ("compound", "amod", "nmod")
+                    and not any(c.dep_ == "conj" for c in t.children)
+                )
             ] or [noun]
             entity = doc[phrase[0].i : phrase[-1].i + 1].text
             entity_lemma = _lemma_phrase(phrase)
@@ -955,14 +989,15 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
                 for prep in c.children:
                     if prep.lower_ == "of":
                         pobj = next((p for p in prep.children if p.dep_ == "pobj"), None)
-                        if pobj is not None:
+                        # "a total of 200 million": the figure itself is no counted thing
+                        if pobj is not None and not pobj.like_num and pobj.i not in fig_ids:
                             noun = pobj
                             entity, entity_lemma = pobj.text, pobj.lemma_.lower()
                             unit_name = entity_lemma
     if fig.words and unit_name is None and anchor.lower_ == "one" and fig.number.low == 1 and noun is None:
         return None
-    if unit_name is None and not fig.fraction and not fig.words and _is_age_apposition(anchor):
-        unit_name = "year of age"  # "Maddon, 66, has used ..."
+    if unit_name is None and not fig.fraction and not fig.words and (_is_age_apposition(anchor) or _is_stated_age(anchor)):
+        unit_name = "year of age"  # "Maddon, 66, has used ...", "He will be 35 by then"
     h = _phrase_head(anchor, fig, end_tok, noun)
     direction, role, _gov = _change_of(h)
     if role == "previous" and fig.bound_text == "from":
@@ -1023,7 +1058,14 @@ def _as_bound(b: str) -> Bound:
     return b  # type: ignore[return-value]
 
 
-def _share_across(mentions: list[tuple[_Figure, Token, QuantityMention, Token]]) -> None:
+_COMPARED_RE = re.compile(r"(?i)\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+$")
+
+
+def _same_thing(q: Quantity, other: Quantity) -> None:
+    q.unit, q.entity, q.entity_lemma = other.unit, other.entity, other.entity_lemma
+
+
+def _share_across(mentions: list[tuple[_Figure, Token, QuantityMention, Token]], text: str, base: int) -> None:
     """What coordination and change constructions spread over several figures:
     "approximately 4,000 fighters and 3,000 supporters" share the hedge;
     "lost 190 points, or 0.6%" share the direction; "had fallen to X, down from
@@ -1045,6 +1087,17 @@ def _share_across(mentions: list[tuple[_Figure, Token, QuantityMention, Token]])
                 m.role = "change"
             if not m.quantity.locations and first.quantity.locations:
                 m.quantity.locations = list(first.quantity.locations)
+            bare = m.quantity.unit is None and m.quantity.entity is None
+            if bare and h.dep_ == "conj" and first.quantity.entity is not None:
+                # "68,400 people who ... and 95,800 who ...": the second count is of the same thing
+                _same_thing(m.quantity, first.quantity)
+    # "460 vehicles ... compared with 63": a bare figure set against another counts the same thing
+    for k, (_fig, _a, m, _h) in enumerate(mentions):
+        q = m.quantity
+        if q.unit is None and q.entity is None and _COMPARED_RE.search(text[max(0, q.start - base - 24) : q.start - base]):
+            other = next((o for _, _, o, _ in reversed(mentions[:k]) if o.quantity.unit is not None), None)
+            if other is not None:
+                _same_thing(q, other.quantity)
     # a change verb with an amount leaves its "to" level as a plain figure
     deltas: set[int] = set()
     point_moves: set[int] = set()  # clauses whose change is counted in index points
@@ -1062,6 +1115,12 @@ def _share_across(mentions: list[tuple[_Figure, Token, QuantityMention, Token]])
         verb = _clause_verb(h)
         gov = _change_of(h)[2]
         keys = {verb.i} | ({gov.i, _clause_verb(gov).i} if gov is not None else set())
+        earlier = next((p for p, pverb in previous if pverb.i == verb.i or _clause_verb(pverb).i == verb.i), None)
+        if earlier is not None:
+            pq = earlier.quantity
+            if pq.unit is None and pq.entity is None:
+                # "down from more than 30,000": the earlier figure counts the same thing
+                pq.unit, pq.entity, pq.entity_lemma = m.quantity.unit, m.quantity.entity, m.quantity.entity_lemma
         if keys & deltas:
             if m.quantity.unit is None and keys & point_moves:
                 m.quantity.unit = "point"  # "rose 64.06 points to 4,577.10": the level is in points too
@@ -1070,9 +1129,6 @@ def _share_across(mentions: list[tuple[_Figure, Token, QuantityMention, Token]])
         for prev, pverb in previous:
             if pverb.i == verb.i or _clause_verb(pverb).i == verb.i:
                 pq = prev.quantity
-                if pq.unit is None and pq.entity is None:
-                    # "down from more than 30,000": the earlier figure counts the same thing
-                    pq.unit, pq.entity, pq.entity_lemma = m.quantity.unit, m.quantity.entity, m.quantity.entity_lemma
                 m.quantity.change = Change(
                     direction=m.quantity.change.direction,
                     previous_low=pq.low,
