@@ -432,6 +432,16 @@ def _verb_group(verb: Token, lex: AttrLexicon) -> list[Token]:
             i -= 1
         else:
             break
+    head = verb.head
+    if (
+        verb.dep_ == "xcomp"
+        and head.pos_ in {"VERB", "AUX", "ADJ"}
+        and head.i < group[0].i
+        and group[0].lower_ == "to"
+        and all(t.head.i == head.i and t.dep_ in {"prt", "advmod"} for t in verb.doc[head.i + 1 : group[0].i])
+    ):
+        # "is poised to argue", "went on to say": the governing verb opens the cue.
+        return _verb_group(head, lex) + list(verb.doc[head.i + 1 : group[0].i]) + group
     return group
 
 
