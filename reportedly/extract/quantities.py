@@ -94,10 +94,13 @@ _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 #: every word on which ``_word_figures`` may start a figure ("-fold" words aside)
 _WORD_STARTS = set(NUMBER_WORDS) | _VAGUE_HEADS | _FRACTION_WORDS | {"tens", "hundreds", "a", "an", "half"}
 #: prepositions that tie a figure to the noun it describes ("sales of 5,835 units",
-#: "an XI with eight changes", "reductions on 50 products", "a stake for 92 million yuan")
-_NOUN_PREPS = {"of", "with", "on", "for"}
+#: "an XI with eight changes", "reductions on 50 products", "a stake for 92 million yuan",
+#: "investments over 35 GWh", "levels at 1200 ppm")
+_NOUN_PREPS = {"of", "with", "on", "for", "at", "over"}
 #: what a partitive's noun phrase ends before: clauses, conjuncts, appositions
 _PARTITIVE_CUT_DEPS = {"relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "cc", "appos", "punct"}
+_PARTICLES = {"off", "up", "out", "down"}
+_PERSONAL_PRONOUNS = {"i", "you", "we", "they", "he", "she"}
 _NUMBER_NOUNS = {"number", "total", "figure", "count", "tally", "toll", "estimate", "estimates"}
 _LOC_PREPS = {"in", "across", "inside", "throughout", "within", "from"}
 
@@ -642,8 +645,9 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
     # the figure (or what it counts) is the clause's subject: "Dozens of people were killed"
     subject = h.dep_ in ("nsubj", "nsubjpass") or (h.head.dep_ in ("nsubj", "nsubjpass") and h.dep_ == "conj")
     # 3. the subject of the clause, or of the clause it hangs from
+    personal = False
     verb = _clause_verb(h)
-    for _ in range(4):
+    for level in range(4):
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subj is None and verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN") and not subject:
             # a participle describing a noun: "products priced at under $10", "people earning $48,000"
@@ -653,6 +657,10 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
         if subj is not None and h.i not in {t.i for t in subj.subtree}:
             if subj.pos_ == "PRON" and verb.dep_ == "relcl":
                 subj = verb.head  # "a beetle that can go 0 to 80km/h"
+            if subj.lower_ in _PERSONAL_PRONOUNS and level == 0:
+                # "They have two kids", "I ran about 5 km": the figure is the speaker's own
+                personal = True
+                break
             if subj.pos_ != "PRON":
                 parts.append(content([t for t in subj.subtree if t.i <= subj.i or t.dep_ in ("prep", "pobj", "compound")])[:8])
                 break
@@ -675,6 +683,9 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
         # Asia", "About 70% voted against its pay policy")
         v = _clause_verb(h)
         obj = next((c for c in v.children if c.dep_ in ("dobj", "attr")), None)
+        if obj is None:
+            # a phrasal verb's object, parsed under its particle: "finish off the floor plan"
+            obj = next((c for p in v.children if p.dep_ in ("prep", "prt") and p.lower_ in _PARTICLES for c in p.children if c.dep_ in ("pobj", "dobj")), None)
         if obj is not None and any(t.like_num for t in obj.subtree):
             obj = None  # another figure ("covers 13 percent of the economy") is no concept
         if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
@@ -685,11 +696,12 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
     if root_subj is not None and root_subj.pos_ != "PRON" and h.i not in {t.i for t in root_subj.subtree}:
         parts.append(content([t for t in root_subj.subtree if t.i <= root_subj.i])[:8])
     parts = [p for p in parts if p]
-    if not parts and not subject:
-        # last resort: the sentence's first noun phrase (headlines, fragments)
+    if not parts and not subject and not personal:
+        # last resort: the sentence's first noun phrase (headlines, fragments),
+        # not another figure ("more than 10 km")
         for chunk in _noun_chunks(sent):
             words = content(list(chunk))
-            if words and not any(t.i in skip for t in chunk):
+            if words and not any(t.i in skip or t.like_num for t in chunk):
                 parts.append(words)
                 break
     if not parts:
