@@ -656,7 +656,10 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
             break
         if subj is not None and h.i not in {t.i for t in subj.subtree}:
             if subj.pos_ == "PRON" and verb.dep_ == "relcl":
-                subj = verb.head  # "a beetle that can go 0 to 80km/h"
+                # "a beetle that can go 0 to 80km/h": the noun right before the
+                # relative pronoun, which the parser sometimes hangs elsewhere
+                before = subj.doc[subj.i - 1] if subj.i > 0 else subj
+                subj = before if subj.tag_ in ("WDT", "WP") and before.pos_ in ("NOUN", "PROPN") else verb.head
             if subj.lower_ in _PERSONAL_PRONOUNS and level == 0:
                 # "They have two kids", "I ran about 5 km": the figure is the speaker's own
                 personal = True
