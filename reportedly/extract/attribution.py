@@ -250,10 +250,32 @@ def verb_subject(verb: Token) -> tuple[Token | None, bool]:
     return None, False
 
 
+#: Leading words that qualify the clause, not the source ("Even those", "But Mr. X").
+_SOURCE_LEAD = {"even", "but", "and", "also", "yet", "so"}
+#: Trailing modifiers that say how, not who ("X, through a spokeswoman", "progressives in particular").
+_SOURCE_TAIL_PREPS = {"through", "via"}
+
+
 def _source_tokens(subject: Token) -> list[Token]:
     """The source as written: the subject's subtree inside its sentence
-    (relative clauses and appositions included, as annotators mostly do)."""
-    return _subtree_in_sent(subject)
+    (relative clauses and appositions included, as annotators mostly do),
+    less what PolNeAR's annotators leave out: a leading "even" or "but",
+    "through a spokeswoman", "in particular". (An age stays: "Jim Bennett, 57,".)"""
+    toks = _subtree_in_sent(subject)
+    while len(toks) > 1 and toks[0].lower_ in _SOURCE_LEAD and toks[0].i != subject.i:
+        toks = toks[1:]
+    for k, tok in enumerate(toks):
+        if k == 0 or tok.i <= subject.i:
+            continue
+        prev = toks[k - 1]
+        if prev.text != ",":
+            continue
+        if tok.head.i == subject.i and tok.dep_ == "prep" and tok.lower_ in _SOURCE_TAIL_PREPS:
+            toks = toks[: k - 1]
+            break
+    if len(toks) > 2 and toks[-2].lower_ == "in" and toks[-1].lower_ == "particular":
+        toks = toks[:-2]
+    return toks or [subject]
 
 
 def _via(verb: Token, lex: AttrLexicon) -> list[str]:
@@ -478,6 +500,10 @@ def cue_features(verb: Token, subject: Token | None, passive: bool, frame: str) 
     ]
 
 
+#: Verbs whose subject belongs to the content: "X seems to be Y".
+_RAISING = {"seem", "appear"}
+
+
 def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, int]], text: str) -> _Found | None:
     if verb.pos_ not in {"VERB", "AUX"}:
         return None
@@ -521,6 +547,12 @@ def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, in
     source = between or (_source_tokens(subject) if subject is not None else None)
     if source is not None and verb.i in {t.i for t in source}:
         source = [subject]
+    if lemma in _RAISING and subject is not None and source and any(c.dep_ == "xcomp" for c in verb.children):
+        # "The two seemed to be well known": the subject is part of what
+        # seems, not who says so; the relation has no source.
+        first = _fragments(text, source)
+        if first and first[-1][1] <= content[0][0]:
+            return _Found(cue, None, None, first + content, [], "verb:raising")
     return _Found(cue, subject, source, content, _via(verb, lex), "verb:" + frame)
 
 
