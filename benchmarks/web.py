@@ -236,18 +236,66 @@ def workload(db: Path, seed: int = 7) -> dict[str, list[str]]:
     return {"search": search, "series": series}
 
 
-async def _load(base: str, urls: dict[str, list[str]], clients: int, seconds: float) -> dict[str, Any]:
-    import httpx
+class _Connection:
+    """One keep-alive HTTP/1.1 connection on asyncio streams: the load's client.
 
+    httpx costs 8-10 ms of CPU per 30-75 KB page on this machine (pure-Python
+    parsing), more than the server it measures, and the two share the same
+    cores. This client sends a plain GET and reads the status line, headers
+    and a Content-Length or chunked body, checking each page arrived whole
+    (status 200, ends with ``</html>``); ``--client httpx`` compares.
+    """
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self._reader: asyncio.StreamReader | None = None
+        self._writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str) -> tuple[int, bytes]:
+        if self._reader is None or self._writer is None:
+            self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
+        reader, writer = self._reader, self._writer
+        try:
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAccept: text/html\r\n\r\n".encode())
+            head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+            status = int(head[0].split(" ", 2)[1])
+            headers = {}
+            for line in head[1:]:
+                if line:
+                    name, _, value = line.partition(":")
+                    headers[name.strip().lower()] = value.strip()
+            if "content-length" in headers:
+                body = await reader.readexactly(int(headers["content-length"]))
+            elif headers.get("transfer-encoding", "").lower() == "chunked":
+                parts = []
+                while size := int((await reader.readuntil(b"\r\n")).split(b";")[0], 16):
+                    parts.append((await reader.readexactly(size + 2))[:-2])
+                await reader.readuntil(b"\r\n")
+                body = b"".join(parts)
+            else:
+                raise ValueError("response without Content-Length or chunked body")
+            if headers.get("connection", "").lower() == "close":
+                self.close()
+            return status, body
+        except BaseException:
+            self.close()  # a half-read response leaves the connection unusable
+            raise
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        self._reader = self._writer = None
+
+
+async def _load(base: str, urls: dict[str, list[str]], clients: int, seconds: float, kind_of_client: str) -> dict[str, Any]:
     results: dict[str, list[float]] = {k: [] for k in urls}
     errors: dict[str, list[str]] = {k: [] for k in urls}
     cpu0 = time.process_time()
     stop = time.monotonic() + seconds
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    kinds = list(urls)
 
-    async def client(i: int, http: httpx.AsyncClient) -> None:
+    async def one(i: int, get: Any) -> None:
         rng = random.Random(i)
-        kinds = list(urls)
         n = i
         while time.monotonic() < stop:
             kind = kinds[n % len(kinds)]
@@ -255,15 +303,36 @@ async def _load(base: str, urls: dict[str, list[str]], clients: int, seconds: fl
             url = rng.choice(urls[kind])
             t0 = time.perf_counter()
             try:
-                r = await http.get(url)
-                if r.status_code != 200:
-                    errors[kind].append(f"{r.status_code} {url}")
-            except httpx.HTTPError as exc:
+                async with asyncio.timeout(60):
+                    status, body = await get(url)
+                if status != 200:
+                    errors[kind].append(f"{status} {url}")
+                elif not body.rstrip().endswith(b"</html>"):
+                    errors[kind].append(f"truncated page ({len(body)} bytes) {url}")
+            except (OSError, ValueError, TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as exc:
                 errors[kind].append(f"{type(exc).__name__} {url}")
             results[kind].append(time.perf_counter() - t0)
 
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
-        await asyncio.gather(*(client(i, http) for i in range(clients)))
+    if kind_of_client == "httpx":
+        import httpx
+
+        limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+        async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
+
+            async def get_httpx(url: str) -> tuple[int, bytes]:
+                try:
+                    r = await http.get(url)
+                except httpx.HTTPError as exc:
+                    raise OSError(f"{type(exc).__name__}: {exc}") from exc
+                return r.status_code, r.content
+
+            await asyncio.gather(*(one(i, get_httpx) for i in range(clients)))
+    else:
+        host, port = base.removeprefix("http://").rsplit(":", 1)
+        connections = [_Connection(host, int(port)) for _ in range(clients)]
+        await asyncio.gather(*(one(i, connections[i].get) for i in range(clients)))
+        for c in connections:
+            c.close()
     return {"latencies": results, "errors": errors, "seconds": seconds, "client_cpu": time.process_time() - cpu0}
 
 
@@ -360,13 +429,15 @@ def run_load(db: Path, urls: dict[str, list[str]], workers: int, args: argparse.
         # Warm-up outside the measurement: each worker's first pages touch
         # the memory-mapped read model, as any server that has run a while has.
         subprocess.run(
-            [sys.executable, __file__, "--load-only", url, "--clients", str(args.clients), "--seconds", "3"],
+            [sys.executable, __file__, "--load-only", url, "--clients", str(args.clients), "--seconds", "3",
+             "--client", args.client],
             input=json.dumps(urls).encode(), capture_output=True, check=True,
         )
         cpu0, load0 = _cpu_seconds(proc.pid), os.getloadavg()[0]
         # the load runs in its own process, so client work never slows the server's interpreter
         load = subprocess.run(
-            [sys.executable, __file__, "--load-only", url, "--clients", str(args.clients), "--seconds", str(args.seconds)],
+            [sys.executable, __file__, "--load-only", url, "--clients", str(args.clients), "--seconds", str(args.seconds),
+             "--client", args.client],
             input=json.dumps(urls).encode(), capture_output=True, check=True,
         )
         rss = _rss_mib(proc.pid)
@@ -389,12 +460,14 @@ def main() -> None:
                     help="server processes; several values run one after the other, side by side in the table")
     ap.add_argument("--cold", action="store_true",
                     help="delete the store's read model first, so the first start-up includes building it")
+    ap.add_argument("--client", choices=("raw", "httpx"), default="raw",
+                    help="load client: plain asyncio HTTP/1.1 (default, light) or httpx (8-10 ms of CPU per page)")
     ap.add_argument("--load-only", metavar="URL", help="internal: run the load against a running server")
     args = ap.parse_args()
 
     if args.load_only:
         urls = json.loads(sys.stdin.read())
-        out = asyncio.run(_load(args.load_only, urls, args.clients, args.seconds))
+        out = asyncio.run(_load(args.load_only, urls, args.clients, args.seconds, args.client))
         print(json.dumps(out))
         return
 
@@ -428,7 +501,7 @@ def main() -> None:
         print(f"workers={workers}: start-up to first answer {run['startup']:.1f} s "
               f"({'; '.join(run['notes']) or 'no read-model note'}); RSS {run['rss']:,.0f} MiB (process tree, "
               f"mapped read model counted per process); server CPU {run['cpu'] / max(1, n) * 1000:.2f} ms per request, "
-              f"load client {run['client_cpu'] / max(1, n) * 1000:.2f} ms per request; "
+              f"load client ({args.client}) {run['client_cpu'] / max(1, n) * 1000:.2f} ms per request; "
               f"load average {run['load'][0]:.1f} before, {run['load'][1]:.1f} after")
     print()
     print("| page | workers | requests | errors | req/s | p50 ms | p95 ms | p99 ms | p95 target |")

@@ -83,7 +83,9 @@ class Sidecar:
         out: dict[str, npt.NDArray[Any]] = {}
         for path in sorted((self.path / group).glob("*.npy")):
             try:
-                out[path.stem] = np.load(path, mmap_mode="r", allow_pickle=False)
+                # A plain ndarray view of the map: np.memmap's own indexing
+                # wraps every result, a cost paid on each of many small lookups.
+                out[path.stem] = np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
             except ValueError:  # numpy refuses to map a zero-byte payload
                 out[path.stem] = np.load(path, allow_pickle=False)
         return out
