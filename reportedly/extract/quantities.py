@@ -99,6 +99,7 @@ _WORD_STARTS = set(NUMBER_WORDS) | _VAGUE_HEADS | _FRACTION_WORDS | {"tens", "hu
 _NOUN_PREPS = {"of", "with", "on", "for", "at", "over"}
 #: what a partitive's noun phrase ends before: clauses, conjuncts, appositions
 _PARTITIVE_CUT_DEPS = {"relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "cc", "appos", "punct"}
+_TIME_DETERMINERS = {"last", "next", "this", "coming"}
 _PARTICLES = {"off", "up", "out", "down"}
 _PERSONAL_PRONOUNS = {"i", "you", "we", "they", "he", "she"}
 _NUMBER_NOUNS = {"number", "total", "figure", "count", "tally", "toll", "estimate", "estimates"}
@@ -467,6 +468,8 @@ def _counted_noun(anchor: Token, fig: _Figure, end_tok: int) -> Token | None:
         noun = h.head
         if noun.lower_ in ("of",):
             return None
+        if any(c.lower_ in _TIME_DETERMINERS and h.i < c.i < noun.i for c in noun.children):
+            return None  # "2.1 last year": a time, not the thing counted
         if noun.i >= end_tok or fig.unit is None:
             return noun
     # "one of the X", "thousands of X", "dozens of people"
@@ -1106,13 +1109,39 @@ def _share_across(mentions: list[tuple[_Figure, Token, QuantityMention, Token]],
             if bare and h.dep_ == "conj" and first.quantity.entity is not None:
                 # "68,400 people who ... and 95,800 who ...": the second count is of the same thing
                 _same_thing(m.quantity, first.quantity)
-    # "460 vehicles ... compared with 63": a bare figure set against another counts the same thing
-    for k, (_fig, _a, m, _h) in enumerate(mentions):
+    # "460 vehicles ... compared with 63": a bare figure set against another counts the same thing;
+    # "a minus-1.4 degree launch angle in 2018 and 2.1 last year": one added with "and" is measured alike
+    for k, (fig, _a, m, _h) in enumerate(mentions):
         q = m.quantity
-        if q.unit is None and q.entity is None and _COMPARED_RE.search(text[max(0, q.start - base - 24) : q.start - base]):
-            other = next((o for _, _, o, _ in reversed(mentions[:k]) if o.quantity.unit is not None), None)
-            if other is not None:
-                _same_thing(q, other.quantity)
+        if q.unit is not None or q.entity is not None or k == 0:
+            continue
+        before = text[max(0, q.start - base - 24) : q.start - base]
+        other = next((o for _, _, o, _ in reversed(mentions[:k]) if o.quantity.unit is not None), None)
+        if other is None:
+            continue
+        measured_alike = (
+            not fig.words
+            and re.search(r"\band\s+$", before)
+            and other.quantity.entity is None
+            and other.quantity.unit != "percent"
+            # "... for two years and 95,800 who have been ...": a head count
+            and not re.match(r"\s+(?:who|whom|that|which)\b", text[q.end - base :])
+        )
+        if _COMPARED_RE.search(before) or measured_alike:
+            _same_thing(q, other.quantity)
+    # "was up 10.4 cents to US $2.24": the parser may hang the level on "up" like
+    # the amount; a second figure after "to" is where the change arrived
+    amounts: set[int] = set()
+    for _, _, m, h in mentions:
+        if m.role != "change":
+            continue
+        gov = _change_of(h)[2]
+        if gov is None:
+            continue
+        doc = h.doc
+        if gov.i in amounts and m.token_start > 0 and doc[m.token_start - 1].lower_ == "to":
+            m.role, m.quantity.change = "figure", None
+        amounts.add(gov.i)
     # a change verb with an amount leaves its "to" level as a plain figure
     deltas: set[int] = set()
     point_moves: set[int] = set()  # clauses whose change is counted in index points
@@ -1124,10 +1153,20 @@ def _share_across(mentions: list[tuple[_Figure, Token, QuantityMention, Token]],
             if m.quantity.unit == "point":
                 point_moves.update(keys)
     previous = [(m, _clause_verb(h)) for _, _, m, h in mentions if m.role == "previous"]
+    levels: list[QuantityMention] = []  # levels reached by a change with an amount, in text order
     for _fig, _a, m, h in mentions:
-        if m.role != "figure" or m.quantity.change is None:
+        if m.role != "figure":
             continue
         verb = _clause_verb(h)
+        if m.quantity.change is None:
+            # "ended down 1% at 1,463.78 points", "lost 1.1% to end at 1,334.20": levels too
+            outer = {verb.i, _clause_verb(verb.head).i} if verb.dep_ == "xcomp" else {verb.i}
+            if outer & deltas:
+                if m.quantity.unit is None and m.quantity.entity is None and levels:
+                    m.quantity.unit = levels[-1].quantity.unit
+                if m.quantity.unit is not None:
+                    levels.append(m)
+            continue
         gov = _change_of(h)[2]
         keys = {verb.i} | ({gov.i, _clause_verb(gov).i} if gov is not None else set())
         earlier = next((p for p, pverb in previous if pverb.i == verb.i or _clause_verb(pverb).i == verb.i), None)
@@ -1139,7 +1178,13 @@ def _share_across(mentions: list[tuple[_Figure, Token, QuantityMention, Token]],
         if keys & deltas:
             if m.quantity.unit is None and keys & point_moves:
                 m.quantity.unit = "point"  # "rose 64.06 points to 4,577.10": the level is in points too
+            if m.quantity.unit is None and m.quantity.entity is None and levels:
+                # "TA-35 edged down 0.03% to 1,463.87 points, while the TA-125 climbed
+                # 0.1% to 1,333.18": parallel levels are counted alike
+                m.quantity.unit = levels[-1].quantity.unit
             m.quantity.change = None
+            if m.quantity.unit is not None:
+                levels.append(m)
             continue
         for prev, pverb in previous:
             if pverb.i == verb.i or _clause_verb(pverb).i == verb.i:
