@@ -437,8 +437,41 @@ def _date_like(fig: _Figure, anchor: Token) -> bool:
     v = fig.number.low
     if v.is_integer() and (1 <= v <= 31 or 1000 <= v <= 2100):
         return True
-    ent = next((e for e in anchor.doc.ents if e.start <= anchor.i < e.end), None)
+    ent = _entity_at(anchor)
     return ent is not None and any(t.lower_.rstrip(".") in _MONTHS or t.lower_ in _WEEKDAYS for t in ent)
+
+
+# ``Doc.ents`` and ``Span.ents`` build a Span for every entity of the whole
+# article on each call; these read the IOB tags of the few tokens concerned.
+
+
+def _entity_at(t: Token) -> Span | None:
+    """The named entity ``t`` is part of, or None."""
+    if t.ent_iob_ not in ("B", "I"):
+        return None
+    doc = t.doc
+    start = t.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = t.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end]
+
+
+def _ents_in(sent: Span) -> list[tuple[Span, str]]:
+    """The named entities wholly inside ``sent`` with their labels, as ``Span.ents`` gives them."""
+    doc = sent.doc
+    out: list[tuple[Span, str]] = []
+    for tok in sent:
+        if tok.ent_iob_ != "B":
+            continue
+        end = tok.i + 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        if end <= sent.end:
+            out.append((doc[tok.i : end], tok.ent_type_))
+    return out
 
 
 def _bound_before(text: str, start: int) -> tuple[str, int, str] | None:
@@ -774,9 +807,9 @@ def _actor(noun: Token | None) -> str | None:
 
 
 def _entity_text(t: Token) -> str:
-    for ent in t.doc.ents:
-        if ent.start <= t.i < ent.end:
-            return ent.text.removeprefix("the ").removeprefix("The ")
+    ent = _entity_at(t)
+    if ent is not None:
+        return ent.text.removeprefix("the ").removeprefix("The ")
     return t.text
 
 
@@ -786,8 +819,8 @@ def _locations(tokens: list[Token], sent: Span) -> list[str]:
     places ("Syria's numbers")."""
     anchors = {t.i for t in tokens}
     found: list[str] = []
-    for ent in sent.ents:
-        if ent.label_ not in _LOC_LABELS:
+    for ent, label in _ents_in(sent):
+        if label not in _LOC_LABELS:
             continue
         root = ent.root
         r = root
