@@ -134,6 +134,7 @@ def _frame(m: QuantityMention) -> dict[str, Any]:
         "locations": q.locations,
         "change": change,
         "hedges": m.hedges,
+        "concept": q.concept,
     }
 
 

@@ -99,6 +99,8 @@ _WORD_STARTS = set(NUMBER_WORDS) | _VAGUE_HEADS | _FRACTION_WORDS | {"tens", "hu
 _NOUN_PREPS = {"of", "with", "on", "for", "at", "over"}
 #: what a partitive's noun phrase ends before: clauses, conjuncts, appositions
 _PARTITIVE_CUT_DEPS = {"relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "cc", "appos", "punct"}
+#: singular denominators that are also ordinals ("a third term")
+_ORDINAL_DENOMINATORS = {"third", "fourth", "fifth", "sixth", "eighth", "tenth"}
 _TIME_DETERMINERS = {"last", "next", "this", "coming"}
 _PARTICLES = {"off", "up", "out", "down"}
 _PERSONAL_PRONOUNS = {"i", "you", "we", "they", "he", "she"}
@@ -307,6 +309,15 @@ def _word_figures(sent: Span, base: int) -> list[_Figure]:
             fr = parse_fraction(words) if (len(words) >= 2 or words == ["half"]) else None
             if nxt_tok is not None and nxt_tok.text in ("-",):
                 fr = None  # "a third-round tie", "a quarter-final"
+            elif (
+                nxt_tok is not None
+                and words[-1] in _ORDINAL_DENOMINATORS
+                and run[-1].dep_ in ("amod", "nummod", "compound")
+                and run[-1].head.i > run[-1].i
+                and run[-1].head.pos_ == "NOUN"
+                and nxt_tok.lower_ != "of"
+            ):
+                fr = None  # "seeking a third term", "a fifth straight win": an ordinal
             if fr is not None and not (words == ["half"] and _is_half_adverb(run[-1])):
                 number, fraction = ParsedNumber(fr, fr), True
                 # "a quarter of a million dollars", "half a billion"
