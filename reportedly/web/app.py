@@ -27,6 +27,7 @@ from reportedly.web.fragments import claims_table, facet_list
 from reportedly.web.ledger import Ledger
 from reportedly.web.readmodel import ReadPaths
 from reportedly.web.security import SecurityHeaders
+from reportedly.web.series import series_head
 
 __all__ = ["DB_ENV", "BadParameter", "SafeJSONResponse", "app_from_environment", "create_app"]
 
@@ -63,7 +64,7 @@ def create_app(db_path: str | Path) -> FastAPI:
     templates.env.autoescape = True  # every template, whatever its suffix
     templates.env.auto_reload = False  # templates are package data: no stat() per page
     templates.env.globals.update(claims_table=claims_table, facet_list=facet_list)
-    read = ReadPaths.open(ledger, pages.series_head(templates.get_template("_series_head.html")))
+    read = ReadPaths.open(ledger, series_head(templates.get_template("_series_head.html")))
 
     app = FastAPI(title="reportedly", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(SecurityHeaders)

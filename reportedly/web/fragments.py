@@ -29,8 +29,6 @@ _HEAD = (
 _EMPTY = '<tr><td colspan="5" class="muted">No claims.</td></tr>\n'
 _TAIL = "</tbody>\n</table>"
 _SEP = "\x00"
-#: Texts escaped per row, in this order (see _texts).
-_TEXTS = 10
 
 
 def escape_all(texts: Sequence[str]) -> list[str]:
@@ -39,21 +37,6 @@ def escape_all(texts: Sequence[str]) -> list[str]:
     if joined.count(_SEP) != len(texts) - 1:  # a text holds the separator itself
         return [str(escape(t)) for t in texts]
     return str(escape(joined)).split(_SEP) if texts else []
-
-
-def _texts(c: Mapping[str, Any]) -> list[str]:
-    return [
-        c.get("kind") or "",
-        c.get("sentence") or "",
-        c.get("source_name") or c.get("source_text") or "",
-        c.get("cue") or "",
-        c.get("time_start") or "",
-        c.get("time_end") or "",
-        (c.get("published") or "")[:10],
-        c.get("publisher") or "",
-        c.get("unit") or "",
-        c.get("entity_lemma") or "",
-    ]
 
 
 # Ids are hex digits with an optional "~n" copy suffix: nothing to quote.
@@ -70,56 +53,66 @@ def _quote_name(value: str) -> str:
     return quote(value)
 
 
-def _number(value: float) -> str:
-    return f"{value:,.10g}"
-
-
-def _figure(c: Mapping[str, Any], unit: str, entity: str) -> str:
-    bound = c.get("bound")
-    # A bound is one of a few fixed symbols; escaped anyway, it comes from the store.
-    out = [str(escape(bound)) if bound and bound != "=" else ""]
-    value, low, high = c.get("value"), c.get("low"), c.get("high")
+def _figure(value: float | None, low: float | None, high: float | None, bound: str, unit: str, entity: str) -> str:
+    """A quantity's cell: bound, value or range, unit and entity (texts already escaped)."""
     if value is not None:
-        out.append(_number(value))
+        number = f"{value:,.10g}"
     elif low is not None:
-        out.append(f"{_number(low)}–{_number(high) if high is not None else '…'}")
-    if unit and unit != entity:
-        out.append(f" {unit}")
-    if entity:
-        out.append(f' <span class="entity">{entity}</span>')
-    return "".join(out)
-
-
-def _row(c: Mapping[str, Any], e: Sequence[str]) -> str:
-    """One ``<tr>``; ``e`` holds the row's escaped texts (see _texts)."""
-    kind, sentence, src, cue, start, end, published, publisher, unit, entity = e
-    raw_src = c.get("source_name") or c.get("source_text")
-    source = f'<a href="/sources/{_quote_name(raw_src)}">{src}</a>' if raw_src else '<span class="muted">unattributed</span>'
-    if cue:
-        source += f' <span class="cue">{cue}</span>'
-    when = start + (f" – {end}" if end and end != start else "")
-    if publisher:
-        published += f' <span class="muted">{publisher}</span>'
-    figure = _figure(c, unit, entity) if c.get("kind") == "quantity" else ""
+        number = f"{low:,.10g}–{f'{high:,.10g}' if high is not None else '…'}"
+    else:
+        number = ""
     return (
-        f'<tr class="{kind}">\n'
-        f'  <td><a class="claim-link" href="/claims/{_quote_id(c["id"])}">{sentence}</a></td>\n'
-        f'  <td class="num">{figure}</td>\n'
-        f"  <td>{source}</td>\n"
-        f"  <td>{when}</td>\n"
-        f"  <td>{published}</td>\n"
-        "</tr>\n"
+        (bound if bound != "=" else "")
+        + number
+        + (f" {unit}" if unit and unit != entity else "")
+        + (f' <span class="entity">{entity}</span>' if entity else "")
     )
 
 
 def claims_table(rows: Sequence[Mapping[str, Any]]) -> Markup:
-    """The whole table; says "No claims." when ``rows`` is empty."""
+    """The whole table; says "No claims." when ``rows`` is empty.
+
+    ``rows`` are claim list rows (:data:`~reportedly.web.ledger.CLAIM_LIST_COLUMNS`
+    plus publisher and published).
+    """
     texts: list[str] = []
     for c in rows:
-        texts.extend(_texts(c))
+        texts += (
+            c["kind"] or "",
+            c["sentence"] or "",
+            c["source_name"] or c["source_text"] or "",
+            c["cue"] or "",
+            c["time_start"] or "",
+            c["time_end"] or "",
+            (c["published"] or "")[:10],
+            c["publisher"] or "",
+            c["unit"] or "",
+            c["entity_lemma"] or "",
+            c["bound"] or "",
+        )
     escaped = escape_all(texts)
-    body = "".join(_row(c, escaped[i * _TEXTS : (i + 1) * _TEXTS]) for i, c in enumerate(rows))
-    return Markup(_HEAD + (body or _EMPTY) + _TAIL)
+    out = [_HEAD]
+    for i, c in enumerate(rows):
+        kind, sentence, src, cue, start, end, published, publisher, unit, entity, bound = escaped[i * 11 : i * 11 + 11]
+        raw_src = c["source_name"] or c["source_text"]
+        out.append(
+            f'<tr class="{kind}">\n'
+            f'  <td><a class="claim-link" href="/claims/{_quote_id(c["id"])}">{sentence}</a></td>\n'
+            '  <td class="num">'
+            + (_figure(c["value"], c["low"], c["high"], bound, unit, entity) if c["kind"] == "quantity" else "")
+            + "</td>\n  <td>"
+            + (f'<a href="/sources/{_quote_name(raw_src)}">{src}</a>' if raw_src else '<span class="muted">unattributed</span>')
+            + (f' <span class="cue">{cue}</span>' if cue else "")
+            + f"</td>\n  <td>{start}"
+            + (f" – {end}" if end and end != start else "")
+            + f"</td>\n  <td>{published}"
+            + (f' <span class="muted">{publisher}</span>' if publisher else "")
+            + "</td>\n</tr>\n"
+        )
+    if not rows:
+        out.append(_EMPTY)
+    out.append(_TAIL)
+    return Markup("".join(out))
 
 
 def facet_list(

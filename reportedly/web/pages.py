@@ -18,18 +18,15 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote_plus
 
-from jinja2 import Template
-
 from reportedly.errors import NotFound
 from reportedly.types import Claim
 from reportedly.web import series as series_data
-from reportedly.web.chart import layout, render_svg
 from reportedly.web.highlight import Span, highlight
 from reportedly.web.ledger import Ledger, SearchQuery
-from reportedly.web.readmodel import HeadRenderer, ReadPaths
+from reportedly.web.readmodel import ReadPaths
 from reportedly.web.searchindex import FACETS, parse_period, tokenize
 
-__all__ = ["claim", "document", "overview", "search", "series", "series_head", "series_list", "source", "sources"]
+__all__ = ["claim", "document", "overview", "search", "series", "series_list", "source", "sources"]
 
 Params = Mapping[str, str]
 MAX_QUERY_CHARS = 500
@@ -162,16 +159,6 @@ def series(ledger: Ledger, read: ReadPaths, path: Params, params: Params) -> dic
         # pre-rendered head, so decoded only for the JSON twin.
         "_json": prepared.data,
     }
-
-
-def series_head(template: Template) -> HeadRenderer:
-    """Renders a series page's head from its static data (called once per series, at build time)."""
-
-    def render(data: dict[str, Any]) -> str:
-        chart = layout(series_data.chart_points(data))
-        return str(template.render({**data, "chart": chart, "svg": render_svg(chart)}))
-
-    return render
 
 
 def _claim_spans(claim: Claim, *, evidence: bool) -> list[Span]:

@@ -131,11 +131,11 @@ class SeriesPage:
     head: Markup
     #: The search-index numbers of its claims, in the order the page lists them.
     numbers: npt.NDArray[np.int32]
-    _data: str
+    _data: pa.LargeStringScalar
 
     def data(self) -> dict[str, Any]:
         """The page's static JSON: series info, entries, relations, conflicts, derived values."""
-        value = json.loads(self._data)
+        value = json.loads(self._data.as_py())  # decoded only when asked: it is most of the row
         assert isinstance(value, dict)
         return value
 
@@ -163,7 +163,7 @@ class SeriesPages:
             title=self._title[i].as_py(),
             head=Markup(self._head[i].as_py()),
             numbers=self._numbers[int(self._start[i]) : int(self._end[i])],
-            _data=self._data[i].as_py(),
+            _data=self._data[i],
         )
 
     @staticmethod

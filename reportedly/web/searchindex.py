@@ -21,7 +21,8 @@ built once (:meth:`SearchIndex.build`, persisted by
   locations beyond those columns (rare) are kept as (claim, code) pairs;
 * facet postings: for every code, the sorted claims that have it, so a
   filter such as ``source=`` can be the short list a search starts from;
-* the reference-time interval as day numbers.
+* the reference-time interval as day numbers, and per year the claims whose
+  interval overlaps it.
 
 A query starts from the shortest list among its words and filter values and
 keeps the candidates meeting every other condition, so its cost follows the
@@ -157,6 +158,9 @@ class SearchIndex:
         self._over_codes = arrays["over_codes"]
         self._day_start = arrays["day_start"]
         self._day_end = arrays["day_end"]
+        self._year_rows = arrays["year_rows"]
+        self._year_offsets = arrays["year_offsets"]
+        self._first_year = int(meta["first_year"])
         self._columns: dict[str, int] = dict(meta["columns"])
         self._facets: dict[str, _Facet] = {}
         for name, (base, values) in meta["facets"].items():
@@ -222,6 +226,26 @@ class SearchIndex:
         year0 = int(years[has_day].min()) - 1 if has_day.any() else 0
         year_codes = np.where(has_day, years - year0, 0)
         n_years = int(year_codes.max()) + 1 if size else 1
+        # Per year, the claims whose reference time overlaps it: a period asked
+        # for lies within one year, so that year's list holds every claim that
+        # can match, and can be the short list a search starts from.
+        ends = np.where(
+            has_day & (arrays["day_end"] != _NO_DAY),
+            arrays["day_end"].astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970,
+            0,
+        )
+        spans = np.where(has_day, np.maximum(ends - years + 1, 0), 0)
+        first_year = int(years[has_day].min()) if has_day.any() else 0
+        last_year = int((years + spans - 1)[spans > 0].max()) if (spans > 0).any() else first_year - 1
+        owners = np.repeat(np.arange(size, dtype=np.int64), spans)
+        within = np.arange(owners.size, dtype=np.int64) - np.repeat(np.cumsum(spans) - spans, spans)
+        overlap_years = np.repeat(years, spans) + within - first_year
+        order = np.lexsort((owners, overlap_years))
+        arrays["year_rows"] = owners[order].astype(np.int32)
+        arrays["year_offsets"] = np.searchsorted(
+            overlap_years[order], np.arange(last_year - first_year + 2)
+        ).astype(np.int64)
+
         # Year values are only labels here; the time facet lists years newest first, not by count.
         facets["time"] = (base, [str(year0 + i) if i else "" for i in range(n_years)])
         columns["time"] = len(code_columns)
@@ -285,6 +309,7 @@ class SearchIndex:
             "facets": facets,
             "columns": columns,
             "n_codes": base,
+            "first_year": first_year,
         }
         return arrays, meta
 
@@ -334,11 +359,11 @@ class SearchIndex:
     def _match(self, words: list[str], filters: dict[str, str]) -> npt.NDArray[np.int32]:
         """Claims with every word and every filter's value.
 
-        Every word and every facet value (but time) has a sorted list of its
-        claims; the shortest list is the candidate set, and each other
-        condition keeps the candidates that meet it, in order of selectivity,
-        at a cost per candidate (a bit, a code, a binary search), never per
-        claim of a long list.
+        Every word, facet value and year has a sorted list of its claims; the
+        shortest list is the candidate set, and each other condition keeps the
+        candidates that meet it, in order of selectivity, at a cost per
+        candidate (a bit, a code, a binary search), never per claim of a long
+        list. A period is checked exactly last, on what is left.
         """
         conditions: list[tuple[int, str, int]] = []  # (list length, kind, term or code)
         for word in words:
@@ -350,6 +375,10 @@ class SearchIndex:
         for name, value in filters.items():
             if name == "time":
                 period = parse_period(value)
+                year = int(value[:4]) - self._first_year
+                if not 0 <= year < self._year_offsets.size - 1:
+                    return np.empty(0, np.int32)
+                conditions.append((int(self._year_offsets[year + 1] - self._year_offsets[year]), name, year))
                 continue
             facet = self._facets.get(name)
             if facet is None:
@@ -367,6 +396,8 @@ class SearchIndex:
         for _, kind, key in conditions[1:]:
             if not match.size:
                 break
+            if kind == "time":  # checked exactly below, on what is left
+                continue
             if kind == "word" and key in self._bit_row:
                 bits = self._bits[self._bit_row[key]]
                 marked = (bits[match >> 3] >> (match & 7).astype(np.uint8)) & 1
@@ -387,6 +418,8 @@ class SearchIndex:
     def _list(self, kind: str, key: int) -> npt.NDArray[np.int32]:
         if kind == "word":
             return self._flat[self._offsets[key] : self._offsets[key + 1]]
+        if kind == "time":
+            return self._year_rows[self._year_offsets[key] : self._year_offsets[key + 1]]
         return self._facet_rows[self._facet_offsets[key] : self._facet_offsets[key + 1]]
 
     def _count(self, match: npt.NDArray[np.int32]) -> npt.NDArray[np.int64]:

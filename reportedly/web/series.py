@@ -11,9 +11,12 @@ app still works.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from reportedly.web.chart import ChartPoint
+from jinja2 import Template
+
+from reportedly.web.chart import ChartPoint, layout, render_svg
 from reportedly.web.ledger import Ledger
 
 __all__ = [
@@ -26,6 +29,7 @@ __all__ = [
     "newest_conflicts",
     "repost_group",
     "series_of_claim",
+    "series_head",
     "series_page",
 ]
 
@@ -135,3 +139,13 @@ def repost_group(ledger: Ledger, doc_id: str) -> list[dict[str, Any]]:
         "(SELECT group_id FROM repost_groups WHERE doc_id = ?) AND r.doc_id <> ? ORDER BY d.published",
         [doc_id, doc_id],
     )
+
+
+def series_head(template: Template) -> Callable[[dict[str, Any]], str]:
+    """Renders a series page's head from its static data (called once per series, at build time)."""
+
+    def render(data: dict[str, Any]) -> str:
+        chart = layout(chart_points(data))
+        return str(template.render({**data, "chart": chart, "svg": render_svg(chart)}))
+
+    return render

@@ -7,9 +7,9 @@ start, and every worker process, memory-maps it: start-up takes about a
 second and the workers share one copy of the pages.
 
 The key is a hash of the store file's identity (path, size, modification
-time, and the same for its write-ahead log) and of the web package's own code
-and templates (pre-rendered fragments depend on them), so a changed store or
-a new version of the app never reads a stale model. Building takes an
+time, and the same for its write-ahead log) and of the code that builds the
+model (:data:`MODEL_SOURCES`, templates of pre-rendered fragments included),
+so a changed store or a new version of the builder never reads a stale model. Building takes an
 exclusive lock, so workers started together build once; the directory is
 written under a temporary name and renamed when complete.
 
@@ -34,7 +34,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
-__all__ = ["FORMAT", "Sidecar", "code_version", "model_key", "open_sidecar", "store_identity"]
+__all__ = ["FORMAT", "MODEL_SOURCES", "Sidecar", "code_version", "model_key", "open_sidecar", "store_identity"]
 
 #: Bumped when the layout of the directory changes.
 FORMAT = 1
@@ -52,11 +52,24 @@ def store_identity(db: Path) -> dict[str, Any]:
     return out
 
 
+#: The code the read model's content depends on: a change to any of these
+#: makes a new model (a module added to the build must be listed here).
+MODEL_SOURCES: tuple[str, ...] = (
+    "searchindex.py",
+    "readmodel.py",
+    "sidecar.py",
+    "series.py",
+    "chart.py",
+    "ledger.py",
+    "templates/_series_head.html",
+)
+
+
 def code_version() -> str:
-    """A hash of the web package's modules and templates."""
+    """A hash of the code that builds the read model (:data:`MODEL_SOURCES`)."""
     digest = hashlib.sha256()
-    files = sorted([*_HERE.glob("*.py"), *(_HERE / "templates").glob("*")])
-    for path in files:
+    for name in MODEL_SOURCES:
+        path = _HERE / name
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
