@@ -14,14 +14,20 @@ something real to find. Prints, per size, the wall-clock and CPU seconds
 (the CPU figure is what to compare on a shared machine) for the pure
 ``link()`` (reposts, stories, series, comparisons, derived totals,
 contradictions), the stories found with their B-cubed F1 against the
-generating events, and, with ``--store``, the time for writing the frames
-to DuckDB and ``relink(store)`` (read, link, write link tables).
+generating events, the peak resident memory of the process that linked
+that size (each size runs in a fresh child process, so peaks are not
+carried over), the CPU-time ratio to the previous size against the size
+ratio (1.0 per size ratio = linear growth) and, with ``--store``, the time
+for writing the frames to DuckDB and ``relink(store)`` (read, link, write
+link tables).
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -130,40 +136,65 @@ def generate(n_docs: int, seed: int = 7) -> tuple[list[Document], list[Claim]]:
     return docs, claims
 
 
+HEADER = (f"{'documents':>10} {'claims':>9} {'series':>7} {'conflicts':>9} {'updates':>8} {'contra':>7} "
+          f"{'reposts':>7} {'stories':>7} {'B3 F1':>6} {'link s':>7} {'cpu s':>7} {'peak MiB':>8} {'store s':>8} {'relink s':>8}")
+
+
+def run_size(n: int, store: bool) -> str:
+    """Link ``n`` generated documents in this process; one table row."""
+    vocab = Vocabulary.load()
+    gaz = Gazetteer(vocab)
+    docs, claims = generate(n)
+    t0, c0 = time.perf_counter(), time.process_time()
+    result = link(docs, claims, vocab, gaz)
+    dt, cpu = time.perf_counter() - t0, time.process_time() - c0
+    s = result.summary(dt)
+    b3 = bcubed([result.stories[d.id] for d in docs], events_of(docs))[2] if result.stories else float("nan")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    store_s = relink_s = float("nan")
+    if store:
+        from reportedly.store import Store
+
+        with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "scale.duckdb") as st:
+            by_doc: dict[str, list[Claim]] = {}
+            for c in claims:
+                by_doc.setdefault(c.doc_id, []).append(c)
+            t1 = time.perf_counter()
+            for i in range(0, len(docs), 2000):
+                st.add_batch([(d, by_doc.get(d.id, [])) for d in docs[i : i + 2000]])
+            store_s = time.perf_counter() - t1
+            t2 = time.perf_counter()
+            relink(st, vocab=vocab)
+            relink_s = time.perf_counter() - t2
+    return (f"{n:>10,} {len(claims):>9,} {s.series:>7,} {s.conflicts:>9,} {s.updates:>8,} {s.contradictions:>7,} "
+            f"{s.repost_groups:>7,} {s.stories:>7,} {b3:>6.3f} {dt:>7.1f} {cpu:>7.1f} {peak:>8,.0f} {store_s:>8.1f} {relink_s:>8.1f}"
+            + (f"  ({'; '.join(s.notes)})" if s.notes else ""))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument("--store", action="store_true", help="also time writing to DuckDB and relink(store)")
+    ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)  # child: one size, one row
     args = ap.parse_args()
-    vocab = Vocabulary.load()
-    gaz = Gazetteer(vocab)
-    print(f"{'documents':>10} {'claims':>9} {'series':>7} {'conflicts':>9} {'updates':>8} {'contra':>7} "
-          f"{'reposts':>7} {'stories':>7} {'B3 F1':>6} {'link s':>7} {'cpu s':>7} {'docs/s':>8} {'store s':>8} {'relink s':>8}")
-    for n in (int(x) for x in args.sizes.split(",")):
-        docs, claims = generate(n)
-        t0, c0 = time.perf_counter(), time.process_time()
-        result = link(docs, claims, vocab, gaz)
-        dt, cpu = time.perf_counter() - t0, time.process_time() - c0
-        s = result.summary(dt)
-        b3 = bcubed([result.stories[d.id] for d in docs], events_of(docs))[2] if result.stories else float("nan")
-        store_s = relink_s = float("nan")
-        if args.store:
-            from reportedly.store import Store
-
-            with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "scale.duckdb") as store:
-                by_doc: dict[str, list[Claim]] = {}
-                for c in claims:
-                    by_doc.setdefault(c.doc_id, []).append(c)
-                t1 = time.perf_counter()
-                for i in range(0, len(docs), 2000):
-                    store.add_batch([(d, by_doc.get(d.id, [])) for d in docs[i : i + 2000]])
-                store_s = time.perf_counter() - t1
-                t2 = time.perf_counter()
-                relink(store, vocab=vocab)
-                relink_s = time.perf_counter() - t2
-        print(f"{n:>10,} {len(claims):>9,} {s.series:>7,} {s.conflicts:>9,} {s.updates:>8,} {s.contradictions:>7,} "
-              f"{s.repost_groups:>7,} {s.stories:>7,} {b3:>6.3f} {dt:>7.1f} {cpu:>7.1f} {n / dt:>8,.0f} {store_s:>8.1f} {relink_s:>8.1f}"
-              + (f"  ({'; '.join(s.notes)})" if s.notes else ""), flush=True)
+    sizes = [int(x) for x in args.sizes.split(",")]
+    if args.one:
+        print(run_size(sizes[0], args.store), flush=True)
+        return 0
+    print(HEADER, flush=True)
+    cpu: list[tuple[int, float]] = []
+    for n in sizes:
+        cmd = [sys.executable, __file__, "--one", "--sizes", str(n)] + (["--store"] if args.store else [])
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            print(f"{n:>10,} failed (exit {done.returncode}): {done.stderr.strip()[-500:]}", flush=True)
+            continue
+        row = done.stdout.rstrip().splitlines()[-1]
+        print(row, flush=True)
+        cpu.append((n, float(row.split()[10])))
+    for (n0, c0), (n1, c1) in zip(cpu, cpu[1:]):
+        print(f"{n1:,} vs {n0:,} documents: CPU time x{c1 / c0:.1f} for x{n1 / n0:.0f} the documents "
+              f"({(c1 / c0) / (n1 / n0):.2f} per unit of size; 1.00 = linear)")
     return 0
 
 

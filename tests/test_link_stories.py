@@ -80,3 +80,33 @@ def test_blocked_search_finds_events_by_their_rare_terms() -> None:
     # search, and every component goes through the sparse linkage.
     labels = cluster_stories(texts, StoryParams(max_df_block=40, max_docs=1, block=16))
     assert _same_partition(labels, events)
+
+
+def test_condensed_average_linkage_matches_sklearn() -> None:
+    import numpy as np
+    from scipy.spatial.distance import squareform
+    from sklearn.cluster import AgglomerativeClustering
+
+    from reportedly.link.stories import _average_linkage_condensed
+
+    rng = np.random.default_rng(11)
+    for m in (3, 5, 12, 40):
+        points = rng.uniform(0.0, 1.5, size=(m, 2))
+        dist = np.linalg.norm(points[:, None] - points[None, :], axis=2)
+        ours = _average_linkage_condensed(squareform(dist, checks=False), 0.75)
+        ref = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
+                                      distance_threshold=0.75).fit_predict(dist)
+        assert _same_partition(ours.tolist(), ref.tolist()), m
+
+
+def test_blocking_terms_keep_each_rows_heaviest_rare_terms() -> None:
+    import numpy as np
+    import scipy.sparse as sp
+
+    from reportedly.link.stories import StoryParams, _blocking_terms
+
+    # Column 0 is in every row (too common to block on); the rest are rare.
+    x = sp.csr_matrix(np.array([[0.9, 0.5, 0.1, 0.3], [0.9, 0.0, 0.2, 0.6], [0.9, 0.0, 0.0, 0.0]], dtype=np.float32))
+    xb = _blocking_terms(x, StoryParams(max_df_block=2, block_terms=1)).toarray()
+    assert (xb != 0).tolist() == [[False, True, False, False], [False, False, False, True], [False] * 4]
+    assert xb[1, 3] == x[1, 3]

@@ -21,18 +21,22 @@ Neighbour sharing only means something in a corpus: below ``min_corpus``
 documents, or between documents with almost no words in common
 (``min_cosine``), the cosine alone decides.
 
-Scale (blocking, no all-pairs comparison). Nearest neighbours come from
-sparse matrix products computed ``block`` rows at a time, keeping the top
-``candidates`` per row; terms found in more than ``max_df_block`` documents
-take no part in that search (a word in thousands of articles names no single
-event), so its cost follows the rare, particular terms. Exact cosines and
-shared-neighbour counts are then computed for those candidate pairs and for
-neighbours of neighbours only. Average linkage can merge two clusters only
-if some pair across them reaches ``1 - threshold`` similarity, so clusters
-never cross the connected components of such *strong* pairs: each component
-is clustered on its own, exactly as on the full matrix (dense, up to
-``max_docs`` documents), and a larger component by average linkage over its
-sparse pairs (a pair never met counts as similarity 0).
+Scale (blocking, no all-pairs comparison). Terms are hashed rather than
+kept in a vocabulary. Nearest neighbours come from sparse matrix products
+computed ``block`` rows at a time, keeping the top ``candidates`` per row;
+in that search each document takes part only through its ``block_terms``
+heaviest terms among those found in at most ``max_df_block`` documents (a
+word in thousands of articles names no single event), so a document costs
+at most ``block_terms * max_df_block`` products at any corpus size and the
+search grows linearly. Exact cosines and shared-neighbour counts are then
+computed for those candidate pairs and for neighbours of neighbours sharing
+at least ``min_shared`` neighbours. Average linkage can merge two clusters
+only if some pair across them reaches ``1 - threshold`` similarity, so
+clusters never cross the connected components of such *strong* pairs: each
+component is clustered on its own, exactly as on the full matrix (small
+ones with all their pairs computed in one batch, others on a dense matrix
+up to ``max_docs`` documents), and a larger component by average linkage
+over its sparse pairs (a pair never met counts as similarity 0).
 """
 
 from __future__ import annotations
@@ -45,9 +49,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.cluster.hierarchy import linkage
 from scipy.sparse.csgraph import connected_components
-from sklearn.cluster import AgglomerativeClustering
-from sklearn.feature_extraction.text import TfidfVectorizer
+from scipy.spatial.distance import squareform
+from sklearn.feature_extraction.text import HashingVectorizer
 
 __all__ = ["StoryParams", "cluster_stories", "similarity", "story_ids"]
 
@@ -64,20 +69,39 @@ class StoryParams:
     min_cosine: float = 0.05
     min_corpus: int = 20
     max_docs: int = 3000  # largest strong component clustered on a dense matrix
+    small_component: int = 64  # components up to this size have their pairs computed in one batch
     year_penalty: float = 0.7
     candidates: int = 24  # nearest neighbours kept per document by the blocked search
     max_df_block: int = 1000  # terms in more documents are left out of the neighbour search
+    block_terms: int = 32  # heaviest such terms per document used in the neighbour search
+    min_shared: int = 2  # neighbours a non-candidate pair must share to get a similarity
     block: int = 512  # rows per sparse product
+    hash_bits: int = 24  # terms are hashed into 2**hash_bits buckets
 
 
-def _vectors(texts: Sequence[str]) -> sp.csr_matrix:
-    min_df = 2 if len(texts) >= 20 else 1
-    try:
-        vec = TfidfVectorizer(sublinear_tf=True, stop_words="english", ngram_range=(1, 2), min_df=min_df,
-                              dtype=np.float32)
-        return sp.csr_matrix(vec.fit_transform(texts))
-    except ValueError:  # nothing but stop words in every text
-        return sp.csr_matrix((len(texts), 1), dtype=np.float32)
+def _vectors(texts: Sequence[str], params: StoryParams) -> sp.csr_matrix:
+    """Sublinear TF-IDF over words and word pairs, L2-normalised (as sklearn's ``TfidfVectorizer``).
+
+    Terms are hashed (``2**hash_bits`` buckets) rather than kept in a
+    vocabulary: building a dictionary of every word pair of 100,000 articles
+    cost more than the rest of the clustering. Buckets are wide enough that
+    two terms of one corpus rarely share one, and terms in a single document
+    (which can link nothing) are dropped, as ``min_df=2`` did.
+    """
+    n = len(texts)
+    hasher = HashingVectorizer(stop_words="english", ngram_range=(1, 2), alternate_sign=False, norm=None,
+                               n_features=2**params.hash_bits, dtype=np.float32)
+    counts = sp.csr_matrix(hasher.transform(texts))
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    keep = np.flatnonzero(df >= (2 if n >= 20 else 1))
+    if len(keep) == 0:  # nothing but stop words, or no term in two texts
+        return sp.csr_matrix((n, 1), dtype=np.float32)
+    counts = sp.csr_matrix(counts[:, keep])
+    idf = (np.log((1.0 + n) / (1.0 + df[keep])) + 1.0).astype(np.float32)
+    counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
+    norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms).astype(np.float32) @ counts)
 
 
 def _years(texts: Sequence[str]) -> sp.csr_matrix:
@@ -98,11 +122,29 @@ def _pair_dots(x: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray, chunk: int 
     return out
 
 
-def _candidates(x: sp.csr_matrix, params: StoryParams) -> tuple[np.ndarray, np.ndarray]:
-    """Up to ``params.candidates`` likely nearest neighbours per row (pairs, both directions)."""
+def _blocking_terms(x: sp.csr_matrix, params: StoryParams) -> sp.csr_matrix:
+    """Each row's ``block_terms`` heaviest terms among those in at most ``max_df_block`` documents.
+
+    A document meets another in the neighbour search through one of these
+    terms, so a row costs at most ``block_terms * max_df_block`` products
+    whatever the corpus size: the search grows linearly with the corpus.
+    """
     n = x.shape[0]
     df = np.bincount(x.indices, minlength=x.shape[1])
-    xb = sp.csr_matrix(x[:, np.flatnonzero(df <= params.max_df_block)]) if n > params.max_df_block else x
+    row = np.repeat(np.arange(n, dtype=np.int64), np.diff(x.indptr))
+    ok = df[x.indices] <= params.max_df_block
+    row, col, val = row[ok], x.indices[ok], x.data[ok]
+    order = np.lexsort((-val, row))
+    row, col, val = row[order], col[order], val[order]
+    rank = np.arange(len(row)) - np.searchsorted(row, row)
+    top = rank < params.block_terms
+    return sp.csr_matrix((val[top], (row[top], col[top])), shape=x.shape)
+
+
+def _candidates(x: sp.csr_matrix, params: StoryParams) -> tuple[np.ndarray, np.ndarray]:
+    """Up to ``params.candidates`` likely nearest neighbours per row, as pairs (row, neighbour)."""
+    n = x.shape[0]
+    xb = _blocking_terms(x, params)
     xt = sp.csr_matrix(xb.T)
     c = params.candidates
     rows: list[np.ndarray] = []
@@ -120,7 +162,7 @@ def _candidates(x: sp.csr_matrix, params: StoryParams) -> tuple[np.ndarray, np.n
             cols.append(idx.astype(np.int64))
     r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
     col = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-    return np.concatenate([r, col]), np.concatenate([col, r])
+    return r, col
 
 
 def _membership(n: int, rows: np.ndarray, cols: np.ndarray, cos: np.ndarray, k: int) -> sp.csr_matrix:
@@ -159,60 +201,125 @@ class _Graph:
 
 
 def _graph(texts: Sequence[str], params: StoryParams) -> _Graph:
+    """Candidate pairs (``rows < cols``, each pair once) with their sharpened similarity."""
     n = len(texts)
-    x = _vectors(texts)
+    x = _vectors(texts, params)
     years = _years(texts)
     has_year = np.diff(years.indptr) > 0
-    rows, cols = _candidates(x, params)
+    r, c = _candidates(x, params)
     use_shared = n >= params.min_corpus
-    key = np.unique(rows * n + cols)
+    key = np.unique(np.minimum(r, c) * n + np.maximum(r, c))
     rows, cols = key // n, key % n
     cos = _pair_dots(x, rows, cols)
     member = None
     shared = np.zeros(len(rows))
     if use_shared and len(rows):
         k = min(params.k, n - 1)
-        member = _membership(n, rows, cols, cos, k)
-        # Neighbours of neighbours share some and so get a similarity too;
-        # only their cosines are still to compute.
-        common = sp.csr_matrix(member @ member.T).tocoo()
-        off = common.row != common.col
-        extra = np.setdiff1d(common.row[off].astype(np.int64) * n + common.col[off], key, assume_unique=True)
+        member = _membership(n, np.concatenate([rows, cols]), np.concatenate([cols, rows]), np.concatenate([cos, cos]), k)
+        common = sp.triu(member @ member.T, k=1).tocoo()
+        ckey = common.row.astype(np.int64) * n + common.col
+        order = np.argsort(ckey)
+        ckey, cval = ckey[order], common.data[order]
+        at = np.minimum(np.searchsorted(ckey, key), max(len(ckey) - 1, 0))
+        if len(ckey):
+            shared = np.where(ckey[at] == key, cval[at], 0.0) / (k + 1)
+        # Neighbours of neighbours get a similarity too (only their cosines
+        # are still to compute), where they share at least ``min_shared``
+        # neighbours: sharing one adds 1/(2(k+1)) to a cosine too low to have
+        # made either's candidates, and there are k*k such pairs per document.
+        extra = np.setdiff1d(ckey[cval >= params.min_shared], key, assume_unique=True)
         er, ec = extra // n, extra % n
-        key = np.concatenate([key, extra])
         rows, cols = np.concatenate([rows, er]), np.concatenate([cols, ec])
         cos = np.concatenate([cos, _pair_dots(x, er, ec)])
-        ckey = common.row[off].astype(np.int64) * n + common.col[off]
-        order = np.argsort(ckey)
-        ckey, cval = ckey[order], common.data[off][order]
-        if len(ckey):
-            at = np.minimum(np.searchsorted(ckey, key), len(ckey) - 1)
-            shared = np.where(ckey[at] == key, cval[at], 0.0) / (k + 1)
+        eshared = cval[np.searchsorted(ckey, extra)] / (k + 1) if len(extra) else np.zeros(0)
+        shared = np.concatenate([shared, eshared])
     sim = _sharpen(cos, shared, _pair_dots(years, rows, cols), has_year[rows], has_year[cols], use_shared, params)
     return _Graph(x, member, years, has_year, rows, cols, sim)
 
 
+def _rows(m: sp.csr_matrix, idx: np.ndarray) -> sp.csr_matrix:
+    """Rows ``idx`` of ``m`` with only the columns they use.
+
+    A product of the rows with their own transpose then costs what the rows
+    hold, not the width of the whole corpus (a cost paid per component).
+    """
+    sub = sp.csr_matrix(m[idx])
+    used, inverse = np.unique(sub.indices, return_inverse=True)
+    return sp.csr_matrix((sub.data, inverse.reshape(-1), sub.indptr), shape=(len(idx), max(len(used), 1)))
+
+
 def _dense_similarity(g: _Graph, idx: np.ndarray, params: StoryParams) -> np.ndarray:
     """The exact similarity matrix among the documents ``idx`` (1 on the diagonal)."""
-    xs = g.x[idx]
-    cos = np.asarray((xs @ xs.T).todense(), dtype=np.float64)
+    xs = _rows(g.x, idx)
+    cos = (xs @ xs.T).toarray().astype(np.float64)
     if g.member is not None:
-        ms = g.member[idx]
-        shared = np.asarray((ms @ ms.T).todense(), dtype=np.float64) / (min(params.k, g.x.shape[0] - 1) + 1)
+        ms = _rows(g.member, idx)
+        shared = (ms @ ms.T).toarray().astype(np.float64) / (min(params.k, g.x.shape[0] - 1) + 1)
     else:
         shared = np.zeros_like(cos)
-    ys = g.years[idx]
-    overlap = np.asarray((ys @ ys.T).todense())
+    ys = _rows(g.years, idx)
+    overlap = (ys @ ys.T).toarray()
     hy = g.has_year[idx]
     sim = _sharpen(cos, shared, overlap, hy[:, None], hy[None, :], g.member is not None, params)
     np.fill_diagonal(sim, 1.0)
     return sim
 
 
+def _pair_similarity(g: _Graph, rows: np.ndarray, cols: np.ndarray, params: StoryParams) -> np.ndarray:
+    """The exact similarity of each pair (as :func:`_dense_similarity` gives it)."""
+    cos = _pair_dots(g.x, rows, cols)
+    use_shared = g.member is not None
+    shared = _pair_dots(g.member, rows, cols) / (min(params.k, g.x.shape[0] - 1) + 1) if g.member is not None else 0.0 * cos
+    overlap = _pair_dots(g.years, rows, cols)
+    return _sharpen(cos, shared, overlap, g.has_year[rows], g.has_year[cols], use_shared, params)
+
+
+def _cluster_small(g: _Graph, comps: list[np.ndarray], params: StoryParams) -> list[np.ndarray]:
+    """Average linkage inside each small component, every pair's similarity computed in one batch."""
+    tri = {m: np.triu_indices(m, 1) for m in {len(idx) for idx in comps}}
+    rows = np.concatenate([idx[tri[len(idx)][0]] for idx in comps]) if comps else np.zeros(0, dtype=np.int64)
+    cols = np.concatenate([idx[tri[len(idx)][1]] for idx in comps]) if comps else np.zeros(0, dtype=np.int64)
+    dist = np.clip(1.0 - _pair_similarity(g, rows, cols, params), 0.0, None)
+    out: list[np.ndarray] = []
+    at = 0
+    for idx in comps:
+        m = len(idx) * (len(idx) - 1) // 2  # the condensed (upper triangle, row by row) distances
+        out.append(_average_linkage_condensed(dist[at : at + m], params.threshold))
+        at += m
+    return out
+
+
 def similarity(texts: Sequence[str], params: StoryParams = StoryParams()) -> np.ndarray:
     """The sharpened document similarity matrix (1 on the diagonal); dense, for small corpora."""
     g = _graph(texts, params)
     return _dense_similarity(g, np.arange(len(texts)), params)
+
+
+def _average_linkage_condensed(dist: np.ndarray, threshold: float) -> np.ndarray:
+    """Average-linkage clusters from condensed distances, merging while the distance is below ``threshold``."""
+    m = int(round((1 + np.sqrt(1 + 8 * len(dist))) / 2))
+    tree = linkage(dist, method="average")
+    # Average linkage never merges below an earlier merge, so the merges made
+    # below ``threshold`` are the first rows of the tree: replay them
+    # (cheaper than ``fcluster``'s checks, paid once per component).
+    parent = list(range(2 * m - 1))
+    for step, (a, b, height, _) in enumerate(tree.tolist()):
+        if height >= threshold:
+            break
+        parent[int(a)] = parent[int(b)] = m + step
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    roots = [root(i) for i in range(m)]
+    return np.unique(roots, return_inverse=True)[1].astype(np.int64).reshape(-1)
+
+
+def _average_linkage(dist: np.ndarray, threshold: float) -> np.ndarray:
+    """:func:`_average_linkage_condensed` for a square distance matrix."""
+    return _average_linkage_condensed(squareform(dist, checks=False), threshold)
 
 
 def _sparse_average_linkage(n: int, rows: np.ndarray, cols: np.ndarray, sim: np.ndarray, floor: float) -> np.ndarray:
@@ -274,25 +381,27 @@ def cluster_stories(texts: Sequence[str], params: StoryParams = StoryParams()) -
     strong = g.sim >= floor
     adj = sp.csr_matrix((np.ones(int(strong.sum())), (g.rows[strong], g.cols[strong])), shape=(n, n))
     n_comp, comp = connected_components(adj, directed=False)
-    labels = np.full(n, -1, dtype=np.int64)
-    next_label = 0
     order = np.argsort(comp, kind="stable")
     bounds = np.searchsorted(comp[order], np.arange(n_comp + 1))
-    for ci in range(n_comp):
-        idx = order[bounds[ci] : bounds[ci + 1]]
+    comps = [order[bounds[ci] : bounds[ci + 1]] for ci in range(n_comp)]
+    small = [idx for idx in comps if 2 < len(idx) <= params.small_component]
+    local: dict[int, np.ndarray] = {int(idx[0]): lab for idx, lab in zip(small, _cluster_small(g, small, params))}
+    labels = np.full(n, -1, dtype=np.int64)
+    next_label = 0
+    for idx in comps:
         if len(idx) <= 2:  # one document, or two joined by a strong pair: one story
-            local = np.zeros(len(idx), dtype=np.int64)
+            lab = np.zeros(len(idx), dtype=np.int64)
+        elif len(idx) <= params.small_component:
+            lab = local[int(idx[0])]
         elif len(idx) <= params.max_docs:
             dist = 1.0 - _dense_similarity(g, idx, params)
             np.clip(dist, 0.0, None, out=dist)
             np.fill_diagonal(dist, 0.0)
-            model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
-                                            distance_threshold=params.threshold)
-            local = model.fit_predict(dist).astype(np.int64)
+            lab = _average_linkage(dist, params.threshold)
         else:
-            local = _component_sparse(g, idx, floor)
-        labels[idx] = local + next_label
-        next_label += int(local.max()) + 1
+            lab = _component_sparse(g, idx, floor)
+        labels[idx] = lab + next_label
+        next_label += int(lab.max()) + 1
     return [int(v) for v in labels]
 
 
