@@ -67,7 +67,8 @@ def examples(doc: Doc, gold: list[Relation], lex: object) -> tuple[list[list[str
         frame = att.pattern
         xs.extend(start_features(t, first, lo, cue, frame) for t in starts)
         ys.extend(s_lab)
-        xe.extend(end_features(t, last, hi, frame) for t in ends)
+        root = doc[first : last + 1].root.i
+        xe.extend(end_features(t, last, hi, frame, root, cue) for t in ends)
         ye.extend(e_lab)
     return xs, ys, xe, ye
 
@@ -91,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "polnear" / "train")
     ap.add_argument("--out", type=Path, default=ROOT / "reportedly" / "data" / "attr_model")
     ap.add_argument("--cache", type=Path, default=None, help="DocBin of the parsed texts (written if absent)")
-    ap.add_argument("--c", type=float, default=0.5, help="inverse regularisation of both classifiers")
+    ap.add_argument("--c", type=float, default=2.0, help="inverse regularisation of both classifiers")
     args = ap.parse_args(argv)
 
     gold = gold_files(args.data / "attributions")

@@ -72,7 +72,7 @@ def _edge_deps(tok: Token, right: bool) -> list[str]:
     return out
 
 
-def end_features(tok: Token, rule_end: int, hi: int, frame: str) -> list[str]:
+def end_features(tok: Token, rule_end: int, hi: int, frame: str, root: int = -1, cue: frozenset[int] | set[int] = frozenset()) -> list[str]:
     """Features of ``tok`` as the last token of the content (``hi``: end of the sentence unit)."""
     doc = tok.doc
     n = _next(doc, tok.i, hi)
@@ -96,7 +96,31 @@ def end_features(tok: Token, rule_end: int, hi: int, frame: str) -> list[str]:
     ]
     feats.extend("redge=" + d for d in _edge_deps(tok, right=True))
     feats.extend("nw|redge=" + nw + "|" + d for d in _edge_deps(tok, right=True)[:2])
+    if n is not None:
+        opened = _opened(n)
+        # what the next constituent is and where it hangs decides whether it is reported too
+        where = "root" if opened.head.i == root else ("cue" if opened.head.i in cue else ("left" if opened.head.i < n.i else "right"))
+        feats += [
+            "odep=" + opened.dep_,
+            "odep|where=" + opened.dep_ + "|" + where,
+            "odep|nw=" + opened.dep_ + "|" + nw,
+            "f|odep|where=" + frame + "|" + opened.dep_ + "|" + where,
+            "olen=" + _bucket(opened.right_edge.i - opened.left_edge.i + 1),
+        ]
+    feats.append("len=" + _bucket(tok.i - root))
     return feats
+
+
+def _bucket(n: int) -> str:
+    return str(n) if n < 4 else ("4-7" if n < 8 else ("8-15" if n < 16 else "16+"))
+
+
+def _opened(tok: Token) -> Token:
+    """The largest constituent that starts at ``tok``."""
+    node = tok
+    while node.head is not node and node.head.left_edge.i == tok.i:
+        node = node.head
+    return node
 
 
 def start_features(tok: Token, rule_start: int, lo: int, cue: set[int], frame: str) -> list[str]:
@@ -174,5 +198,6 @@ def refine_span(
     ends = [t for t in ends if best_s.i <= t.i < limit]
     if not ends:
         return None
-    best_e = max(ends, key=lambda t: model.score(model.end, end_features(t, last, hi, frame)))
+    root = doc[first : last + 1].root.i
+    best_e = max(ends, key=lambda t: model.score(model.end, end_features(t, last, hi, frame, root, cue)))
     return best_s.i, best_e.i

@@ -812,7 +812,11 @@ def refinable(doc: Doc, text: str, att: Attribution, regions: list[tuple[int, in
     lo, hi = _unit(cue[0])
     if span.start < lo or span.end > hi:
         return None
-    return span.start, span.end - 1, lo, hi, {t.i for t in cue}
+    # the rules' edges as word tokens: quote marks and punctuation are no candidates
+    words = [t.i for t in span if not (t.is_punct or t.is_space)]
+    if not words:
+        return None
+    return words[0], words[-1], lo, hi, {t.i for t in cue}
 
 
 def _refine_bounds(
