@@ -266,3 +266,63 @@ def test_he_she_continue_a_subject_not_an_object(nlp, lex):
     text = "Hillary Clinton might nominate Barack Obama himself. “Wow, what a great idea,” she said in Iowa."
     [a] = find_attributions(nlp(text), lex)
     assert a.source.name == "Hillary Clinton"
+
+
+def test_any_adverb_inside_the_verb_group_joins_the_cue(nlp, lex):
+    _, atts = _atts(nlp, "The senator pointedly said that taxes would rise.", lex)
+    assert [a.cue for a in atts] == ["pointedly said"]
+
+
+def test_governing_verb_through_to_opens_the_cue_and_reports_nothing_itself(nlp, lex):
+    _, atts = _atts(nlp, "The senator is poised to argue that the law is flawed.", lex)
+    assert [a.cue for a in atts] == ["is poised to argue"]
+    _, atts = _atts(nlp, "Republicans are continuing to insist that the deal is bad.", lex)
+    assert [a.cue for a in atts] == ["are continuing to insist"]
+
+
+def test_raising_verb_has_no_source_and_its_subject_opens_the_content(nlp, lex):
+    text, atts = _atts(nlp, "The two candidates seemed to be well known in town.", lex)
+    att = _by_cue(atts, "seemed")
+    assert att.source is None and att.source_span is None
+    assert [text[a:b] for a, b in att.content] == ["The two candidates", "to be well known in town"]
+
+
+def test_quote_resumed_after_the_cue_in_the_same_sentence(nlp, lex):
+    text, atts = _atts(nlp, "“To all the girls all over the world,” Bond said, “own your magic.”", lex)
+    att = _by_cue(atts, "said")
+    assert [text[a:b] for a, b in att.content] == ["“To all the girls all over the world,”", "“own your magic.”"]
+
+
+def test_quote_continues_past_a_relative_clause_cue_about_the_source(nlp, lex):
+    text, atts = _atts(
+        nlp,
+        "''It's not going to be easy for Marco Rubio to do it,'' said Representative Peter T. King of New York, "
+        "who endorsed Mr. Rubio on Tuesday. ''There is no doubt that right now Trump is the favorite.''",
+        lex,
+    )
+    att = _by_cue(atts, "said")
+    assert text[att.content[-1][0] : att.content[-1][1]] == "''There is no doubt that right now Trump is the favorite.''"
+
+
+def test_source_loses_a_leading_even_and_a_manner_phrase(nlp, lex):
+    text, atts = _atts(nlp, "Even Republicans who praised him said that he would lose.", lex)
+    att = _by_cue(atts, "said")
+    assert att.source_span is not None
+    assert text[att.source_span[0] : att.source_span[1]] == "Republicans who praised him"
+    text, atts = _atts(nlp, "Mr. Schilling, through a spokeswoman, said that he would not run.", lex)
+    att = _by_cue(atts, "said")
+    assert att.source_span is not None
+    assert text[att.source_span[0] : att.source_span[1]] == "Mr. Schilling"
+
+
+def test_learned_bounds_cut_a_trailing_relative_clause_the_rules_keep(nlp, lex):
+    if lex.bounds is None:
+        pytest.skip("no learned boundary weights in reportedly/data/attr_model/")
+    sentence = (
+        "Mr. Obama dismissed the criticism as the voice of Mr. Tribe's client, Peabody Energy, "
+        "which filed for bankruptcy protection in April."
+    )
+    text, atts = _atts(nlp, sentence, load_lexicon(bounds=False))
+    assert _content(text, _by_cue(atts, "dismissed")).endswith("in April")
+    text, atts = _atts(nlp, sentence, lex)
+    assert _content(text, _by_cue(atts, "dismissed")) == "the criticism as the voice of Mr. Tribe's client, Peabody Energy"

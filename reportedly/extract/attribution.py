@@ -733,6 +733,10 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
         if hit is not None and not _inside_quote(hit.cue[0].idx, regions):
             found.append(hit)
     found.sort(key=lambda f: f.cue[0].i)
+    # "are continuing to insist that": the governing verb is part of the
+    # inner cue, not a report of its own.
+    cue_sets = [{t.i for t in f.cue} for f in found]
+    found = [f for f, mine in zip(found, cue_sets) if not any(mine < other for other in cue_sets)]
 
     anon = _anonymous_lemmas(doc, lex)
     resolver = _Resolver(lex, persons=[e for e in doc.ents if e.label_ == "PERSON" and _in_subject_role(e)])
