@@ -409,7 +409,8 @@ def _drop_reason(fig: _Figure, anchor: Token, sent: Span, text: str) -> str | No
     if anchor.head.lemma_.lower() in _DURATIONS and anchor.head.i > anchor.i:
         duration = True  # "the 50 previous years"
     if not fig.currency and not measured:
-        if anchor.ent_type_ in ("DATE", "TIME") and not duration and not fig.words and _date_like(fig, anchor):
+        rate = _RATE_AFTER_RE.match(text, fig.end) is not None  # "an average of 20 per week"
+        if anchor.ent_type_ in ("DATE", "TIME") and not duration and not fig.words and not rate and _date_like(fig, anchor):
             return "date"
         for nb in (prev, nxt):
             if nb is not None and nb.text.rstrip(".").lower() in _MONTHS and nb.text[:1].isupper():
@@ -747,11 +748,13 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
         parts.append(content([t for t in root_subj.subtree if t.i <= root_subj.i])[:8])
     parts = [p for p in parts if p]
     if not parts and not subject and not personal:
-        # last resort: the sentence's first noun phrase (headlines, fragments),
-        # not another figure ("more than 10 km")
+        # last resort: the sentence's first noun phrase before the figure (headlines,
+        # fragments), not another figure ("more than 10 km") nor a time ("in the last week")
         for chunk in _noun_chunks(sent):
+            if chunk.start > first.i:
+                break
             words = content(list(chunk))
-            if words and not any(t.i in skip or t.like_num for t in chunk):
+            if words and not any(t.i in skip or t.like_num or t.ent_type_ in ("DATE", "TIME") for t in chunk):
                 parts.append(words)
                 break
     if not parts:
@@ -1120,7 +1123,7 @@ def _as_bound(b: str) -> Bound:
     return b  # type: ignore[return-value]
 
 
-_COMPARED_RE = re.compile(r"(?i)\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+$")
+_COMPARED_RE = re.compile(r"(?i)\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?:an?\s+average\s+of\s+)?$")
 
 
 def _same_thing(q: Quantity, other: Quantity) -> None:
@@ -1173,6 +1176,9 @@ def _share_across(mentions: list[tuple[_Figure, Token, QuantityMention, Token]],
         )
         if _COMPARED_RE.search(before) or measured_alike:
             _same_thing(q, other.quantity)
+            per = _RATE_AFTER_RE.match(text, q.end - base)
+            if per and q.unit is not None and " per " not in q.unit:
+                q.unit += f" per {per.group('per').lower()}"  # "compared with an average of 20 per week"
     # "was up 10.4 cents to US $2.24": the parser may hang the level on "up" like
     # the amount; a second figure after "to" is where the change arrived
     amounts: set[int] = set()
