@@ -1,7 +1,8 @@
 """Web app under load: search and series pages at a million claims, 50 clients.
 
-    .venv/bin/python benchmarks/web.py                     # 1,000,000 claims, 50 clients, 30 s
-    .venv/bin/python benchmarks/web.py --claims 200000 --seconds 10 --clients 20
+    .venv/bin/python benchmarks/web.py                     # 1,000,000 claims, 50 clients, 30 s, 1 then 2 workers
+    .venv/bin/python benchmarks/web.py --cold --workers 1  # first start builds the read model (timed)
+    .venv/bin/python benchmarks/web.py --claims 200000 --seconds 10 --clients 20 --client httpx
 
 1. **Base store** (cached in ``benchmarks/out/web_base.duckdb``): the real
    pipeline (ingest, extraction, store, relink) over ``examples/`` and the
@@ -12,18 +13,26 @@
    weeks later (publication date and reference times), so each series grows
    into a long timeline and search sees N distinct claims; the claim frames'
    ids are rewritten too, so every page of a copy works.
-3. **Server**: ``reportedly serve`` on a free loopback port, in its own
-   process; start-up (opening the store, building the search index) is timed
-   until the first answer.
-4. **Load**: a second process runs ``--clients`` httpx async clients in a
-   closed loop (each sends its next request as soon as the last one is
-   answered) for ``--seconds``, alternating search pages (one to three words
-   drawn from the corpus's own vocabulary at all frequencies, some with a
-   facet) and series pages (the biggest series and random ones). Latency is
-   per request, client side, over the whole HTML page.
+3. **Server**: ``reportedly serve --workers W`` on a free loopback port, in
+   its own process, for each W of ``--workers``; start-up (opening the store
+   and its read model, or building the model with ``--cold``) is timed until
+   the first answer. Server CPU is summed over its process tree.
+4. **Load**: a second process runs ``--clients`` clients in a closed loop
+   (each sends its next request as soon as the last one is answered), 3 s of
+   warm-up and then ``--seconds`` measured, alternating search pages and
+   series pages. Searches are 2,000 distinct URLs from the store's own
+   vocabulary (words at every frequency, entities, actors, places, sources;
+   a third with a source, location, entity or year filter), series pages are
+   every series (the 20 biggest weighted 4x), each client picking at random.
+   The app has no page cache: every request computes its page. Latency is
+   per request, client side, over the whole HTML page, which must arrive
+   whole (status 200, ending in ``</html>``). The default client is a plain
+   asyncio HTTP/1.1 one: httpx spends more CPU per page than the server,
+   on the same two cores (``--client httpx`` shows it).
 
-Prints one table: requests, errors, p50/p95/p99 and throughput per page kind,
-beside the target (p95 < 300 ms, zero errors).
+Prints the load on the machine, CPU per request of the server and of the
+client, and one table: requests, errors, p50/p95/p99 and throughput per page
+kind and worker count, beside the target (p95 < 300 ms, zero errors).
 """
 
 from __future__ import annotations
