@@ -32,7 +32,7 @@ from typing import Literal
 from reportedly.link.series import Entry, Series
 from reportedly.link.vocab import normalise_text
 
-__all__ = ["Relation", "RelationKind", "Tolerance", "compare_series", "compatible", "fmt_entry", "interval", "independent"]
+__all__ = ["Relation", "RelationKind", "Tolerance", "compare_series", "compatible", "fmt_entry", "interval", "independent", "same_window"]
 
 RelationKind = Literal["conflict", "update", "corroboration", "contradiction"]
 
@@ -43,6 +43,10 @@ class Tolerance:
 
     exact: float = 0.05
     approximate: float = 0.10
+    #: Two figures over stated periods this many times apart in length ("over the
+    #: past month" against "on Thursday", "since 2009" against "on Saturday")
+    #: count over different windows and are never compared.
+    max_period_ratio: float = 10.0
 
 
 @dataclass(slots=True)
@@ -111,6 +115,26 @@ def fmt_entry(e: Entry) -> str:
     return f"{_fmt_value(e)} ({who}, {when})"
 
 
+def _days(e: Entry) -> int | None:
+    """Length in days of a period the text states; None for unstated or open times."""
+    from datetime import date
+
+    if not e.time_text or not e.time_start or not e.time_end:
+        return None
+    try:
+        return (date.fromisoformat(e.time_end[:10]) - date.fromisoformat(e.time_start[:10])).days + 1
+    except ValueError:
+        return None
+
+
+def same_window(a: Entry, b: Entry, tol: Tolerance = Tolerance()) -> bool:
+    """False when both figures state periods of very different lengths (a month's total against a day's)."""
+    da, db = _days(a), _days(b)
+    if da is None or db is None or min(da, db) <= 0:
+        return True
+    return max(da, db) / min(da, db) <= tol.max_period_ratio
+
+
 def _overlap(a: Entry, b: Entry) -> bool | None:
     """Whether reference times overlap; None when either is unknown."""
     if (a.time_start is None and a.time_end is None) or (b.time_start is None and b.time_end is None):
@@ -139,14 +163,22 @@ def compare_series(
     conflict costs a reader more than a missed one. A series keyed by the
     counted thing alone ("people") is a listing, never compared: the 7
     people of one flood and the 30,000 of a desert town are not one quantity.
+    A series counting the victims of an event ("fighters killed") is compared
+    only inside one story too: 64 jihadists killed in an air raid and 5
+    militants killed by their own group are different events' counts. Figures
+    over stated periods of very different lengths are never compared
+    (:func:`same_window`).
     """
     specific = (series.key.actor is not None) + bool(series.key.places)
-    if specific == 0 or (specific == 1 and not stories):
+    by_story = specific == 1 or series.key.event is not None
+    if specific == 0 or (by_story and not stories):
         return []
     story = stories or {}
 
     def same_quantity(a: Entry, b: Entry) -> bool:
-        return specific == 2 or (a.doc_id in story and story.get(a.doc_id) == story.get(b.doc_id))
+        if not same_window(a, b, tol):
+            return False
+        return not by_story or (a.doc_id in story and story.get(a.doc_id) == story.get(b.doc_id))
 
     out: list[Relation] = []
     sid = series.id

@@ -4,8 +4,12 @@
 told The AP that he is in fact alive" assert opposite states (dead / alive,
 from ``reportedly/data/link_polarity.json``) of one subject. A statement's
 *assertion* is the state its content names, flipped by a negation just
-before it ("not dead", "never confirmed"), and ignored inside a condition
-("if al-Baghdadi was found and killed"). Its *subject* is the names in the
+before it ("not dead", "never confirmed") or by a denial before it or in
+the reporting verb ("sources denied that Rosenberg was captured", "we are
+not aware of Banksy being arrested"; ``denials`` in the polarity file), and
+ignored inside a condition ("if al-Baghdadi was found and killed") or a
+temporal backdrop ("a ransom for Foley while he was still alive" says
+nothing of whether he is alive now). Its *subject* is the names in the
 content; a content that names nobody and opens with a pronoun ("he is in
 fact alive") takes the last name before it in the sentence that is not the
 source's. Statements are blocked by subject name, so only statements
@@ -27,13 +31,14 @@ __all__ = ["Assertion", "assertion", "find_contradictions"]
 
 _TOKEN = re.compile(r"[\w][\w'’.-]*\w|\w")
 _NEGATIONS = {"not", "never", "no", "n't", "nor", "neither"}
-_CONDITIONS = {"if", "whether", "unless", "should", "would"}
+_CONDITIONS = {"if", "whether", "unless", "should", "would", "while"}
 #: Auxiliaries and copulas that make "X ... killed" a statement about X.
 _PASSIVE = {"is", "was", "were", "are", "be", "been", "being", "remains", "remained", "found", "reportedly", "now", "still"}
 _COMPLEMENTISERS = {"that", "how"}
 _PRONOUNS = {"he", "she", "they", "it", "him", "her", "them"}
 #: Capitalised words that open sentences or name no one.
-_NOT_NAMES = {"the", "a", "an", "he", "she", "they", "it", "i", "we", "you", "this", "that", "one", "but", "and", "in", "on", "mr", "mrs", "ms", "dr"}
+_NOT_NAMES = {"the", "a", "an", "he", "she", "they", "it", "i", "we", "you", "this", "that", "one", "but", "and", "in", "on", "mr", "mrs", "ms", "dr",
+              "no", "not", "none"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +104,9 @@ def assertion(claim: Claim, vocab: Vocabulary, not_subject: Callable[[str], bool
     if found is None:
         return None
     state, negated, word, i = found
+    cue = [w.lower() for w in _TOKEN.findall(claim.cue or "")]
+    if _denies(words[lead : lead + i], vocab) or _denies(cue, vocab):
+        negated = not negated
     clause = vocab.without_actors(" ".join(tokens[max(lead, lead + i - _SUBJECT_WINDOW) : lead + i]))
     subjects = [n for n in _names(clause, vocab) if not (not_subject and not_subject(n))]
     if not subjects and lead < len(words) and words[lead] in _PRONOUNS:
@@ -106,6 +114,15 @@ def assertion(claim: Claim, vocab: Vocabulary, not_subject: Callable[[str], bool
     if not subjects:
         return None
     return Assertion(claim.id, state, negated, frozenset(subjects), word, tuple(subjects), (claim.time.start, claim.time.end))
+
+
+def _denies(words: list[str], vocab: Vocabulary) -> bool:
+    """Whether ``words`` hold a denial ("denied", "not aware")."""
+    for denial in vocab.denials:
+        n = len(denial)
+        if any(tuple(words[j : j + n]) == denial for j in range(len(words) - n + 1)):
+            return True
+    return False
 
 
 def _antecedent(claim: Claim, vocab: Vocabulary) -> list[str]:

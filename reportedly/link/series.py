@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from reportedly.link.places import Gazetteer, PlaceSet
+from reportedly.link.qualifiers import SourceCues, counts_sources, event, postmodifier
 from reportedly.link.vocab import Vocabulary, normalise_text
 from reportedly.types import Claim, Document
 
@@ -39,11 +40,15 @@ class SeriesKey:
     actor: str | None
     places: tuple[str, ...]
     unit: str
+    #: What happened to the counted things ("killed"), None for a standing number.
+    event: str | None = None
 
     @property
     def id(self) -> str:
-        raw = "|".join([self.entity, self.actor or "", ",".join(self.places), self.unit])
-        return "s" + hashlib.sha1(raw.encode("utf-8")).hexdigest()[:12]
+        parts = [self.entity, self.actor or "", ",".join(self.places), self.unit]
+        if self.event:  # keys without an event keep the ids they always had
+            parts.append(self.event)
+        return "s" + hashlib.sha1("|".join(parts).encode("utf-8")).hexdigest()[:12]
 
 
 @dataclass(slots=True)
@@ -101,7 +106,7 @@ class Series:
             head = next((g for g in self.forms if g != form and form.endswith(" " + g)), form)
             counts[head] += n
         forms = sorted(counts, key=lambda f: (-counts[f], f)) or [self.key.entity]
-        parts = ["/".join(forms[:4])]
+        parts = ["/".join(forms[:4]) + (f" {self.key.event}" if self.key.event else "")]
         if self.key.actor:
             parts.append(self.key.actor)
         if self.place_names:
@@ -120,36 +125,72 @@ def _unit(claim: Claim, entity: str, vocab: Vocabulary) -> str:
     return normalise_text(q.unit)
 
 
-def series_key(claim: Claim, vocab: Vocabulary, gazetteer: Gazetteer) -> tuple[SeriesKey, PlaceSet] | None:
-    """The key of the series a quantity claim belongs to; None when it counts nothing named."""
+def series_key(
+    claim: Claim, vocab: Vocabulary, gazetteer: Gazetteer, cues: SourceCues | None = None
+) -> tuple[SeriesKey, PlaceSet] | None:
+    """The key of the series a quantity claim belongs to; None when it counts nothing named.
+
+    Beyond the frame, the sentence adds what qualifies the counted noun
+    after it ("cases of Ebola" -> "ebola case") and the event whose victims
+    the figure counts ("killing 100 fighters" -> event "killed"); a figure
+    counting a report's sources ("a report from one doctor") has no series.
+    """
     q = claim.quantity
     if claim.kind != "quantity" or q is None:
         return None
-    entity = vocab.entity(q.entity_lemma or q.entity)
+    if cues is not None and counts_sources(claim, cues):
+        return None
+    base = _base_key(claim, vocab, gazetteer)
+    if base is None:
+        return None
+    (entity, actor, places, unit) = base
+    return _refine(claim, entity, actor, places, unit, vocab, gazetteer), places
+
+
+def _base_key(claim: Claim, vocab: Vocabulary, gazetteer: Gazetteer) -> tuple[str, str | None, PlaceSet, str] | None:
+    """Entity, actor, places and unit from the frame alone."""
+    q = claim.quantity
+    assert q is not None
+    entity = vocab.entity(q.entity_lemma or q.entity, keep=gazetteer.is_demonym)
     if not entity or entity in vocab.not_counted:
         return None
     places = gazetteer.place_set(q.locations)
-    key = SeriesKey(
-        entity=entity,
-        actor=vocab.actor(q.actor) or vocab.actor_in(claim.sentence),
-        places=tuple(sorted(p.id for p in places)),
-        unit=_unit(claim, entity, vocab),
-    )
-    return key, places
+    actor = vocab.actor(q.actor)
+    if actor is None and entity.rsplit(" ", 1)[-1] in vocab.members:
+        # "the number of militants" in a sentence naming ISIS counts ISIS's
+        # militants; doctors or cases in such a sentence are nobody's.
+        actor = vocab.actor_in(claim.sentence)
+    return entity, actor, places, _unit(claim, entity, vocab)
+
+
+def _refine(claim: Claim, entity: str, actor: str | None, places: PlaceSet, unit: str, vocab: Vocabulary,
+            gazetteer: Gazetteer) -> SeriesKey:
+    qualifier = postmodifier(claim, vocab, gazetteer)
+    if qualifier and vocab.entity(qualifier) != entity:
+        entity = f"{qualifier.lower()} {entity}"
+    return SeriesKey(entity=entity, actor=actor, places=tuple(sorted(p.id for p in places)), unit=unit,
+                     event=event(claim, vocab))
 
 
 def _key_cached(
-    claim: Claim, vocab: Vocabulary, gazetteer: Gazetteer, cache: dict[tuple[object, ...], tuple[SeriesKey, PlaceSet] | None]
+    claim: Claim,
+    vocab: Vocabulary,
+    gazetteer: Gazetteer,
+    cache: dict[tuple[object, ...], tuple[str, str | None, PlaceSet, str] | None],
 ) -> tuple[SeriesKey, PlaceSet] | None:
-    """:func:`series_key`, memoised on the fields it reads (corpora repeat them endlessly)."""
+    """:func:`series_key` (without the source-count test), the frame's part memoised (corpora repeat it endlessly)."""
     q = claim.quantity
     if claim.kind != "quantity" or q is None:
         return None
     sentence = claim.sentence if not q.actor else ""
     k = (q.entity_lemma, q.entity, q.actor, tuple(q.locations), q.unit, sentence)
     if k not in cache:
-        cache[k] = series_key(claim, vocab, gazetteer)
-    return cache[k]
+        cache[k] = _base_key(claim, vocab, gazetteer)
+    base = cache[k]
+    if base is None:
+        return None
+    entity, actor, places, unit = base
+    return _refine(claim, entity, actor, places, unit, vocab, gazetteer), places
 
 
 def _publisher(doc: Document | None) -> str | None:
@@ -188,31 +229,38 @@ def build_series(
     than 30,000") is folded into that claim's ``previous`` entry rather than
     dated as a figure of its own.
     """
+    cues = SourceCues.load()
     series: dict[SeriesKey, Series] = {}
     # Copies of one figure within one repost group: (series, group, figure, time) -> entry.
     seen: dict[tuple[object, ...], Entry] = {}
     by_sentence: dict[tuple[str, int], list[Claim]] = {}
     keyed: list[tuple[Claim, SeriesKey, PlaceSet]] = []
-    key_cache: dict[tuple[object, ...], tuple[SeriesKey, PlaceSet] | None] = {}
+    key_cache: dict[tuple[object, ...], tuple[str, str | None, PlaceSet, str] | None] = {}
+    # Where each document names its sources: a figure inside one counts sources.
+    source_spans: dict[str, list[tuple[int, int]]] = {}
     for claim in claims:
+        src = claim.source
+        if src is not None and src.start is not None and src.end is not None and not src.resolved_from:
+            source_spans.setdefault(claim.doc_id, []).append((src.start, src.end))
         found = _key_cached(claim, vocab, gazetteer, key_cache)
         if found is None:
             continue
         keyed.append((claim, *found))
         if claim.quantity and claim.quantity.change:
             by_sentence.setdefault((claim.doc_id, claim.sentence_start), []).append(claim)
+    keyed = [k for k in keyed if not counts_sources(k[0], cues, source_spans.get(k[0].doc_id, []))]
 
     # A claim naming no actor joins the series of the same quantity with an
     # actor when there is exactly one such actor ("the number of militants"
     # in an article about ISIS); with two candidates it stays apart.
-    actors: dict[tuple[str, tuple[str, ...], str], set[str]] = {}
+    actors: dict[tuple[str, tuple[str, ...], str, str | None], set[str]] = {}
     for _, key, _ in keyed:
         if key.actor:
-            actors.setdefault((key.entity, key.places, key.unit), set()).add(key.actor)
+            actors.setdefault((key.entity, key.places, key.unit, key.event), set()).add(key.actor)
     for i, (claim, key, places) in enumerate(keyed):
-        found_actors = actors.get((key.entity, key.places, key.unit), set())
+        found_actors = actors.get((key.entity, key.places, key.unit, key.event), set())
         if key.actor is None and len(found_actors) == 1:
-            keyed[i] = (claim, SeriesKey(key.entity, next(iter(found_actors)), key.places, key.unit), places)
+            keyed[i] = (claim, SeriesKey(key.entity, next(iter(found_actors)), key.places, key.unit, key.event), places)
 
     for claim, key, places in keyed:
         q = claim.quantity

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -35,6 +35,12 @@ def normalise_text(text: str) -> str:
     return t
 
 
+def _word_list(name: str) -> set[str]:
+    """A packaged one-word-a-line list (``#`` comments), lower-cased."""
+    listed = resources.files("reportedly.data").joinpath(name).read_text("utf-8")
+    return {w.strip().lower() for w in listed.splitlines() if w.strip() and not w.startswith("#")}
+
+
 def _read(name: str, extra: Iterable[Path]) -> list[dict[str, Any]]:
     """The packaged file ``name`` followed by the user's extra files."""
     data = [json.loads(resources.files("reportedly.data").joinpath(name).read_text("utf-8"))]
@@ -54,7 +60,12 @@ class Vocabulary:
     ``states`` a polarity word to its state and ``opposites`` the pairs of
     states that contradict each other; ``not_counted`` lemmas that measure
     durations or ages rather than count things ("years", "months"), which
-    form no series.
+    form no series; ``members`` the counted things an actor named elsewhere
+    in a sentence can own ("fighter", not "doctor"); ``generic_modifiers``
+    modifiers that leave what is counted unchanged ("new", "total");
+    ``events`` a word to the event it reports of the counted things
+    ("executed" -> "killed"); ``denials`` word sequences that deny what
+    follows them ("denied", "not aware").
     """
 
     entities: dict[str, str] = field(default_factory=dict)
@@ -64,6 +75,10 @@ class Vocabulary:
     states: dict[str, str] = field(default_factory=dict)
     opposites: dict[str, set[str]] = field(default_factory=dict)
     not_counted: set[str] = field(default_factory=set)
+    members: set[str] = field(default_factory=set)
+    generic_modifiers: set[str] = field(default_factory=set)
+    events: dict[str, str] = field(default_factory=dict)
+    denials: list[tuple[str, ...]] = field(default_factory=list)
     passive_only: set[str] = field(default_factory=set)
     transient: set[str] = field(default_factory=set)
     # Compiled on first use: one alternation per kind instead of a search per alias.
@@ -89,8 +104,13 @@ class Vocabulary:
                         vocab.actors_exact[alias] = canonical
                     else:
                         vocab.actors[normalise_text(alias)] = canonical
-        listed = resources.files("reportedly.data").joinpath("link_not_counted.txt").read_text("utf-8")
-        vocab.not_counted = {w.strip().lower() for w in listed.splitlines() if w.strip() and not w.startswith("#")}
+        vocab.not_counted = _word_list("link_not_counted.txt")
+        vocab.members = _word_list("link_members.txt")
+        vocab.generic_modifiers = _word_list("link_generic_modifiers.txt")
+        for data in _read("link_events.json", ()):
+            for event, words in data.items():
+                for word in words:
+                    vocab.events[word.lower()] = event
         for data in _read("link_places.json", extra_places):
             for alias, name in data.items():
                 vocab.places[normalise_text(alias)] = name
@@ -100,25 +120,50 @@ class Vocabulary:
                     vocab.states[word.lower()] = state
             vocab.passive_only.update(w.lower() for w in data.get("passive_only", []))
             vocab.transient.update(data.get("transient", []))
+            vocab.denials.extend(tuple(w.lower().split()) for w in data.get("denials", []))
             for a, b in data.get("opposites", []):
                 vocab.opposites.setdefault(a, set()).add(b)
                 vocab.opposites.setdefault(b, set()).add(a)
         return vocab
 
-    def entity(self, lemma: str | None) -> str | None:
-        """Canonical counted thing for a lemma; unknown lemmas stand for themselves."""
+    def entity(self, lemma: str | None, keep: Callable[[str], bool] | None = None) -> str | None:
+        """Canonical counted thing for a lemma; unknown lemmas stand for themselves.
+
+        A phrase whose head is known keeps the modifiers that change what is
+        counted ("home-grown militant" -> "home-grown fighter") and drops
+        those that do not: generic ones ("new"), actors ("ISIS fighter":
+        the actor has its own place in a series key) and synonyms of the
+        head ("jihadist fighter"). ``keep`` names modifiers to keep even
+        when they spell an actor: a nationality ("British jihadists") says
+        who the fighters are, not whose.
+        """
         if not lemma:
             return None
         key = normalise_text(lemma)
         if key in self.entities:
             return self.entities[key]
-        # "ISIS fighters" / "foreign fighters": the head noun decides.
-        head = key.rsplit(" ", 1)[-1]
+        words = key.split(" ")
+        head = words[-1]
         if head.endswith("s") and (head[:-1] in self.entities or head[:-1] in self.not_counted):
             head = head[:-1]
         if head in self.not_counted:  # "difficult months" measures time
             return head
-        return self.entities.get(head, key)
+        if head not in self.entities:
+            return key
+        canonical = self.entities[head]
+        mods = " ".join(words[:-1])
+        blanked = self.without_actors(mods)
+        kept: list[str] = []
+        at = 0
+        for w in words[:-1]:
+            start = mods.index(w, at)
+            at = start + len(w)
+            if not blanked[start:at].strip() and not (keep and keep(w)):
+                continue  # an actor: it has its own place in a series key
+            if w in self.generic_modifiers or canonical in (self.entities.get(w), self.entities.get(w.rstrip("s"))):
+                continue
+            kept.append(w)
+        return " ".join([*kept, canonical])
 
     def actor(self, text: str | None) -> str | None:
         """Canonical actor for an alias as written; unknown actors stand for themselves."""
