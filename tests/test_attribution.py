@@ -326,3 +326,8 @@ def test_learned_bounds_cut_a_trailing_relative_clause_the_rules_keep(nlp, lex):
     assert _content(text, _by_cue(atts, "dismissed")).endswith("in April")
     text, atts = _atts(nlp, sentence, lex)
     assert _content(text, _by_cue(atts, "dismissed")) == "the criticism as the voice of Mr. Tribe's client, Peabody Energy"
+
+
+def test_sourceless_cue_noun_as_an_object_is_what_the_verb_reports(nlp, lex):
+    text, atts = _atts(nlp, "Christie repeated accusations that Rubio recites the same campaign points.", lex)
+    assert "accusations" not in [a.cue for a in atts]

@@ -603,6 +603,10 @@ def _noun_attribution(noun: Token, lex: AttrLexicon, text: str) -> _Found | None
             left = [t for m in mods for t in m.subtree]
             dets = [c for c in noun.children if c.dep_ == "det" and c.i < min(t.i for t in left)]
             subject, source = mods[-1], dets + left
+    if source is None and (noun.dep_ == "dobj" or (noun.dep_ == "pobj" and noun.head.head.pos_ in {"VERB", "AUX"})):
+        # "repeated accusations that", "said in a statement that": with no
+        # source of its own the noun is what the governing verb reports.
+        return None
     return _Found([noun], subject, source, content, [], "noun")
 
 
