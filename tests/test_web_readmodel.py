@@ -201,3 +201,20 @@ def test_serve_with_two_workers(store: tuple[Path, dict[str, Any]]) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_series_rows_rendered_at_build_time_match_the_rows_rendered_now(store: tuple[Path, dict[str, Any]]) -> None:
+    from fastapi.testclient import TestClient
+
+    db, _ = store
+    app = create_app(db)
+    client = TestClient(app)
+    series = client.get("/series.json").json()["series"]
+    assert series
+    for s in series:
+        for page in (1, 2):
+            data = client.get(f"/series/{s['id']}.json?page={page}").json()
+            html = client.get(f"/series/{s['id']}?page={page}").text
+            assert str(claims_table(data["claims"])) in html, (s["id"], page)
+            assert (len(data["claims"]) > 0) == (page == 1)
+    app.state.ledger.close()

@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
-__all__ = ["claims_table", "escape_all", "facet_list"]
+__all__ = ["claim_rows", "claims_table", "escape_all", "facet_list", "table_around"]
 
 _HEAD = (
     '<table class="claims">\n<thead><tr><th>Claim</th><th>Figure</th><th>Source</th><th>For</th>'
@@ -75,6 +75,16 @@ def claims_table(rows: Sequence[Mapping[str, Any]]) -> Markup:
     ``rows`` are claim list rows (:data:`~reportedly.web.ledger.CLAIM_LIST_COLUMNS`
     plus publisher and published).
     """
+    return table_around(claim_rows(rows))
+
+
+def table_around(body: str) -> Markup:
+    """The claims table around ``body``, rows made by :func:`claim_rows` (none: "No claims.")."""
+    return Markup(_HEAD + (body or _EMPTY) + _TAIL)
+
+
+def claim_rows(rows: Sequence[Mapping[str, Any]]) -> str:
+    """The table's ``<tr>`` rows, every text escaped."""
     texts: list[str] = []
     for c in rows:
         texts += (
@@ -91,7 +101,7 @@ def claims_table(rows: Sequence[Mapping[str, Any]]) -> Markup:
             c["bound"] or "",
         )
     escaped = escape_all(texts)
-    out = [_HEAD]
+    out = []
     for i, c in enumerate(rows):
         kind, sentence, src, cue, start, end, published, publisher, unit, entity, bound = escaped[i * 11 : i * 11 + 11]
         raw_src = c["source_name"] or c["source_text"]
@@ -109,10 +119,7 @@ def claims_table(rows: Sequence[Mapping[str, Any]]) -> Markup:
             + (f' <span class="muted">{publisher}</span>' if publisher else "")
             + "</td>\n</tr>\n"
         )
-    if not rows:
-        out.append(_EMPTY)
-    out.append(_TAIL)
-    return Markup("".join(out))
+    return "".join(out)
 
 
 def facet_list(

@@ -149,15 +149,18 @@ def series(ledger: Ledger, read: ReadPaths, path: Params, params: Params) -> dic
         raise NotFound("series", path["series_id"])
     prepared = read.series.get(path["series_id"])
     per_page = series_data.CLAIMS_PER_PAGE
-    numbers = prepared.numbers[(page - 1) * per_page : page * per_page].tolist()
+    start, stop = (page - 1) * per_page, page * per_page
+
+    def json_only() -> dict[str, Any]:
+        # Series info, entries, relations, derived values and the claim rows:
+        # the page shows them pre-rendered, so only the twin decodes them.
+        return {**prepared.data(), "claims": read.claims.rows(prepared.numbers[start:stop].tolist())}
+
     return {
-        "claims": read.claims.rows(numbers),
         "page": page,
         "pages": max(1, -(-prepared.numbers.size // per_page)),
-        "_html": {"title": prepared.title, "head": prepared.head},
-        # Series info, entries, relations and derived values: already in the
-        # pre-rendered head, so decoded only for the JSON twin.
-        "_json": prepared.data,
+        "_html": {"title": prepared.title, "head": prepared.head, "table": prepared.table(start, stop)},
+        "_json": json_only,
     }
 
 

@@ -11,8 +11,9 @@ by every server process:
   is 50 slices of one blob instead of a join;
 * :class:`SeriesPages`: per series, everything above its claim list (the
   timeline chart, conflicts, derived values) already rendered as HTML, the
-  same as JSON for the page's twin, and the numbers of its claims in page
-  order, so a series page renders only its 50 claim rows.
+  same as JSON for the page's twin, the numbers of its claims in page order
+  and their table rows rendered in that order, so a page of a series is two
+  slices of pre-rendered HTML (its JSON twin decodes the rows instead).
 
 Measured at a million claims (``benchmarks/web.py``), this turns pages that
 cost 10-15 ms of CPU into about one, and start-up from a minute or more into
@@ -34,6 +35,7 @@ import pyarrow as pa
 from markupsafe import Markup
 
 from reportedly.errors import NotFound
+from reportedly.web.fragments import claim_rows, table_around
 from reportedly.web.ledger import CLAIM_LIST_COLUMNS, Ledger
 from reportedly.web.searchindex import SearchIndex
 from reportedly.web.series import MAX_CHART_POINTS, MAX_RELATIONS
@@ -132,6 +134,13 @@ class SeriesPage:
     #: The search-index numbers of its claims, in the order the page lists them.
     numbers: npt.NDArray[np.int32]
     _data: pa.LargeStringScalar
+    #: Where this series' claim rows start in the pre-rendered rows (see SeriesPages).
+    _first: int
+    _rows: "SeriesPages"
+
+    def table(self, start: int, stop: int) -> Markup:
+        """The claims table of ``numbers[start:stop]``, from the rows rendered at build time."""
+        return self._rows.table(self._first + start, self._first + min(stop, self.numbers.size))
 
     def data(self) -> dict[str, Any]:
         """The page's static JSON: series info, entries, relations, conflicts, derived values."""
@@ -143,14 +152,23 @@ class SeriesPage:
 class SeriesPages:
     """Per-series pages prepared at build time; see the module doc."""
 
-    def __init__(self, table: pa.Table, numbers: npt.NDArray[np.int32]) -> None:
+    def __init__(self, table: pa.Table, arrays: Mapping[str, npt.NDArray[Any]]) -> None:
         self._index = {sid: i for i, sid in enumerate(table.column("id").to_pylist())}
         self._title = table.column("title")
         self._head = table.column("head")
         self._data = table.column("data")
         self._start = table.column("start").to_numpy()
         self._end = table.column("end").to_numpy()
-        self._numbers = numbers
+        self._numbers = arrays["numbers"]
+        self._html = memoryview(arrays["html"])
+        self._html_offsets = arrays["html_offsets"]
+
+    def table(self, start: int, stop: int) -> Markup:
+        """The claims table of the pre-rendered rows ``start:stop`` (positions in ``numbers``)."""
+        if stop <= start:
+            return table_around("")
+        a, b = self._html_offsets[start], self._html_offsets[stop]
+        return table_around(bytes(self._html[a:b]).decode("utf-8"))
 
     def __contains__(self, series_id: str) -> bool:
         return series_id in self._index
@@ -159,12 +177,34 @@ class SeriesPages:
         i = self._index.get(series_id)
         if i is None:
             raise NotFound("series", series_id)
+        first = int(self._start[i])
         return SeriesPage(
             title=self._title[i].as_py(),
             head=Markup(self._head[i].as_py()),
-            numbers=self._numbers[int(self._start[i]) : int(self._end[i])],
+            numbers=self._numbers[first : int(self._end[i])],
             _data=self._data[i],
+            _first=first,
+            _rows=self,
         )
+
+    @staticmethod
+    def render_rows(numbers: npt.NDArray[np.int32], claims: ClaimRows) -> dict[str, npt.NDArray[Any]]:
+        """Every series' claim rows as table HTML, in page order, in one UTF-8 blob with offsets.
+
+        A series page's claims are a contiguous run of ``numbers``, so its
+        table body is one slice of the blob: nothing to decode or escape per
+        request.
+        """
+        chunks: list[bytes] = []
+        offsets = np.zeros(numbers.size + 1, dtype=np.int64)
+        step = 1000
+        for at in range(0, numbers.size, step):
+            rows = claims.rows(numbers[at : at + step].tolist())
+            for j, row in enumerate(rows):
+                html = claim_rows([row]).encode("utf-8")
+                chunks.append(html)
+                offsets[at + j + 1] = offsets[at + j] + len(html)
+        return {"html": np.frombuffer(b"".join(chunks), dtype=np.uint8), "html_offsets": offsets}
 
     @staticmethod
     def build(
@@ -277,7 +317,8 @@ class ReadPaths:
                 side.save_json("claims", columns)
                 table, numbers = SeriesPages.build(cur, ledger.tables.names, render_head)
                 side.save_table("series", table)
-                side.save_arrays("series", {"numbers": numbers})
+                claims = ClaimRows(rows, columns)
+                side.save_arrays("series", {"numbers": numbers, **SeriesPages.render_rows(numbers, claims)})
                 cur.execute("DROP TABLE web_order")
             finally:
                 cur.close()
@@ -286,7 +327,7 @@ class ReadPaths:
         return cls(
             search=SearchIndex(side.arrays("search"), side.json("search")),
             claims=ClaimRows(side.arrays("claims"), side.json("claims")),
-            series=SeriesPages(side.table("series"), side.arrays("series")["numbers"]),
+            series=SeriesPages(side.table("series"), side.arrays("series")),
             location=side.path,
             built=built,
         )

@@ -61,6 +61,7 @@ MODEL_SOURCES: tuple[str, ...] = (
     "series.py",
     "chart.py",
     "ledger.py",
+    "fragments.py",
     "templates/_series_head.html",
 )
 
