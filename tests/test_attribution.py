@@ -329,5 +329,6 @@ def test_learned_bounds_cut_a_trailing_relative_clause_the_rules_keep(nlp, lex):
 
 
 def test_sourceless_cue_noun_as_an_object_is_what_the_verb_reports(nlp, lex):
-    text, atts = _atts(nlp, "Christie repeated accusations that Rubio recites the same campaign points.", lex)
-    assert "accusations" not in [a.cue for a in atts]
+    text, atts = _atts(nlp, "The governor has repeated the accusation that Rubio recites the same points.", lex)
+    assert [a.cue for a in atts] == ["has repeated"]
+    assert _content(text, atts[0]) == "the accusation that Rubio recites the same points"
