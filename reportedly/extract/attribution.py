@@ -18,6 +18,10 @@ trained on PolNeAR train (``scripts/train_attribution.py``, weights in
 ``data/attr_model/``) over the candidate's lemma, frame and subject, or,
 where the weights are absent, by the hand-written verb lists.
 
+The rules' content edges are then redrawn, for single-fragment content
+that is not a whole quotation, by a boundary model trained on PolNeAR train
+(:mod:`reportedly.extract.attr_bounds`, ``scripts/train_attr_bounds.py``).
+
 Sources are then resolved inside the article: pronouns ("They claim",
 "he said", "who said") point at the nearest plausible antecedent, whose
 intermediaries ("told The AP") carry over; anonymity stated anywhere in the
