@@ -93,6 +93,10 @@ _SCALE_WORDS = {"hundred", "thousand", "million", "billion", "trillion", "dozen"
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 #: every word on which ``_word_figures`` may start a figure ("-fold" words aside)
 _WORD_STARTS = set(NUMBER_WORDS) | _VAGUE_HEADS | _FRACTION_WORDS | {"tens", "hundreds", "a", "an", "half"}
+#: a sentence none of whose text contains one of these (as a substring, so a
+#: superset of the tokens that could start a word figure; "a"/"an" only start one
+#: before a word listed here) has no word figure, and its tokens need no walk
+_WORD_HINT_RE = re.compile("|".join(sorted((re.escape(w) for w in _WORD_STARTS - {"a", "an"}), key=len, reverse=True)) + "|fold")
 #: prepositions that tie a figure to the noun it describes ("sales of 5,835 units",
 #: "an XI with eight changes", "reductions on 50 products", "a stake for 92 million yuan",
 #: "investments over 35 GWh", "levels at 1200 ppm")
@@ -235,6 +239,8 @@ def _digit_figures(text: str) -> list[_Figure]:
 def _word_figures(sent: Span, base: int) -> list[_Figure]:
     """Figures written in words: "three", "twenty-five", "a third", "thousands", "sixfold"."""
     figures: list[_Figure] = []
+    if not _WORD_HINT_RE.search(sent.text.lower()):
+        return figures
     toks = list(sent)
     i = 0
     while i < len(toks):
