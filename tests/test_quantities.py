@@ -231,3 +231,32 @@ def test_a_list_number_is_no_quantity(nlp: Any) -> None:
     assert _mentions(nlp, "6. John Kasich.") == []
     [m] = _mentions(nlp, "3.5 million people voted.")
     assert m.quantity.value == 3_500_000
+
+
+def test_lazy_noun_chunks_match_spacy(nlp: Any) -> None:
+    """The concept fallback walks noun chunks lazily; it must find spaCy's own chunks."""
+    from reportedly.extract.quantities import _noun_chunks
+
+    text = "The rebel group's ranks and its allies had shrunk to 9,000 fighters in Iraq and Syria, officials said."
+    with nlp.select_pipes(disable=["reportedly_claims"]):
+        doc = nlp(text)
+    for sent in doc.sents:
+        assert [(c.start, c.end) for c in _noun_chunks(sent)] == [(c.start, c.end) for c in sent.noun_chunks]
+
+
+def test_entity_lookups_match_doc_ents(nlp: Any) -> None:
+    """Entities read from IOB tags are spaCy's own ``Span.ents``."""
+    from reportedly.extract.quantities import _entity_at, _ents_in
+
+    text = "The Islamic State still holds Tal Afar, U.S. officials told The Associated Press on Thursday."
+    with nlp.select_pipes(disable=["reportedly_claims"]):
+        doc = nlp(text)
+    for sent in doc.sents:
+        assert [(e.start, e.end, label) for e, label in _ents_in(sent)] == [(e.start, e.end, e.label_) for e in sent.ents]
+    for tok in doc:
+        ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+        got = _entity_at(tok)
+        if ent is None:
+            assert got is None
+        else:
+            assert got is not None and (got.start, got.end) == (ent.start, ent.end)

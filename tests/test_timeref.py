@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from reportedly.extract.timeref import find_time, find_time_expressions, parse_published, resolve_time
+from reportedly.extract.timeref import TimeFinder, find_time, find_time_expressions, parse_published, resolve_time
 
 P_000 = date(2017, 7, 20)  # a Thursday
 P_003 = date(2016, 8, 20)  # a Saturday
@@ -98,3 +98,15 @@ def test_nearest_expression_wins_and_the_claim_is_not_its_own_time(nlp) -> None:
     assert find_time(doc[:], "2016-08-20", near=near_200).text == "2015"
     exprs = [e.text for e in find_time_expressions(doc[:])]
     assert "On Monday" in exprs or "Monday" in exprs
+
+
+def test_one_finder_per_document_answers_as_find_time_does(nlp) -> None:
+    """TimeFinder remembers a sentence's expressions and resolutions; asking it
+    for several claims of one sentence must give what find_time gives each."""
+    doc = _parse(nlp, "On Monday officials said that 300 people had died by last week, up from 200 in 2015.")
+    text = doc.text
+    finder = TimeFinder("2016-08-20")
+    for near in [None, (text.index("300"), text.index("300") + 3), (text.index("200"), text.index("200") + 3), None]:
+        assert finder.find(doc[:], near=near) == find_time(doc[:], "2016-08-20", near=near)
+    undated = TimeFinder(None)
+    assert undated.find(doc[:]) == find_time(doc[:], None)
