@@ -7,7 +7,8 @@ Reads ``DIR/train_bodies.csv`` and ``DIR/competition_test_bodies.csv``
 links them, and prints how many series, conflicts, contradictions, updates,
 corroborations, derived values, repost groups and stories were found, then a
 random sample of conflicts (seeded, so the sample can be judged by hand and
-re-printed) with both figures, sources and evidence sentences. The bodies
+re-printed; ``--kinds`` picks the relation kinds it is drawn from) with both
+figures, sources and evidence sentences. The bodies
 carry no publication dates; they report the rumours of late 2014, so every
 document gets ``--published`` (default 2014-10-01) and claims without a time
 expression are dated to it. ``--out`` writes the sampled conflicts as JSONL.
@@ -55,6 +56,8 @@ def main() -> int:
     ap.add_argument("--published", default="2014-10-01", help="publication date given to every body")
     ap.add_argument("--sample", type=int, default=30)
     ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--kinds", default="conflict,contradiction",
+                    help="relation kinds the sample is drawn from (conflict, contradiction, update, corroboration)")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--frames", type=Path, default=None,
                     help="cache of extracted frames (JSONL): written after extraction, read instead of extracting when present")
@@ -103,7 +106,8 @@ def main() -> int:
     by_claim = {c.id: c for c in claims}
     doc_path = {d.id: d.path for d in unique_docs}
     labels = {x.id: x.label for x in result.series}
-    conflicts = [r for r in result.relations if r.kind in ("conflict", "contradiction")]
+    kinds = set(args.kinds.split(","))
+    conflicts = [r for r in result.relations if r.kind in kinds]
     rng = random.Random(args.seed)
     sample = rng.sample(conflicts, min(args.sample, len(conflicts)))
     out = args.out.open("w", encoding="utf-8") if args.out else None

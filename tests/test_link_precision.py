@@ -213,3 +213,13 @@ def test_while_alive_and_no_militants_assert_nothing(vocab: Vocabulary) -> None:
     nobody = _stmt(2, "No Islamic State militants were killed in the airstrikes, the statement claimed.",
                    "No Islamic State militants were killed in the airstrikes", "statement", cue="claimed")
     assert assertion(backdrop, vocab) is None and assertion(nobody, vocab) is None
+
+
+def test_an_adjective_before_a_noun_asserts_no_state(vocab: Vocabulary) -> None:
+    alarms = _stmt(1, "Forbes wrote that there have been 5,000 false alarms about Ebola.",
+                   "there have been 5,000 false alarms about Ebola", "Forbes", cue="wrote")
+    claim = _stmt(2, "Officials said the Ebola report was false, and nothing more.", "the Ebola report was false, and nothing more",
+                  "Officials", cue="said")
+    assert assertion(alarms, vocab) is None
+    a = assertion(claim, vocab)
+    assert a is not None and a.state == "denied"

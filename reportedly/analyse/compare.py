@@ -156,8 +156,9 @@ def compare_series(
     specific the series is. With an actor and a place ("fighters, ISIS, Iraq
     and Syria") any two entries compare. With only one of them ("people,
     Managua") the entries must also come from documents of one story
-    (``stories``: document id -> story id), and may corroborate or update
-    each other but are never called a conflict: "107 Boko Haram militants
+    (``stories``: document id -> story id), and may corroborate each other
+    but are never called a conflict or an update (only a claim's own "down
+    from" figure is): "107 Boko Haram militants
     killed" on Wednesday and "25 of the insurgents gunned down" elsewhere
     share a story and an actor, yet count different things, and a false
     conflict costs a reader more than a missed one. A series keyed by the
@@ -175,9 +176,12 @@ def compare_series(
         return []
     story = stories or {}
 
+    days = {e.id: _days(e) for e in series.entries}  # parsed once, compared up to 2 * max_neighbours times
+
     def same_quantity(a: Entry, b: Entry) -> bool:
-        if not same_window(a, b, tol):
-            return False
+        da, db = days[a.id], days[b.id]
+        if da and db and max(da, db) > tol.max_period_ratio * min(da, db):
+            return False  # as same_window: a month's total against a day's count
         return not by_story or (a.doc_id in story and story.get(a.doc_id) == story.get(b.doc_id))
 
     out: list[Relation] = []
@@ -222,7 +226,11 @@ def compare_series(
                 out.append(
                     Relation(a.id, b.id, "conflict", f"{fmt(a)} vs {fmt(b)}: incompatible figures for overlapping times from independent sources", sid)
                 )
-    _updates(dated, out, sid, tol, max_neighbours, fmt, same_quantity)
+    if specific == 2:
+        # Inside one story, a later figure for the counted thing alone is
+        # more often another count (15 students found, 43 missing) than a
+        # revision: only a fully keyed series says one number replaced another.
+        _updates(dated, out, sid, tol, max_neighbours, fmt, same_quantity)
     return out
 
 

@@ -35,6 +35,9 @@ _CONDITIONS = {"if", "whether", "unless", "should", "would", "while"}
 #: Auxiliaries and copulas that make "X ... killed" a statement about X.
 _PASSIVE = {"is", "was", "were", "are", "be", "been", "being", "remains", "remained", "found", "reportedly", "now", "still"}
 _COMPLEMENTISERS = {"that", "how"}
+#: Words that may follow a predicative adjective ("is dead in his flat", "alive and well").
+_AFTER_PREDICATE = {"and", "or", "but", "in", "at", "on", "after", "since", "for", "by", "to", "from", "with", "as",
+                    "when", "while", "because", "according", "that", "now", "today", "yesterday", "again", "still"}
 _PRONOUNS = {"he", "she", "they", "it", "him", "her", "them"}
 #: Capitalised words that open sentences or name no one.
 _NOT_NAMES = {"the", "a", "an", "he", "she", "they", "it", "i", "we", "you", "this", "that", "one", "but", "and", "in", "on", "mr", "mrs", "ms", "dr",
@@ -66,8 +69,12 @@ def _names(text: str, vocab: Vocabulary) -> list[str]:
     return out
 
 
-def _state(words: list[str], vocab: Vocabulary) -> tuple[str, bool, str, int] | None:
-    """The first state word asserted (not conditional), its negation and its index."""
+def _state(words: list[str], vocab: Vocabulary, before_noun: list[bool] | None = None) -> tuple[str, bool, str, int] | None:
+    """The first state word asserted (not conditional), its negation and its index.
+
+    ``before_noun[i]`` says word ``i`` runs straight on into another word
+    (no punctuation between), where an adjective describes the next noun.
+    """
     for i, w in enumerate(words):
         state = vocab.states.get(w)
         if state is None:
@@ -77,6 +84,9 @@ def _state(words: list[str], vocab: Vocabulary) -> tuple[str, bool, str, int] | 
             return None
         if w in vocab.passive_only and not any(b in _PASSIVE for b in words[max(0, i - 3) : i]):
             continue  # "troops killed X", "militants released a video": not the subject's state
+        if (w in vocab.predicative_only and before_noun and before_noun[i] and i + 1 < len(words)
+                and words[i + 1] not in _AFTER_PREDICATE):
+            continue  # "5,000 false alarms", "a free press": describes a noun, asserts nothing
         return state, any(b in _NEGATIONS or b.endswith("n't") for b in before), w, i
     return None
 
@@ -95,12 +105,14 @@ def assertion(claim: Claim, vocab: Vocabulary, not_subject: Callable[[str], bool
     """
     if claim.kind != "statement" or not claim.content:
         return None
-    tokens = _TOKEN.findall(claim.content)
+    spans = list(_TOKEN.finditer(claim.content))
+    tokens = [m.group(0) for m in spans]
     words = [w.lower() for w in tokens]
+    before_noun = [bool(re.match(r" \w", claim.content[m.end() : m.end() + 2])) for m in spans]
     lead = 0
     while lead < len(words) and words[lead] in _COMPLEMENTISERS:  # "that he is in fact alive"
         lead += 1
-    found = _state(words[lead:], vocab)
+    found = _state(words[lead:], vocab, before_noun[lead:])
     if found is None:
         return None
     state, negated, word, i = found

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -26,7 +27,7 @@ from reportedly.link.places import Gazetteer
 from reportedly.link.vocab import Vocabulary
 from reportedly.types import Claim
 
-__all__ = ["SourceCues", "counts_sources", "event", "postmodifier"]
+__all__ = ["Around", "SourceCues", "around", "counts_sources", "event", "postmodifier"]
 
 _WORD = re.compile(r"[A-Za-z][\w/'’-]*|[.,;:!?()\"“”]")
 _CLAUSE_END = set(".,;:!?()\"“”")
@@ -38,6 +39,7 @@ _NOT_QUALIFIERS = {
     "what", "who", "at", "least", "and", "or", "but", "no", "not",
 }
 _ARTICLES = {"the", "a", "an"}
+_REACH = 60  # characters read each side of a figure
 #: Auxiliaries before a participle that reports what happened to the noun ("were executed").
 _AUX = {"is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "get", "got", "reportedly", "all"}
 
@@ -55,8 +57,14 @@ class SourceCues:
         return cls(tuple(tuple(p.lower().split()) for p in data["before"]), frozenset(w.lower() for w in data["after"]))
 
 
-def _around(claim: Claim) -> tuple[list[str], list[str]] | None:
-    """Lower-cased words before the figure and after its counted noun, in the sentence."""
+Around = tuple[list[str], list[str]]
+
+
+def around(claim: Claim) -> Around | None:
+    """Lower-cased words just before the figure and just after its counted noun, in the sentence.
+
+    Compute it once and pass it to the readings below as ``words``.
+    """
     q = claim.quantity
     if q is None:
         return None
@@ -69,12 +77,14 @@ def _around(claim: Claim) -> tuple[list[str], list[str]] | None:
         found = s.find(q.entity, fig_end, fig_end + len(q.entity) + 40)
         if found >= 0:
             after_at = found + len(q.entity)
-    before = [w.lower() for w in _WORD.findall(s[:fig_start])]
-    after = [w.lower() for w in _WORD.findall(s[after_at:])]
+    # The few words each side are all any reading looks at.
+    before = [w.lower() for w in _WORD.findall(s[max(0, fig_start - _REACH) : fig_start])]
+    after = [w.lower() for w in _WORD.findall(s[after_at : after_at + _REACH])]
     return before, after
 
 
-def counts_sources(claim: Claim, cues: SourceCues, source_spans: list[tuple[int, int]] = ()) -> bool:  # type: ignore[assignment]
+def counts_sources(claim: Claim, cues: SourceCues, source_spans: Sequence[tuple[int, int]] = (),
+                   words: Around | None = None) -> bool:
     """Whether the figure counts who reported something rather than a measured thing.
 
     True when it lies inside a source span of its document (``source_spans``:
@@ -87,27 +97,27 @@ def counts_sources(claim: Claim, cues: SourceCues, source_spans: list[tuple[int,
         return False
     if any(a <= q.start < b for a, b in source_spans):
         return True
-    around = _around(claim)
-    if around is None:
+    found = words if words is not None else around(claim)
+    if found is None:
         return False
-    before, after = around
+    before, after = found
     tail = tuple(w for w in before[-4:] if w not in _ARTICLES)
     if any(len(tail) >= len(p) and tail[-len(p) :] == p for p in cues.before):
         return True
     return bool(after) and after[0] in cues.after
 
 
-def postmodifier(claim: Claim, vocab: Vocabulary, gazetteer: Gazetteer) -> str | None:
+def postmodifier(claim: Claim, vocab: Vocabulary, gazetteer: Gazetteer, words: Around | None = None) -> str | None:
     """The word qualifying the counted noun after it: "Ebola" in "two cases of Ebola".
 
     Places ("residents of Mosul") and actors ("fighters of the Islamic
     State") are left to their own parts of a series key; pronouns and
     determiners qualify nothing.
     """
-    around = _around(claim)
-    if around is None:
+    found = words if words is not None else around(claim)
+    if found is None:
         return None
-    _, after = around
+    _, after = found
     if len(after) < 2 or after[0] not in ("of", "with"):
         return None
     rest = [w for w in after[1:4] if w not in _ARTICLES]
@@ -122,17 +132,18 @@ def postmodifier(claim: Claim, vocab: Vocabulary, gazetteer: Gazetteer) -> str |
     return word
 
 
-def event(claim: Claim, vocab: Vocabulary, window_before: int = 3, window_after: int = 4) -> str | None:
+def event(claim: Claim, vocab: Vocabulary, words: Around | None = None, window_before: int = 3,
+          window_after: int = 4) -> str | None:
     """The event whose victims the figure counts ("killed"), or None for a standing number.
 
     The nearest event word among the few words before the figure ("killing
     100 fighters") wins, else the first within the few words after its
     counted noun, up to a clause break ("a dozen doctors were executed").
     """
-    around = _around(claim)
-    if around is None or not vocab.events:
+    found = words if words is not None else around(claim)
+    if found is None or not vocab.events:
         return None
-    before, after = around
+    before, after = found
     for w in reversed(before[-window_before:]):
         if w in _CLAUSE_END:
             continue

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from reportedly.link.places import Gazetteer, PlaceSet
-from reportedly.link.qualifiers import SourceCues, counts_sources, event, postmodifier
+from reportedly.link.qualifiers import SourceCues, around, counts_sources, event, postmodifier
 from reportedly.link.vocab import Vocabulary, normalise_text
 from reportedly.types import Claim, Document
 
@@ -165,11 +165,12 @@ def _base_key(claim: Claim, vocab: Vocabulary, gazetteer: Gazetteer) -> tuple[st
 
 def _refine(claim: Claim, entity: str, actor: str | None, places: PlaceSet, unit: str, vocab: Vocabulary,
             gazetteer: Gazetteer) -> SeriesKey:
-    qualifier = postmodifier(claim, vocab, gazetteer)
+    words = around(claim)
+    qualifier = postmodifier(claim, vocab, gazetteer, words)
     if qualifier and vocab.entity(qualifier) != entity:
         entity = f"{qualifier.lower()} {entity}"
     return SeriesKey(entity=entity, actor=actor, places=tuple(sorted(p.id for p in places)), unit=unit,
-                     event=event(claim, vocab))
+                     event=event(claim, vocab, words))
 
 
 def _key_cached(

@@ -80,6 +80,7 @@ class Vocabulary:
     events: dict[str, str] = field(default_factory=dict)
     denials: list[tuple[str, ...]] = field(default_factory=list)
     passive_only: set[str] = field(default_factory=set)
+    predicative_only: set[str] = field(default_factory=set)
     transient: set[str] = field(default_factory=set)
     # Compiled on first use: one alternation per kind instead of a search per alias.
     _actor_patterns: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None = None
@@ -119,6 +120,7 @@ class Vocabulary:
                 for word in words:
                     vocab.states[word.lower()] = state
             vocab.passive_only.update(w.lower() for w in data.get("passive_only", []))
+            vocab.predicative_only.update(w.lower() for w in data.get("predicative_only", []))
             vocab.transient.update(data.get("transient", []))
             vocab.denials.extend(tuple(w.lower().split()) for w in data.get("denials", []))
             for a, b in data.get("opposites", []):
