@@ -332,3 +332,19 @@ def test_sourceless_cue_noun_as_an_object_is_what_the_verb_reports(nlp, lex):
     text, atts = _atts(nlp, "The governor has repeated the accusation that Rubio recites the same points.", lex)
     assert [a.cue for a in atts] == ["has repeated"]
     assert _content(text, atts[0]) == "the accusation that Rubio recites the same points"
+
+
+def test_subject_reached_through_an_adjective_or_a_preposition(nlp, lex):
+    text, atts = _atts(nlp, "Advisers to Mr. Rubio are quick to point out that he has placed second.", lex)
+    att = _by_cue(atts, "quick to point out")
+    assert att.source_span is not None and text[att.source_span[0] : att.source_span[1]] == "Advisers to Mr. Rubio"
+    text, atts = _atts(nlp, "When he returned he began by saying that the plan had failed.", lex)
+    att = _by_cue(atts, "saying")
+    assert att.source_span is not None and text[att.source_span[0] : att.source_span[1]] == "he"
+
+
+def test_speaker_after_the_verb_of_a_quote(nlp, lex):
+    text, atts = _atts(nlp, "“There are more candidates competing here,” added another New Hampshire Republican.", lex)
+    att = _by_cue(atts, "added")
+    assert att.source_span is not None
+    assert text[att.source_span[0] : att.source_span[1]] == "another New Hampshire Republican"

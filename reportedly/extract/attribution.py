@@ -56,8 +56,9 @@ __all__ = [
 
 _SUBJ = {"nsubj", "nsubjpass", "csubj"}
 #: Dependents through which a cue verb borrows the subject of its head:
-#: "X said ... and added that", "X spoke, saying that", "X wants to argue that".
-_SUBJ_INHERIT = {"conj", "advcl", "xcomp", "acl"}
+#: "X said ... and added that", "X spoke, saying that", "X wants to argue that",
+#: "X is quick to point out that" (acomp), "X began by saying that" (prep, pcomp).
+_SUBJ_INHERIT = {"conj", "advcl", "xcomp", "acl", "acomp", "pcomp", "prep"}
 _OPEN_QUOTES = "“\""
 _QUOTE_PAIRS = {"“": "”", '"': '"'}
 #: Prepositions whose object, when an outlet, is an intermediary: "told The
@@ -241,7 +242,7 @@ def verb_subject(verb: Token) -> tuple[Token | None, bool]:
         return verb.head, False
     head = verb
     hops = 0
-    while head.dep_ in _SUBJ_INHERIT and head.head is not head and hops < 3:
+    while head.dep_ in _SUBJ_INHERIT and head.head is not head and hops < 4:
         head = head.head
         hops += 1
         if verb.tag_ == "VBG" and head.dep_ == "ccomp" and head.head.pos_ in {"VERB", "AUX"} and head.i < verb.i:
@@ -547,6 +548,12 @@ def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, in
             subject = between[-1]
         else:
             between = None
+    if subject is None and not passive and between is None and content[0][1] <= verb.idx:
+        # '“...,” added another New Hampshire Republican': the small parser
+        # reads the speaker after the verb as its object.
+        after = [c for c in verb.children if c.i > verb.i and c.dep_ in {"dobj", "attr", "npadvmod"} and c.pos_ in {"NOUN", "PROPN"}]
+        if after:
+            subject = after[0]
     cue = _verb_group(verb, lex) + [t for t in verb.children if t.dep_ == "prt" and t.i == verb.i + 1] + extra_cue
     source = between or (_source_tokens(subject) if subject is not None else None)
     if source is not None and verb.i in {t.i for t in source}:
