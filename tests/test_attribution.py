@@ -274,8 +274,8 @@ def test_any_adverb_inside_the_verb_group_joins_the_cue(nlp, lex):
 
 
 def test_governing_verb_through_to_opens_the_cue_and_reports_nothing_itself(nlp, lex):
-    _, atts = _atts(nlp, "The senator is poised to argue that the law is flawed.", lex)
-    assert [a.cue for a in atts] == ["is poised to argue"]
+    _, atts = _atts(nlp, "The governor tried to claim that the budget was balanced.", lex)
+    assert [a.cue for a in atts] == ["tried to claim"]
     _, atts = _atts(nlp, "Republicans are continuing to insist that the deal is bad.", lex)
     assert [a.cue for a in atts] == ["are continuing to insist"]
 
