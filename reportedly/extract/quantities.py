@@ -93,10 +93,14 @@ _SCALE_WORDS = {"hundred", "thousand", "million", "billion", "trillion", "dozen"
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 #: every word on which ``_word_figures`` may start a figure ("-fold" words aside)
 _WORD_STARTS = set(NUMBER_WORDS) | _VAGUE_HEADS | _FRACTION_WORDS | {"tens", "hundreds", "a", "an", "half"}
-#: a sentence none of whose text contains one of these (as a substring, so a
-#: superset of the tokens that could start a word figure; "a"/"an" only start one
-#: before a word listed here) has no word figure, and its tokens need no walk
-_WORD_HINT_RE = re.compile("|".join(sorted((re.escape(w) for w in _WORD_STARTS - {"a", "an"}), key=len, reverse=True)) + "|fold")
+#: a sentence whose text holds none of these words (not inside a longer run of
+#: letters, as a token's text never is; "a"/"an" only start a figure before a word
+#: listed here) has no word figure, and its tokens need no walk
+_WORD_HINT_RE = re.compile(
+    "(?<![a-z])(?:"
+    + "|".join(sorted((re.escape(w) for w in _WORD_STARTS - {"a", "an"}), key=len, reverse=True))
+    + ")(?![a-z])|fold(?![a-z])"
+)
 #: prepositions that tie a figure to the noun it describes ("sales of 5,835 units",
 #: "an XI with eight changes", "reductions on 50 products", "a stake for 92 million yuan",
 #: "investments over 35 GWh", "levels at 1200 ppm")
