@@ -35,6 +35,7 @@ Offsets are character offsets into ``doc.text``, end exclusive.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
@@ -189,6 +190,24 @@ def _clip(span: tuple[int, int], para: tuple[int, int]) -> tuple[int, int] | Non
     return (start, end) if end > start else None
 
 
+#: Where a Doc keeps its sentence bounds and paragraph breaks once computed:
+#: every candidate cue asks for its unit several times, and walking the
+#: sentence on each call cost more than the rest of attribution together.
+_UNITS_KEY = "reportedly.attr_units"
+
+
+def _sentences_and_breaks(doc: Doc) -> tuple[list[tuple[int, int]], list[int]]:
+    """Each token's sentence range, and the paragraph-break tokens in order."""
+    cached = doc.user_data.get(_UNITS_KEY)
+    if cached is None or len(cached[0]) != len(doc):
+        bounds: list[tuple[int, int]] = []
+        for sent in doc.sents:
+            bounds.extend([(sent.start, sent.end)] * len(sent))
+        breaks = [t.i for t in doc if t.is_space and "\n\n" in t.text]
+        cached = doc.user_data[_UNITS_KEY] = (bounds, breaks)
+    return cached
+
+
 def _unit(token: Token) -> tuple[int, int]:
     """Token range of the sentence holding ``token``, cut at paragraph breaks.
 
@@ -196,17 +215,14 @@ def _unit(token: Token) -> tuple[int, int]:
     (a headline into the first paragraph, "... he said.\n\nThe next ..."),
     and what a cue reports never crosses a paragraph.
     """
-    sent = token.sent
-    doc = token.doc
-    start, end = sent.start, sent.end
-    for i in range(token.i - 1, sent.start - 1, -1):
-        if doc[i].is_space and "\n\n" in doc[i].text:
-            start = i + 1
-            break
-    for i in range(token.i + 1, sent.end):
-        if doc[i].is_space and "\n\n" in doc[i].text:
-            end = i
-            break
+    bounds, breaks = _sentences_and_breaks(token.doc)
+    start, end = bounds[token.i]
+    before = bisect_left(breaks, token.i)
+    if before and breaks[before - 1] >= start:
+        start = breaks[before - 1] + 1
+    after = bisect_right(breaks, token.i)
+    if after < len(breaks) and breaks[after] < end:
+        end = breaks[after]
     return start, end
 
 
