@@ -92,10 +92,11 @@ def end_features(tok: Token, rule_end: int, hi: int, frame: str, root: int = -1,
         "f|d=" + frame + "|" + _offset(tok.i, rule_end),
         "f|nw=" + frame + "|" + nw,
         "f|att=" + frame + "|" + attach,
-        "last" if n is None or all(t.is_punct or t.is_space for t in doc[tok.i + 1 : hi]) else "notlast",
+        "last" if _only_punct_after(doc, tok.i, hi) else "notlast",
     ]
-    feats.extend("redge=" + d for d in _edge_deps(tok, right=True))
-    feats.extend("nw|redge=" + nw + "|" + d for d in _edge_deps(tok, right=True)[:2])
+    edges = _edge_deps(tok, right=True)
+    feats.extend("redge=" + d for d in edges)
+    feats.extend("nw|redge=" + nw + "|" + d for d in edges[:2])
     if n is not None:
         opened = _opened(n)
         # what the next constituent is and where it hangs decides whether it is reported too
@@ -109,6 +110,18 @@ def end_features(tok: Token, rule_end: int, hi: int, frame: str, root: int = -1,
         ]
     feats.append("len=" + _bucket(tok.i - root))
     return feats
+
+
+def _only_punct_after(doc: Doc, i: int, hi: int) -> bool:
+    """Whether nothing but punctuation and space follows token ``i`` before ``hi``.
+
+    Scanned back from ``hi``: a sentence rarely ends in more than a token or
+    two of punctuation, and every end candidate asks.
+    """
+    j = hi - 1
+    while j > i and (doc[j].is_punct or doc[j].is_space):
+        j -= 1
+    return j <= i
 
 
 def _bucket(n: int) -> str:
