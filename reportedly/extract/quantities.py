@@ -1136,6 +1136,10 @@ def _as_bound(b: str) -> Bound:
 _COMPARED_RE = re.compile(r"(?i)\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?:an?\s+average\s+of\s+)?$")
 
 
+#: A relative clause about persons right after a figure.
+_WHO_AFTER_RE = re.compile(r"\s+(?:who|whom)\b", re.IGNORECASE)
+
+
 def _same_thing(q: Quantity, other: Quantity) -> None:
     q.unit, q.entity, q.entity_lemma = other.unit, other.entity, other.entity_lemma
 
@@ -1189,6 +1193,16 @@ def _share_across(mentions: list[tuple[_Figure, Token, QuantityMention, Token]],
             per = _RATE_AFTER_RE.match(text, q.end - base)
             if per and q.unit is not None and " per " not in q.unit:
                 q.unit += f" per {per.group('per').lower()}"  # "compared with an average of 20 per week"
+    # "68,400 people who ... and 95,800 who have been ...": a bare figure that a
+    # "who" clause describes counts people, like the nearest head count before it
+    # (the parser rarely coordinates the two figures themselves)
+    for k, (fig, _a, m, _h) in enumerate(mentions):
+        q = m.quantity
+        if q.unit is not None or q.entity is not None or fig.words or not _WHO_AFTER_RE.match(text, q.end - base):
+            continue
+        other = next((o for _, _, o, _ in reversed(mentions[:k]) if o.quantity.entity is not None), None)
+        if other is not None:
+            _same_thing(q, other.quantity)
     # "was up 10.4 cents to US $2.24": the parser may hang the level on "up" like
     # the amount; a second figure after "to" is where the change arrived
     amounts: set[int] = set()
