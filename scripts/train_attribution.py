@@ -32,9 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from spacy.tokens import DocBin  # noqa: E402
 
-from reportedly.extract.attr_eval import gold_files, read_ann  # noqa: E402
+from reportedly.extract.attr_eval import parse_annotated, read_ann  # noqa: E402
 from reportedly.extract.attribution import cue_features, quote_regions, verb_frame, verb_subject  # noqa: E402
 from reportedly.extract.model import load_base_model  # noqa: E402
 
@@ -50,25 +49,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--c", type=float, default=1.0, help="inverse regularisation of the cue classifier")
     args = ap.parse_args(argv)
 
-    gold = gold_files(args.data / "attributions")
-    paths = [p for p in sorted((args.data / "text").glob("*.txt")) if p.stem in gold]
-    if not paths:
-        print(f"no annotated texts under {args.data}", file=sys.stderr)
-        return 2
     nlp = load_base_model()
     t0 = time.perf_counter()
-    if args.cache is not None and args.cache.is_file():
-        docs = list(DocBin().from_disk(args.cache).get_docs(nlp.vocab))
-        if len(docs) != len(paths):
-            print(f"cache {args.cache} holds {len(docs)} docs, expected {len(paths)}", file=sys.stderr)
-            return 2
-    else:
-        docs = list(nlp.pipe((p.read_text(encoding="utf-8") for p in paths), batch_size=16))
-        if args.cache is not None:
-            bin_ = DocBin(store_user_data=False)
-            for doc in docs:
-                bin_.add(doc)
-            bin_.to_disk(args.cache)
+    try:
+        paths, gold, docs = parse_annotated(args.data, nlp, args.cache)
+    except (FileNotFoundError, ValueError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
     print(f"parsed {len(docs)} articles in {time.perf_counter() - t0:.0f} s")
 
     feats: list[dict[str, int]] = []

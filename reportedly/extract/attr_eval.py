@@ -28,10 +28,16 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportedly.extract.attribution import Attribution
 
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
 __all__ = [
+    "parse_annotated",
     "ROLES",
     "Relation",
     "RoleScore",
@@ -118,6 +124,37 @@ def gold_files(attr_dir: Path) -> dict[str, Path]:
         out.setdefault(stem, path)
     return out
 
+
+
+def parse_annotated(
+    data: Path, nlp: Language, cache: Path | None = None
+) -> tuple[list[Path], dict[str, Path], list[Doc]]:
+    """The annotated articles of a PolNeAR part (``data/text``, ``data/attributions``), parsed.
+
+    Returns the text paths, the gold file of each stem and the parsed Docs in
+    the same order. ``cache`` is a DocBin of those Docs: read when it exists
+    (parsing the train part takes minutes), written when it does not. Raises
+    FileNotFoundError when no annotated text is found and ValueError when
+    the cache holds another number of Docs.
+    """
+    from spacy.tokens import DocBin
+
+    gold = gold_files(data / "attributions")
+    paths = [p for p in sorted((data / "text").glob("*.txt")) if p.stem in gold]
+    if not paths:
+        raise FileNotFoundError(f"no annotated texts under {data}")
+    if cache is not None and cache.is_file():
+        docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))
+        if len(docs) != len(paths):
+            raise ValueError(f"cache {cache} holds {len(docs)} docs, expected {len(paths)}")
+        return paths, gold, docs
+    docs = list(nlp.pipe((p.read_text(encoding="utf-8") for p in paths), batch_size=16))
+    if cache is not None:
+        bin_ = DocBin(store_user_data=False)
+        for doc in docs:
+            bin_.add(doc)
+        bin_.to_disk(cache)
+    return paths, gold, docs
 
 def to_relations(atts: Iterable[Attribution]) -> list[Relation]:
     """Attributions as relations, with the source as written (a pronoun stays a pronoun)."""
