@@ -812,19 +812,33 @@ def _is_actor_token(t: Token) -> bool:
     return t.ent_type_ in _ACTOR_LABELS and t.pos_ != "ADJ"
 
 
+def _multiword_owners(noun: Token) -> list[Token]:
+    """Heads of proper-noun compounds before ``noun`` that name an owner, even
+    where NER tagged only part of it ("Islamic State fighters": "Islamic" is
+    NORP, "State" untagged); the whole compound is the actor, none of it the
+    thing counted. Coordinated makers ("Kia and Hyundai vehicles") are kinds."""
+    return [
+        c
+        for c in noun.children
+        if c.i < noun.i
+        and c.dep_ in ("compound", "nmod")
+        and not any(g.dep_ == "conj" for g in c.children)
+        and all(t.pos_ == "PROPN" for t in c.subtree)
+        and any(_is_actor_token(t) for t in c.subtree)
+    ]
+
+
 def _actor(noun: Token | None) -> str | None:
     """ORG/NORP entity owning the counted noun: "ISIS fighters", "fighters of the
     Islamic State", "ISIS' militants"."""
     if noun is None:
         return None
+    owners = _multiword_owners(noun)
     for c in noun.children:
         if c.dep_ in ("compound", "poss", "amod", "nmod") and _is_actor_token(c):
             return _entity_text(c)
-        if c.i < noun.i and c.dep_ in ("compound", "nmod"):
-            sub = list(c.subtree)
-            if any(_is_actor_token(t) for t in sub) and all(t.pos_ == "PROPN" for t in sub):
-                # "Islamic State fighters" where NER tagged only "Islamic"
-                return noun.doc[sub[0].i : sub[-1].i + 1].text.removeprefix("the ").removeprefix("The ")
+        if c in owners:
+            return noun.doc[c.left_edge.i : c.right_edge.i + 1].text.removeprefix("the ").removeprefix("The ")
         if c.dep_ == "prep" and c.lower_ == "of":
             for p in c.children:
                 if _is_actor_token(p):
@@ -1034,14 +1048,7 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
             phrase = _phrase_tokens(noun, end_tok if noun.i >= end_tok else noun.i, partitive)
             # the owner is the actor, not part of the thing: "ISIS fighters" -> fighters (actor ISIS)
             # ("Kia and Hyundai vehicles": coordinated makers name a kind of thing, and stay)
-            # A multi-word owner goes whole, even where NER tagged only part of it
-            # ("Islamic State fighters": "Islamic" is NORP, "State" untagged).
-            owner: set[int] = set()
-            for c in noun.children:
-                if c.i < noun.i and c.dep_ in ("compound", "nmod") and not any(g.dep_ == "conj" for g in c.children):
-                    sub = list(c.subtree)
-                    if any(_is_actor_token(t) for t in sub) and all(t.pos_ == "PROPN" for t in sub):
-                        owner.update(t.i for t in sub)
+            owner = {t.i for c in _multiword_owners(noun) for t in c.subtree}
             phrase = [
                 t
                 for t in phrase
