@@ -65,6 +65,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from reportedly.extract.model import load_base_model  # noqa: E402
+from reportedly.extract.numbers import LEXICON  # noqa: E402
 from reportedly.extract.quantities import find_quantities  # noqa: E402
 from reportedly.types import Claim, Quantity  # noqa: E402
 
@@ -76,8 +77,21 @@ _SPLIT = re.compile(r"[,\s]+")
 # ------------------------------------------------------------------ adapter
 
 
-def to_newsquant(q: Quantity) -> dict[str, Any]:
-    """One reportedly Quantity in NewsQuant's output format."""
+#: "grew by just 3%", "drops to just 87 mph", "rise only to 1.9%": NewsQuant's
+#: annotators label a figure stressed as small by a focus word "=", not up/down
+_FOCUS_BEFORE_RE = re.compile(r"(?i)\b(?:just|only|merely)\s+(?:(?:to|by|at)\s+)?$")
+#: a hedge written on the figure itself ("about 63000", "~1.2mm", "20 or so")
+_HEDGE_IN_RE = re.compile(
+    r"(?i)(?:^|(?<![a-z]))(?:" + "|".join(re.escape(h) for h in [*LEXICON["approximate_hedges"], "or so"]) + r")(?![a-z])"
+)
+#: "averaged 7.3 points", "averaging 15.9 degrees": NewsQuant marks a figure that
+#: is an average over games or days as approximate ("an average of 1500" stays "=")
+_AVERAGED_BEFORE_RE = re.compile(r"(?i)\baverag(?:ed|es|ing)\s+$")
+
+
+def to_newsquant(q: Quantity, before: str = "") -> dict[str, Any]:
+    """One reportedly Quantity in NewsQuant's output format; ``before`` is the
+    text of the sentence before the figure (for the conventions above)."""
     if q.vague and q.high is None and q.low is not None:
         value: Any = [q.low, q.low * 10]
     elif q.high is not None and q.low is not None and q.high != q.low:
@@ -98,14 +112,21 @@ def to_newsquant(q: Quantity) -> dict[str, Any]:
     # NewsQuant labels one thing per figure: a bound ("lost more than 60%") wins
     # over a direction; ranges and vague amounts ("thousands" = 1,000-10,000) are "=".
     bound = {">=": ">", "<=": "<"}.get(q.bound, q.bound)
+    if bound == "~" and not _HEDGE_IN_RE.search(q.text) and not before.rstrip().endswith(("(", "/")):
+        # "about 63000 sedans and 27000 vehicles": reportedly lets the conjunct share
+        # the hedge; NewsQuant labels a hedge on the figure it is written before only
+        # (a conversion in brackets, "some seven miles (11 km)", restates the same amount)
+        bound = "="
     if q.vague or isinstance(value, list):
         change = "="
     elif bound != "=":
         change = bound
-    elif q.change is not None and q.change.direction:
+    elif q.change is not None and q.change.direction and not _FOCUS_BEFORE_RE.search(before):
         change = q.change.direction
+    elif _AVERAGED_BEFORE_RE.search(before):
+        change = "~"
     else:
-        change = bound
+        change = "="
     return {"value": value, "unit": unit, "change": change, "concept": q.concept or "-"}
 
 
@@ -137,8 +158,9 @@ def predict(nlp: Any, texts: list[str]) -> list[list[dict[str, Any]]]:
         for c in claims:
             if c.kind != "quantity" or c.quantity is None:
                 continue
-            row.append(to_newsquant(c.quantity))
-            prev = previous_of(c.quantity)
+            q = c.quantity
+            row.append(to_newsquant(q, doc.text[max(0, q.start - 32) : q.start]))
+            prev = previous_of(q)
             if prev is not None:
                 row.append(to_newsquant(prev))
         out.append(row)

@@ -188,7 +188,7 @@ def test_claims_carry_the_quantity(nlp: Any) -> None:
 
 
 def test_newsquant_dev_floor(nlp: Any, shared_data: Path) -> None:
-    """A floor well below the measured dev figures (benchmarks/newsquant.py):
+    """A floor just below the measured dev figures (benchmarks/newsquant.py):
     catches a regression without re-running the benchmark."""
     path = shared_data / "newsquant" / "dev.json"
     if not path.is_file():
@@ -199,12 +199,15 @@ def test_newsquant_dev_floor(nlp: Any, shared_data: Path) -> None:
     items = json.loads(path.read_text("utf-8"))
     with nlp.select_pipes(disable=["reportedly_claims"]):
         docs = list(nlp.pipe([it["text"] for it in items], batch_size=64))
-    pred = [[newsquant.to_newsquant(m.quantity) for s in d.sents for m in find_quantities(s)] for d in docs]
+    pred = [
+        [newsquant.to_newsquant(m.quantity, d.text[max(0, m.quantity.start - 32) : m.quantity.start]) for s in d.sents for m in find_quantities(s)]
+        for d in docs
+    ]
     scores = newsquant.score([it["quantities"] for it in items], pred)
-    assert scores["value"][2] >= 93.0
-    assert scores["value+unit"][2] >= 87.0
-    assert scores["value+change"][2] >= 87.0
-    assert scores["value+concept"][2] >= 77.0
+    assert scores["value"][2] >= 96.5
+    assert scores["value+unit"][2] >= 90.5
+    assert scores["value+change"][2] >= 91.9
+    assert scores["value+concept"][2] >= 81.0
 
 
 def _mentions(nlp: Any, text: str) -> list[QuantityMention]:
@@ -260,3 +263,88 @@ def test_entity_lookups_match_doc_ents(nlp: Any) -> None:
             assert got is None
         else:
             assert got is not None and (got.start, got.end) == (ent.start, ent.end)
+
+
+# ----------------------------------------------------------------- change and age rules
+
+
+def test_a_gapped_clause_keeps_the_change_and_names_what_moved(nlp: Any) -> None:
+    first, second = _mentions(nlp, "Exports were up 4%, imports by 1.5% and the trade surplus widened.")
+    assert first.quantity.change is not None and first.quantity.change.direction == "up"
+    assert second.quantity.change is not None and second.quantity.change.direction == "up"
+    assert second.role == "change" and second.quantity.concept == "imports"
+
+
+def _hand_parsed(nlp: Any, words: list[str], heads: list[int], deps: list[str], pos: list[str], ents: list[str] | None = None) -> Any:
+    """A Doc with a parse given by hand: the parses the small model gets wrong
+    now and then, so the rules that catch them are tested whatever it does."""
+    from spacy.tokens import Doc
+
+    lemmas = [w.lower() for w in words]
+    return Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, lemmas=lemmas, ents=ents)
+
+
+def test_a_level_after_a_change_verb_the_parse_lost(nlp: Any) -> None:
+    # "to" parsed as the infinitive marker of a verb "minus-80": the words still say "dip down to"
+    words = ["Nights", "can", "dip", "down", "to", "minus-80", "degrees", "Fahrenheit", "."]
+    doc = _hand_parsed(
+        nlp,
+        words,
+        heads=[2, 2, 2, 2, 5, 2, 5, 2, 2],
+        deps=["nsubj", "aux", "ROOT", "prt", "aux", "advcl", "dobj", "dobj", "punct"],
+        pos=["NOUN", "AUX", "VERB", "ADP", "PART", "VERB", "NOUN", "PROPN", "PUNCT"],
+    )
+    [m] = [m for s in doc.sents for m in find_quantities(s)]
+    assert m.quantity.value == -80.0
+    assert m.quantity.change is not None and m.quantity.change.direction == "down"
+
+
+def test_a_decimal_is_no_ordinal(nlp: Any) -> None:
+    words = ["The", "index", "was", "up", "at", "96.088", "."]
+    doc = _hand_parsed(
+        nlp,
+        words,
+        heads=[1, 2, 2, 2, 2, 4, 2],
+        deps=["det", "nsubj", "ROOT", "advmod", "prep", "pobj", "punct"],
+        pos=["DET", "NOUN", "AUX", "ADV", "ADP", "NUM", "PUNCT"],
+        ents=["O", "O", "O", "O", "O", "B-ORDINAL", "O"],
+    )
+    assert [m.quantity.value for s in doc.sents for m in find_quantities(s)] == [96.088]
+
+
+def test_from_and_to_with_a_time_between_make_one_range(nlp: Any) -> None:
+    [m] = _mentions(nlp, "Oil went from $80 on Monday morning to $76.50 by Friday.")
+    assert (m.quantity.low, m.quantity.high, m.quantity.unit) == (80.0, 76.5, "dollar")
+    # a year between the two is a figure of its own: a level and its earlier value, no range
+    values = sorted(m.quantity.low for m in _mentions(nlp, "Unemployment fell from 5% in 2019 to 4% last year."))
+    assert values == [4.0, 5.0]
+
+
+def test_an_age_after_a_name_without_commas(nlp: Any) -> None:
+    ms = _mentions(nlp, "Astronaut Jessica Meir 42 has spent 205 days in orbit.")
+    assert [(m.quantity.value, m.quantity.unit) for m in ms] == [(42.0, "year of age"), (205.0, "day")]
+
+
+def test_both_ends_of_an_age_bracket_describe_who_is_counted(nlp: Any) -> None:
+    ms = _mentions(nlp, "Half of the women aged 25 to 40 said they would move.")
+    assert [m.quantity.value for m in ms] == [0.5]
+
+
+def test_newsquant_change_labels() -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import newsquant
+
+    from reportedly.types import Change, Quantity
+
+    up = Quantity(text="2%", value=2.0, low=2.0, high=2.0, unit="percent", change=Change(direction="up"))
+    assert newsquant.to_newsquant(up, "Sales grew ")["change"] == "up"
+    assert newsquant.to_newsquant(up, "Sales grew by only ")["change"] == "="  # a focus word: NewsQuant's "="
+    goals = Quantity(text="1.4 goals", value=1.4, low=1.4, high=1.4, unit="goal")
+    assert newsquant.to_newsquant(goals, "She has averaged ")["change"] == "~"
+    assert newsquant.to_newsquant(goals, "an average of ")["change"] == "="
+    # a hedge shared from the first conjunct is written on that one only; a conversion keeps it
+    shared = Quantity(text="900", value=900.0, low=900.0, high=900.0, bound="~", unit="nurse")
+    assert newsquant.to_newsquant(shared, "roughly 1,200 doctors and ")["change"] == "="
+    assert newsquant.to_newsquant(shared, "some 560 miles (")["change"] == "~"
+    own = Quantity(text="nearly 900", value=900.0, low=900.0, high=900.0, bound="~", unit="nurse")
+    assert newsquant.to_newsquant(own, "")["change"] == "~"

@@ -425,9 +425,9 @@ def _drop_reason(fig: _Figure, anchor: Token, sent: Span, text: str) -> str | No
         for nb in (prev, nxt):
             if nb is not None and nb.text.rstrip(".").lower() in _MONTHS and nb.text[:1].isupper():
                 return "date"
-        if anchor.ent_type_ == "ORDINAL" and not fig.fraction:
+        if anchor.ent_type_ == "ORDINAL" and not fig.fraction and "." not in anchor.text:  # "96.088" is no ordinal
             return "ordinal"
-        if anchor.ent_type_ in _NAME_LABELS and anchor.ent_iob_ == "I" and not fig.words:
+        if anchor.ent_type_ in _NAME_LABELS and anchor.ent_iob_ == "I" and not fig.words and not _is_age_apposition(anchor):
             return "name"
         if (
             prev is not None
@@ -439,12 +439,21 @@ def _drop_reason(fig: _Figure, anchor: Token, sent: Span, text: str) -> str | No
             and not prev.is_stop
             and prev.lower_ not in _BOUNDS
             and prev.ent_type_ not in _LOC_LABELS
+            and not _is_age_apposition(anchor)
         ):
             return "name"  # "Big 12", "iPhone 14", "S&P 500", "Game 6", "Windows 10"
         first = fig.tokens[0] if fig.tokens else anchor
         before_first = doc[first.i - 1] if first.i > sent.start else None
         if before_first is not None and before_first.lower_ in ("aged", "ages", "age"):
             return "age bracket"  # "men aged 18 to 34" describes who is counted
+        if (
+            before_first is not None
+            and before_first.lower_ in ("to", "and", "-")
+            and first.i - 3 >= sent.start
+            and doc[first.i - 2].like_num
+            and doc[first.i - 3].lower_ in ("aged", "ages", "age")
+        ):
+            return "age bracket"  # the upper end: "aged 18 to 34" the parser left as two figures
     if fig.words and anchor.lower_ == "one":
         if prev is not None and (prev.lower_ in _NON_COUNT_DET or prev.pos_ == "ADJ"):
             return "pronoun"
@@ -588,13 +597,15 @@ def _lemma_phrase(tokens: list[Token]) -> str:
 def _is_age_apposition(anchor: Token) -> bool:
     doc = anchor.doc
     i = anchor.i
+    if not (2 <= i < len(doc) - 1 and anchor.text.isdigit() and 10 <= int(anchor.text) <= 110):
+        return False
+    if doc[i - 1].text == "," and doc[i + 1].text == ",":
+        return doc[i - 2].ent_type_ == "PERSON" or doc[i - 2].pos_ == "PROPN"
+    # commas stripped: "Nick Hague 44 has spent", a number hung on the name before a verb
     return (
-        2 <= i < len(doc) - 1
-        and doc[i - 1].text == ","
-        and doc[i + 1].text == ","
-        and (doc[i - 2].ent_type_ == "PERSON" or doc[i - 2].pos_ == "PROPN")
-        and anchor.text.isdigit()
-        and 10 <= int(anchor.text) <= 110
+        doc[i - 1].ent_type_ == "PERSON"
+        and anchor.head.i == i - 1
+        and doc[i + 1].pos_ in ("AUX", "VERB")
     )
 
 
@@ -940,20 +951,30 @@ def _link_ranges(figures: list[_Figure], text: str, sent: Span, base: int) -> No
             _link_pair(a, b, text, sent, base, hyphen_pass)
 
 
+#: what may stand between "from X" and "to Y" of one range: a time or a
+#: denominator, no clause break
+_FROM_TO_GAP_RE = re.compile(r"^\s+[^,;:()\[\]]{1,40}?\s+to\s+$")
+
+
 def _link_pair(a: _Figure, b: _Figure, text: str, sent: Span, base: int, hyphen_pass: bool) -> None:
     """Merge ``b`` into ``a`` when the text between them makes a range."""
     if a.dropped or b.dropped:
         return
     gap = text[a.end : b.start]
     m = _CONNECT_RE.match(gap)
-    if not m:
-        return
-    conn = m.group("c").lower()
-    if (conn in ("-", "\u2013")) != hyphen_pass:
-        return
     before = text[max(0, a.start - 40) : a.start].lower()
     lead = re.search(r"(between|from)\s+(?:(?:up to|about|around|approximately|some|roughly)\s+)?[$\u00a3\u20ac]?\s*$", before)
     lead_word = lead.group(1) if lead else None
+    if m:
+        conn = m.group("c").lower()
+    elif lead_word == "from" and not hyphen_pass and _FROM_TO_GAP_RE.match(gap):
+        # "from $36,040 at 10.45pm last night to $34,935": the words between
+        # say when or per what; no other figure stands between the two
+        conn = "to"
+    else:
+        return
+    if (conn in ("-", "\u2013")) != hyphen_pass:
+        return
     if conn == "or":
         if a.unit is None and b.unit is not None and not b.unit.name.startswith("year of"):
             a.unit = b.unit
@@ -1098,6 +1119,8 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
     direction, role, _gov = _change_of(h)
     if role == "previous" and fig.bound_text == "from":
         role = "figure"  # "climbed from $3 to $4.50": the range itself, not an earlier value
+    if direction is None and bound == "=" and toks:
+        direction = _level_after_change_verb(toks[0])
     change = Change(direction=direction) if direction and role != "previous" else None
 
     # where: the clause verb, the counted noun and the subject
@@ -1148,6 +1171,23 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
     return mention, h
 
 
+def _level_after_change_verb(first: Token) -> str | None:
+    """The direction of a change verb right before "to" and the figure ("dip
+    down to minus-130 degrees"), read from the words where the parse lost it."""
+    doc = first.doc
+    i = first.i - 1
+    if i < 1 or doc[i].lower_ != "to":
+        return None
+    i -= 1
+    if doc[i].lower_ in ("down", "up") and i > 0:
+        i -= 1
+    verb = doc[i]
+    lemma = verb.lemma_.lower()
+    if verb.pos_ != "VERB" or lemma in ("up", "down", "higher", "lower"):
+        return None
+    return "up" if lemma in _UP else "down" if lemma in _DOWN else None
+
+
 def _as_bound(b: str) -> Bound:
     if b not in ("=", "~", ">", "<", ">=", "<="):
         raise ValueError(f"bad bound {b!r} in reportedly/data/quant_lexicon.json")
@@ -1156,6 +1196,9 @@ def _as_bound(b: str) -> Bound:
 
 _COMPARED_RE = re.compile(r"(?i)\b(?:compared\s+(?:with|to)|versus|vs\.?)\s+(?:an?\s+average\s+of\s+)?$")
 
+
+#: ", Burlington by ": the subject and "by" of a clause whose change verb is gapped
+_GAPPED_BY_RE = re.compile(r",\s+[^\d,;:()]{1,40}?\s+by\s+$")
 
 #: A relative clause about persons right after a figure.
 _WHO_AFTER_RE = re.compile(r"\s+(?:who|whom)\b", re.IGNORECASE)
@@ -1191,6 +1234,23 @@ def _share_across(mentions: list[tuple[_Figure, Token, QuantityMention, Token]],
             if bare and h.dep_ == "conj" and first.quantity.entity is not None:
                 # "68,400 people who ... and 95,800 who ...": the second count is of the same thing
                 _same_thing(m.quantity, first.quantity)
+    # "A was down 2.3%, B by 2.6%": a gapped clause keeps the change of the one
+    # before it, and the words between name what moved (read from the text, as
+    # the parser hangs the gapped "by" anywhere)
+    for k, (_fig, _a, m, h) in enumerate(mentions):
+        if k == 0 or m.role != "figure" or m.quantity.change is not None:
+            continue
+        prev = mentions[k - 1][2]
+        if prev.role != "change" or prev.quantity.change is None or not (h.dep_ == "pobj" and h.head.lower_ == "by"):
+            continue
+        gap = _GAPPED_BY_RE.match(text, prev.quantity.end - base, m.quantity.start - base)
+        doc = h.doc
+        between = [t for t in doc[prev.token_end : m.token_start] if t.is_alpha and t.lower_ != "by"]
+        if gap is None or not between or any(t.pos_ in ("VERB", "AUX") for t in between):
+            continue
+        m.quantity.change = Change(direction=prev.quantity.change.direction)
+        m.role = "change"
+        m.quantity.concept = m.concept = " ".join(t.text for t in between)
     # "460 vehicles ... compared with 63": a bare figure set against another counts the same thing;
     # "a minus-1.4 degree launch angle in 2018 and 2.1 last year": one added with "and" is measured alike
     for k, (fig, _a, m, _h) in enumerate(mentions):
