@@ -205,9 +205,9 @@ def test_newsquant_dev_floor(nlp: Any, shared_data: Path) -> None:
     ]
     scores = newsquant.score([it["quantities"] for it in items], pred)
     assert scores["value"][2] >= 96.5
-    assert scores["value+unit"][2] >= 90.5
+    assert scores["value+unit"][2] >= 91.2
     assert scores["value+change"][2] >= 91.9
-    assert scores["value+concept"][2] >= 81.0
+    assert scores["value+concept"][2] >= 81.8
 
 
 def _mentions(nlp: Any, text: str) -> list[QuantityMention]:
@@ -348,3 +348,20 @@ def test_newsquant_change_labels() -> None:
     assert newsquant.to_newsquant(shared, "some 560 miles (")["change"] == "~"
     own = Quantity(text="nearly 900", value=900.0, low=900.0, high=900.0, bound="~", unit="nurse")
     assert newsquant.to_newsquant(own, "")["change"] == "~"
+
+
+def test_a_bare_kind_after_of_is_part_of_the_counted_thing(nlp: Any) -> None:
+    [m] = _mentions(nlp, "The inspectors checked 1,200 crates of frozen fish at the port.")
+    assert (m.quantity.unit, m.quantity.entity_lemma) == ("crate", "crate frozen fish")
+    # a named or determined "of" phrase is whose or which, not a kind
+    [n] = _mentions(nlp, "Twenty members of the board resigned.")
+    assert n.quantity.entity_lemma == "member"
+    [o] = _mentions(nlp, "The tanker carried 2 million barrels of oil.")
+    assert o.quantity.unit == "barrel of oil"
+
+
+def test_concepts_of_a_second_clause_and_of_a_for_phrase(nlp: Any) -> None:
+    _, second = _mentions(nlp, "The second engine delivered 300 hp and the torque from it was 400 Nm.")
+    assert second.quantity.concept is not None and second.quantity.concept.startswith("torque")
+    last = _mentions(nlp, "The survey found 48% of voters backing the plan, up from 41%, with 62% for women.")[-1]
+    assert last.quantity.value == 62.0 and last.quantity.concept is not None and last.quantity.concept.startswith("women")

@@ -580,6 +580,24 @@ def _phrase_tokens(noun: Token, after: int, partitive: bool) -> list[Token]:
     return out or [noun]
 
 
+def _kind_of(noun: Token) -> list[Token]:
+    """A bare common noun phrase after "of" that says what kind of thing is
+    counted: "5,700 categories of products", "65 snaps of man coverage" (not a
+    named or determined one: "seasons of Sesame Street", "members of the board")."""
+    doc = noun.doc
+    if noun.i + 2 >= len(doc) or doc[noun.i + 1].lower_ != "of" or doc[noun.i + 1].head.i != noun.i:
+        return []
+    pobj = next((c for c in doc[noun.i + 1].children if c.dep_ == "pobj"), None)
+    if pobj is None or pobj.pos_ != "NOUN" or pobj.lemma_.lower() in _DURATIONS:
+        return []
+    words = list(doc[noun.i + 2 : pobj.i + 1])
+    if len(words) > 3 or any(t.head.i != pobj.i and t.i != pobj.i for t in words):
+        return []
+    if any(t.dep_ not in ("compound", "amod", "pobj") or t.pos_ not in ("NOUN", "ADJ") for t in words):
+        return []
+    return words
+
+
 def _lemma_phrase(tokens: list[Token]) -> str:
     """Content lemmas of a noun phrase; participles that describe rather than
     name ("rushing yards", "recorded songs") are left out."""
@@ -711,6 +729,13 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
     elif h.dep_ == "pobj" and h.head.lower_ in _NOUN_PREPS and h.head.head.pos_ in ("NOUN", "PROPN"):
         n = h.head.head
         parts.append(content([c for c in n.subtree if c.i <= n.i]))
+    # "one per cent for men", "$10 for adults", "32.3% from three-point range": whom
+    # or what the figure is for or comes from (not when: "up 5% from last month")
+    for child in h.children:
+        if child.lower_ in ("for", "from") and child.i > h.i:
+            pobj = next((c for c in child.children if c.dep_ == "pobj" and c.pos_ in ("NOUN", "PROPN")), None)
+            if pobj is not None and pobj.lemma_.lower() not in _DURATIONS and pobj.ent_type_ not in ("DATE", "TIME"):
+                parts.append(content([t for t in pobj.subtree if t.i <= pobj.i]))
     # the figure (or what it counts) is the clause's subject: "Dozens of people were killed"
     subject = h.dep_ in ("nsubj", "nsubjpass") or (h.head.dep_ in ("nsubj", "nsubjpass") and h.dep_ == "conj")
     # 3. the subject of the clause, or of the clause it hangs from
@@ -718,6 +743,10 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
     verb = _clause_verb(h)
     for level in range(4):
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is None and level == 0 and verb.dep_ == "conj" and not subject:
+            # "... while energy, the worst sector, fell 0.94%", "... and the voltage across
+            # it was 5 volts": a second clause whose subject the parser hung elsewhere
+            subj = _subject_after_coordinator(verb, sent)
         if subj is None and verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN") and not subject:
             # a participle describing a noun: "products priced at under $10", "people earning $48,000"
             n = verb.head
@@ -789,6 +818,25 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
             out.append(" ".join(words))
     return ", ".join(out) or None
 
+
+def _subject_after_coordinator(verb: Token, sent: Span) -> Token | None:
+    """The first noun between the coordinator ("and", "while", "but") that opens
+    ``verb``'s clause and the verb itself."""
+    doc = verb.doc
+    i = verb.i - 1
+    while i > sent.start and not (doc[i].dep_ in ("cc", "mark") and doc[i].lower_ in _COORDINATORS):
+        i -= 1
+    if i <= sent.start:
+        return None
+    for t in doc[i + 1 : verb.i]:
+        if t.pos_ in ("NOUN", "PROPN") and not t.like_num and t.dep_ not in ("pobj", "npadvmod", "compound"):
+            return t
+        if t.pos_ in ("NOUN", "PROPN") and t.dep_ == "compound" and t.head.i < verb.i:
+            return t.head
+    return None
+
+
+_COORDINATORS = {"and", "but", "while", "whereas", "or"}
 
 _NP_DEPS = {"oprd", "nsubj", "dobj", "nsubjpass", "pcomp", "pobj", "dative", "appos", "attr", "ROOT"}
 
@@ -1067,6 +1115,8 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
                 noun = noun.head
             partitive = noun.i > end_tok and doc[end_tok].lower_ == "of" and fig.words and fig.number.low == 1
             phrase = _phrase_tokens(noun, end_tok if noun.i >= end_tok else noun.i, partitive)
+            if not partitive and unit_name is None and not number.vague:
+                phrase += _kind_of(noun)
             # the owner is the actor, not part of the thing: "ISIS fighters" -> fighters (actor ISIS)
             # ("Kia and Hyundai vehicles": coordinated makers name a kind of thing, and stay)
             owner = {t.i for c in _multiword_owners(noun) for t in c.subtree}
