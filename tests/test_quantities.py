@@ -205,9 +205,9 @@ def test_newsquant_dev_floor(nlp: Any, shared_data: Path) -> None:
     ]
     scores = newsquant.score([it["quantities"] for it in items], pred)
     assert scores["value"][2] >= 96.5
-    assert scores["value+unit"][2] >= 91.2
+    assert scores["value+unit"][2] >= 91.5
     assert scores["value+change"][2] >= 91.9
-    assert scores["value+concept"][2] >= 81.8
+    assert scores["value+concept"][2] >= 82.2
 
 
 def _mentions(nlp: Any, text: str) -> list[QuantityMention]:
@@ -365,3 +365,15 @@ def test_concepts_of_a_second_clause_and_of_a_for_phrase(nlp: Any) -> None:
     assert second.quantity.concept is not None and second.quantity.concept.startswith("torque")
     last = _mentions(nlp, "The survey found 48% of voters backing the plan, up from 41%, with 62% for women.")[-1]
     assert last.quantity.value == 62.0 and last.quantity.concept is not None and last.quantity.concept.startswith("women")
+
+
+def test_an_age_named_before_the_figure(nlp: Any) -> None:
+    [m] = _mentions(nlp, "He retired at the age of 62 after a long career.")
+    assert m.quantity.unit == "year of age"
+    [n] = _mentions(nlp, "Life expectancy in the region is about 71 for women.")
+    assert (n.quantity.unit, n.quantity.bound) == ("year of age", "~")
+
+
+def test_a_gerund_subject_is_the_concept(nlp: Any) -> None:
+    [m] = _mentions(nlp, "Testing across the county came back at 3 ppm.")
+    assert m.quantity.concept is not None and m.quantity.concept.startswith("Testing")

@@ -627,6 +627,13 @@ def _is_age_apposition(anchor: Token) -> bool:
     )
 
 
+#: "at the age of 35", "life expectancy for men in Glasgow is around 73": an age
+#: named in the words before the figure, whatever the parse made of it
+_AGE_BEFORE_RE = re.compile(
+    r"(?i)\b(?:age\s+of|life\s+expectancy\b[^.;:,]{0,40}?\b(?:is|was|of|at|to))\s+"
+    r"(?:(?:about|around|roughly|nearly|almost|just|only)\s+)?$"
+)
+
 _AGE_SUBJECTS = {"he", "she", "i", "you", "we", "they", "age", "expectancy"}
 
 
@@ -742,7 +749,7 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
     personal = False
     verb = _clause_verb(h)
     for level in range(4):
-        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") or (c.dep_ == "csubj" and c.tag_ == "VBG")), None)
         if subj is None and level == 0 and verb.dep_ == "conj" and not subject:
             # "... while energy, the worst sector, fell 0.94%", "... and the voltage across
             # it was 5 volts": a second clause whose subject the parser hung elsewhere
@@ -763,7 +770,10 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
                 personal = True
                 break
             if subj.pos_ != "PRON":
-                parts.append(content([t for t in subj.subtree if t.i <= subj.i or t.dep_ in ("prep", "pobj", "compound")])[:8])
+                words = content([t for t in subj.subtree if t.i <= subj.i or t.dep_ in ("prep", "pobj", "compound")])[:8]
+                if subj.tag_ == "VBG" and subj.i not in skip:
+                    words = [subj, *words]  # a gerund subject: "sampling ... came back at 4 ppb"
+                parts.append(words)
                 break
             # "It will boost the driving range by about 35 miles": with a pronoun
             # subject, the object is what the figure is about
@@ -1163,7 +1173,8 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
                             unit_name = entity_lemma
     if fig.words and unit_name is None and anchor.lower_ == "one" and fig.number.low == 1 and noun is None:
         return None
-    if unit_name is None and not fig.fraction and not fig.words and (_is_age_apposition(anchor) or _is_stated_age(anchor)):
+    aged = _AGE_BEFORE_RE.search(text, 0, fig.start) is not None and fig.number.low == fig.number.high and 1 <= fig.number.low <= 120
+    if unit_name is None and not fig.fraction and (aged or (not fig.words and (_is_age_apposition(anchor) or _is_stated_age(anchor)))):
         unit_name = "year of age"  # "Maddon, 66, has used ...", "He will be 35 by then"
     h = _phrase_head(anchor, fig, end_tok, noun)
     direction, role, _gov = _change_of(h)
