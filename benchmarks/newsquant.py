@@ -84,6 +84,9 @@ _FOCUS_BEFORE_RE = re.compile(r"(?i)\b(?:just|only|merely)\s+(?:(?:to|by|at)\s+)
 _HEDGE_IN_RE = re.compile(
     r"(?i)(?:^|(?<![a-z]))(?:" + "|".join(re.escape(h) for h in [*LEXICON["approximate_hedges"], "or so"]) + r")(?![a-z])"
 )
+#: "go up by an average of 1500": a figure given as an average is labelled "=",
+#: even after a change verb
+_AN_AVERAGE_RE = re.compile(r"(?i)an\s+average\s+of\b")
 #: "averaged 7.3 points", "averaging 15.9 degrees": NewsQuant marks a figure that
 #: is an average over games or days as approximate ("an average of 1500" stays "=")
 _AVERAGED_BEFORE_RE = re.compile(r"(?i)\baverag(?:ed|es|ing)\s+$")
@@ -121,7 +124,7 @@ def to_newsquant(q: Quantity, before: str = "") -> dict[str, Any]:
         change = "="
     elif bound != "=":
         change = bound
-    elif q.change is not None and q.change.direction and not _FOCUS_BEFORE_RE.search(before):
+    elif q.change is not None and q.change.direction and not _FOCUS_BEFORE_RE.search(before) and not _AN_AVERAGE_RE.match(q.text):
         change = q.change.direction
     elif _AVERAGED_BEFORE_RE.search(before):
         change = "~"

@@ -377,3 +377,36 @@ def test_an_age_named_before_the_figure(nlp: Any) -> None:
 def test_a_gerund_subject_is_the_concept(nlp: Any) -> None:
     [m] = _mentions(nlp, "Testing across the county came back at 3 ppm.")
     assert m.quantity.concept is not None and m.quantity.concept.startswith("Testing")
+
+
+@pytest.mark.parametrize(
+    ("text", "direction"),
+    [
+        ("The company cut prices by 10%.", "down"),
+        ("Shares edged up 0.4% on Monday.", "up"),
+        ("The index inched higher by 12 points.", "up"),
+        ("Inflation ticked down 0.1 percentage point.", "down"),
+        ("Output rocketed 40% last year.", "up"),
+        ("The deficit widened by $3 billion.", "up"),
+        ("Sales leapt 12% in March.", "up"),
+        ("The pound weakened 0.5% against the dollar.", "down"),
+        # the parse hangs "4.5%" on "year"; the words "declined by" still give the amount
+        ("Imports declined by 4.5% year on year.", "down"),
+        ("They set up 3 new offices.", None),  # a particle on a verb that is no motion
+    ],
+)
+def test_change_verbs_and_particles(nlp: Any, text: str, direction: str | None) -> None:
+    [m] = _mentions(nlp, text)
+    got = m.quantity.change.direction if m.quantity.change is not None else None
+    assert got == direction
+    assert m.role == ("change" if direction else "figure")
+
+
+def test_newsquant_labels_an_average_as_a_level() -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import newsquant
+
+    from reportedly.types import Change, Quantity
+
+    q = Quantity(text="an average of 300", value=300.0, low=300.0, high=300.0, change=Change(direction="up"))
+    assert newsquant.to_newsquant(q, "fares will go up by ")["change"] == "="

@@ -79,6 +79,9 @@ _BOUNDS: dict[str, str] = LEXICON["bounds"]
 _APPROX: set[str] = set(LEXICON["approximate_hedges"])
 _UP: set[str] = set(LEXICON["change_up_lemmas"])
 _DOWN: set[str] = set(LEXICON["change_down_lemmas"])
+_PARTICLE_VERBS: set[str] = set(LEXICON["change_particle_verbs"])
+_UP_PARTICLES = {"up", "higher"}
+_DOWN_PARTICLES = {"down", "lower"}
 _MONTHS: set[str] = set(LEXICON["months"])
 _DURATIONS: set[str] = set(LEXICON["duration_units"])
 _NON_COUNT_DET: set[str] = set(LEXICON["non_count_determiners"])
@@ -675,6 +678,26 @@ def _phrase_head(anchor: Token, fig: _Figure, end_tok: int, noun: Token | None) 
     return h
 
 
+def _direction(word: Token) -> str | None:
+    """"up"/"down" for a change word ("rose", "slumped", "higher"), or for a verb
+    of motion given its direction by a particle ("edged up", "ticked down",
+    "inched higher"); None otherwise."""
+    lemma = word.lemma_.lower()
+    for form in (lemma, word.lower_):
+        if form in _UP:
+            return "up"
+        if form in _DOWN:
+            return "down"
+    if lemma in _PARTICLE_VERBS:
+        for c in word.children:
+            if c.dep_ in ("prt", "advmod") and c.i > word.i:
+                if c.lower_ in _UP_PARTICLES:
+                    return "up"
+                if c.lower_ in _DOWN_PARTICLES:
+                    return "down"
+    return None
+
+
 def _change_of(h: Token) -> tuple[str | None, Role, Token | None]:
     """(direction, role, verb) read from the parse around the phrase head ``h``."""
     t = h
@@ -684,18 +707,17 @@ def _change_of(h: Token) -> tuple[str | None, Role, Token | None]:
     head = t.head
     if t.dep_ == "pobj" and head.lower_ in ("from", "to", "by"):
         gov = head.head
-        lemma = gov.lemma_.lower()
-        direction = "up" if lemma in _UP else "down" if lemma in _DOWN else None
+        direction = _direction(gov)
         if head.lower_ == "from":
             return (direction, "previous", gov) if direction else (None, "figure", None)
         if head.lower_ == "by":
             return (direction, "change", gov) if direction else (None, "figure", None)
         return (direction, "figure", gov) if direction else (None, "figure", None)
-    if t.dep_ in ("dobj", "npadvmod", "advmod", "attr", "nsubj", "oprd", "pobj", "appos", "conj") and head.lemma_.lower() in (_UP | _DOWN):
-        if t.dep_ in ("nsubj",):
+    if t.dep_ in ("dobj", "npadvmod", "advmod", "attr", "nsubj", "oprd", "pobj", "appos", "conj"):
+        direction = _direction(head)
+        if direction is None or t.dep_ in ("nsubj",):
             return None, "figure", None
-        lemma = head.lemma_.lower()
-        return ("up" if lemma in _UP else "down"), "change", head
+        return direction, "change", head
     return None, "figure", None
 
 
@@ -1181,7 +1203,7 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
     if role == "previous" and fig.bound_text == "from":
         role = "figure"  # "climbed from $3 to $4.50": the range itself, not an earlier value
     if direction is None and bound == "=" and toks:
-        direction = _level_after_change_verb(toks[0])
+        direction, role = _change_from_words(toks[0])
     change = Change(direction=direction) if direction and role != "previous" else None
 
     # where: the clause verb, the counted noun and the subject
@@ -1232,21 +1254,23 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
     return mention, h
 
 
-def _level_after_change_verb(first: Token) -> str | None:
-    """The direction of a change verb right before "to" and the figure ("dip
-    down to minus-130 degrees"), read from the words where the parse lost it."""
+def _change_from_words(first: Token) -> tuple[str | None, Role]:
+    """Direction and role of a figure right after a change verb and "to"/"by",
+    read from the words where the parse lost them: "dip down to minus-130
+    degrees" (a level), "declined by 4.5% year on year" (the amount)."""
     doc = first.doc
     i = first.i - 1
-    if i < 1 or doc[i].lower_ != "to":
-        return None
+    if i < 1 or doc[i].lower_ not in ("to", "by"):
+        return None, "figure"
+    role: Role = "change" if doc[i].lower_ == "by" else "figure"
     i -= 1
-    if doc[i].lower_ in ("down", "up") and i > 0:
-        i -= 1
+    if doc[i].lower_ in _UP_PARTICLES | _DOWN_PARTICLES and i > 0 and doc[i - 1].pos_ == "VERB":
+        i -= 1  # "dip down to", "inched higher by"
     verb = doc[i]
-    lemma = verb.lemma_.lower()
-    if verb.pos_ != "VERB" or lemma in ("up", "down", "higher", "lower"):
-        return None
-    return "up" if lemma in _UP else "down" if lemma in _DOWN else None
+    if verb.pos_ != "VERB":
+        return None, "figure"
+    direction = _direction(verb)
+    return (direction, role) if direction else (None, "figure")
 
 
 def _as_bound(b: str) -> Bound:
