@@ -410,3 +410,15 @@ def test_newsquant_labels_an_average_as_a_level() -> None:
 
     q = Quantity(text="an average of 300", value=300.0, low=300.0, high=300.0, change=Change(direction="up"))
     assert newsquant.to_newsquant(q, "fares will go up by ")["change"] == "="
+
+
+def test_a_change_and_its_level_in_the_same_unit_are_no_range(nlp: Any) -> None:
+    amount, level = _mentions(nlp, "Shares rose $1.20 to $15.40.")
+    assert (amount.quantity.value, level.quantity.value) == (1.2, 15.4)
+    assert amount.role == "change" and amount.quantity.change is not None and amount.quantity.change.direction == "up"
+    hedged, reached = _mentions(nlp, "The budget grew by around $1.2bn to $14bn.")
+    assert (hedged.quantity.value, hedged.quantity.bound, reached.quantity.value) == (1.2e9, "~", 14e9)
+    [doubled] = _mentions(nlp, "Profit more than doubled to $4bn.")
+    assert doubled.quantity.change is not None and doubled.quantity.change.direction == "up"
+    [spread] = _mentions(nlp, "Tickets cost $62 to $68.")
+    assert (spread.quantity.low, spread.quantity.high) == (62.0, 68.0)

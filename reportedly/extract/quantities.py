@@ -1031,6 +1031,12 @@ def _link_ranges(figures: list[_Figure], text: str, sent: Span, base: int) -> No
             _link_pair(a, b, text, sent, base, hyphen_pass)
 
 
+#: "by" before a figure, perhaps with a hedge or bound between: the amount of a change
+_BY_BEFORE_RE = re.compile(
+    r"(?i)\bby\s+(?:(?:about|around|approximately|roughly|some|nearly|almost|just|only|more\s+than|over|less\s+than|up\s+to)\s+)?"
+    r"(?:US\s*)?[$\u00a3\u20ac]?\s*$|\bby\s*[$\u00a3\u20ac]?\s*$"
+)
+
 #: what may stand between "from X" and "to Y" of one range: a time or a
 #: denominator, no clause break
 _FROM_TO_GAP_RE = re.compile(r"^\s+[^,;:()\[\]]{1,40}?\s+to\s+$")
@@ -1062,12 +1068,14 @@ def _link_pair(a: _Figure, b: _Figure, text: str, sent: Span, base: int, hyphen_
         return
     if (conn == "and" and lead_word != "between") or (conn == "up to" and lead_word != "from"):
         return
-    if re.search(r"(?i)\bby\s*[$\u00a3\u20ac]?\s*$", before):
-        return  # "increased by $43.6 billion to $419.2 billion": an amount and a level
+    if _BY_BEFORE_RE.search(before):
+        return  # "increased by $43.6 billion to $419.2 billion", "grew by around $1.2bn to $14bn": an amount and a level
     same_unit = a.unit is not None and b.unit is not None and a.unit.name == b.unit.name
-    if conn in ("to", "through") and lead_word is None and not same_unit:
+    if conn in ("to", "through") and lead_word is None:
         to_tok = next((t for t in _tokens_in(sent, base + a.end, base + b.start) if t.lower_ in ("to", "through")), None)
-        if to_tok is not None and to_tok.head.pos_ in ("VERB", "AUX"):
+        # "rose 8.15% to 3.65", "rose $1.20 to $15.40": a change and the new level,
+        # in the same unit or not ("15 to 22 mph" has no verb of change)
+        if to_tok is not None and to_tok.head.pos_ in ("VERB", "AUX") and (not same_unit or _direction(to_tok.head)):
             return  # "rose 8.15% to 3.65": a change and the new level
     if conn in ("-", "\u2013") and a.unit is None and b.unit is None and not a.words:
         lo, hi = a.number.low, b.number.low
