@@ -110,6 +110,8 @@ def to_newsquant(q: Quantity, before: str = "") -> dict[str, Any]:
     else:
         unit = q.unit or "-"
     unit = UNIT_TO_NEWSQUANT.get(unit, unit)
+    if unit == "penny" and re.search(r"\dp$", q.text):
+        unit = "point"  # NewsQuant's unit table reads a bare "p" ("118.5p") as "point"
     if q.value is not None and 0 < q.value < 1 and not any(c.isdigit() for c in q.text):
         unit = "% " + (q.entity_lemma or "-")  # NewsQuant writes "a third of X" as "% X"
     # NewsQuant labels one thing per figure: a bound ("lost more than 60%") wins
