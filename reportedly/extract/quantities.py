@@ -758,6 +758,20 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
     elif h.dep_ == "pobj" and h.head.lower_ in _NOUN_PREPS and h.head.head.pos_ in ("NOUN", "PROPN"):
         n = h.head.head
         parts.append(content([c for c in n.subtree if c.i <= n.i]))
+    # "unemployed for one to two years": a span of time is how long a state lasted
+    if h.dep_ == "pobj" and h.head.lower_ == "for" and h.lemma_.lower() in _DURATIONS:
+        pred = h.head.head
+        if pred.lemma_ == "be":  # "had been homeless for three years", "for" hung on the verb
+            pred = next((c for c in pred.children if c.dep_ == "acomp"), pred)
+        if pred.pos_ == "ADJ":
+            parts.append([pred])
+    # "68400 people who have been unemployed for one to two years": the clause that
+    # says which of the counted things are meant
+    if unit_noun is not None:
+        for child in unit_noun.children:
+            if child.dep_ == "relcl" and child.i > unit_noun.i and h.i not in {t.i for t in child.subtree}:
+                parts.append(content([t for t in child.subtree if t.pos_ != "PRON"])[:8])
+                break
     # "one per cent for men", "$10 for adults", "32.3% from three-point range": whom
     # or what the figure is for or comes from (not when: "up 5% from last month")
     for child in h.children:
