@@ -439,3 +439,8 @@ def test_concepts_of_counted_people_and_of_how_long(nlp: Any) -> None:
     count, span = _mentions(nlp, "The survey counted 5,200 residents who had been homeless for over three years.")
     assert count.quantity.concept is not None and count.quantity.concept.startswith("homeless")
     assert span.quantity.concept is not None and span.quantity.concept.split(", ")[0] == "homeless"
+
+
+def test_a_price_per_an_ounce(nlp: Any) -> None:
+    _, price = _mentions(nlp, "Silver was up 1.1% at $24.15 an ounce.")
+    assert price.quantity.unit == "dollar per ounce"

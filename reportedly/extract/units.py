@@ -96,7 +96,8 @@ def _alternation(keys: list[str]) -> str:
 _END = r"(?![A-Za-z0-9])"
 _WORD_RE = re.compile(r"(?i:" + _alternation(list(_WORDS)) + r")" + _END)
 _SYM_RE = re.compile(r"(?:" + _alternation(list(_SYMBOLS)) + r")" + r"(?![A-Za-z])")
-_PER_RE = re.compile(r"\s?(?:per|a|an|each|every|/)\s?(?=[A-Za-z])", re.I)
+#: "per barrel", "a month", "an ounce", "/h" ("an" before "a", whole words: "$1,290 an ounce")
+_PER_RE = re.compile(r"\s?(?:(?:per|an|a|each|every)(?![A-Za-z])|/)\s?(?=[A-Za-z])", re.I)
 _PER_WORD_RE = re.compile(r"[A-Za-z][A-Za-z\-]*")
 _CUR_PREFIXES: dict[str, str] = UNITS_EXTRA["currency_prefixes"]
 _CUR_PREFIX_RE = re.compile(
