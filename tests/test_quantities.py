@@ -444,3 +444,14 @@ def test_concepts_of_counted_people_and_of_how_long(nlp: Any) -> None:
 def test_a_price_per_an_ounce(nlp: Any) -> None:
     _, price = _mentions(nlp, "Silver was up 1.1% at $24.15 an ounce.")
     assert price.quantity.unit == "dollar per ounce"
+
+
+def test_money_raised_is_no_increase_and_spaced_wire_multipliers(nlp: Any) -> None:
+    [raised] = _mentions(nlp, "The start-up raised $40m from investors.")
+    assert raised.quantity.value == 40e6 and raised.quantity.change is None
+    [hiked] = _mentions(nlp, "The airline raised fares by 3%.")
+    assert hiked.quantity.change is not None and hiked.quantity.change.direction == "up"
+    [tonnes] = _mentions(nlp, "Exports reached 4.2 mln tonnes in March.")
+    assert (tonnes.quantity.value, tonnes.quantity.unit) == (4.2e6, "metric ton")
+    [deficit] = _mentions(nlp, "The deficit was $7 bln in May.")
+    assert deficit.quantity.value == 7e9

@@ -80,6 +80,8 @@ _APPROX: set[str] = set(LEXICON["approximate_hedges"])
 _UP: set[str] = set(LEXICON["change_up_lemmas"])
 _DOWN: set[str] = set(LEXICON["change_down_lemmas"])
 _PARTICLE_VERBS: set[str] = set(LEXICON["change_particle_verbs"])
+#: "raised $3bn" is money raised, "raised prices by 5%" a change
+_NOT_WITH_OBJECT: set[str] = set(LEXICON["change_lemmas_not_with_object"])
 _UP_PARTICLES = {"up", "higher"}
 _DOWN_PARTICLES = {"down", "lower"}
 _MONTHS: set[str] = set(LEXICON["months"])
@@ -120,8 +122,8 @@ _LOC_PREPS = {"in", "across", "inside", "throughout", "within", "from"}
 
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 _MULT_WORDS = r"(?:\s?(?i:thousand|million|billion|trillion|crore|lakh)(?![A-Za-z]))"
-_MULT_ABBR = r"(?:(?:bn|mn|mln|tn|trn|k|K|m|M|b|B)(?![A-Za-z]))"
-_MULT_SPACED = r"(?:\s(?:bn|mn|M|B|K)(?![A-Za-z]))"
+_MULT_ABBR = r"(?:(?:bn|bln|mn|mln|tn|trn|k|K|m|M|b|B)(?![A-Za-z]))"
+_MULT_SPACED = r"(?:\s(?:bn|bln|mn|mln|trn|M|B|K)(?![A-Za-z]))"
 _FIGURE_RE = re.compile(
     r"(?<![\d,:/])(?:(?<=[^.\d])|^)(?P<sign>[-\u2212](?=\d))?(?P<num>" + _NUM + r")"
     r"(?P<mult>" + _MULT_WORDS + "|" + _MULT_ABBR + "|" + _MULT_SPACED + r")?"
@@ -717,6 +719,8 @@ def _change_of(h: Token) -> tuple[str | None, Role, Token | None]:
         direction = _direction(head)
         if direction is None or t.dep_ in ("nsubj",):
             return None, "figure", None
+        if head.lemma_.lower() in _NOT_WITH_OBJECT and not any(c.dep_ == "dobj" and c.i != t.i for c in head.children):
+            return None, "figure", None  # "raised $40m" (money raised), not "raised prices 5%"
         return direction, "change", head
     return None, "figure", None
 
@@ -1119,7 +1123,7 @@ def _link_pair(a: _Figure, b: _Figure, text: str, sent: Span, base: int, hyphen_
 
 
 def _mult_of(figure_text: str) -> float | None:
-    m = re.search(r"(thousand|million|billion|trillion|bn|mn|mln|tn|trn|k|K|m|M|b|B)(?![A-Za-z])", figure_text)
+    m = re.search(r"(thousand|million|billion|trillion|bln|bn|mln|mn|trn|tn|k|K|m|M|b|B)(?![A-Za-z])", figure_text)
     if not m:
         return None
     return MULTIPLIERS.get(m.group(1), MULTIPLIERS.get(m.group(1).lower()))
