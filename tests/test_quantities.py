@@ -455,3 +455,11 @@ def test_money_raised_is_no_increase_and_spaced_wire_multipliers(nlp: Any) -> No
     assert (tonnes.quantity.value, tonnes.quantity.unit) == (4.2e6, "metric ton")
     [deficit] = _mentions(nlp, "The deficit was $7 bln in May.")
     assert deficit.quantity.value == 7e9
+
+
+def test_an_earlier_count_before_a_time_phrase(nlp: Any) -> None:
+    now, before = _mentions(nlp, "Police arrested 25 people, up from 12 last year.")
+    assert (now.quantity.value, before.quantity.value, before.role) == (25.0, 12.0, "previous")
+    assert before.quantity.unit == "people"
+    [plus] = _mentions(nlp, "He scored 30-plus points.")
+    assert (plus.quantity.bound, plus.quantity.unit) == (">=", "point")

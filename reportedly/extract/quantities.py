@@ -115,6 +115,8 @@ _PARTITIVE_CUT_DEPS = {"relcl", "acl", "advcl", "ccomp", "xcomp", "conj", "cc", 
 #: singular denominators that are also ordinals ("a third term")
 _ORDINAL_DENOMINATORS = {"third", "fourth", "fifth", "sixth", "eighth", "tenth"}
 _TIME_DETERMINERS = {"last", "next", "this", "coming"}
+_COMPARED_PREPS = {"from", "to", "than", "with", "versus", "vs", "vs."}
+_TIME_PHRASE_STARTS = {"last", "a", "an", "the", "this", "earlier", "previously", "in"}
 _PARTICLES = {"off", "up", "out", "down"}
 _PERSONAL_PRONOUNS = {"i", "you", "we", "they", "he", "she"}
 _NUMBER_NOUNS = {"number", "total", "figure", "count", "tally", "toll", "estimate", "estimates"}
@@ -426,7 +428,17 @@ def _drop_reason(fig: _Figure, anchor: Token, sent: Span, text: str) -> str | No
     if not fig.currency and not measured:
         rate = _RATE_AFTER_RE.match(text, fig.end) is not None  # "an average of 20 per week"
         if anchor.ent_type_ in ("DATE", "TIME") and not duration and not fig.words and not rate and _date_like(fig, anchor):
-            return "date"
+            # "up from 12 last year", "compared with 31 a year earlier": a count the
+            # tagger merged with the time phrase after it
+            compared = (
+                prev is not None
+                and prev.lower_ in _COMPARED_PREPS
+                and nxt is not None
+                and nxt.lower_ in _TIME_PHRASE_STARTS
+                and nxt.ent_type_ == "DATE"
+            )
+            if not compared:
+                return "date"
         for nb in (prev, nxt):
             if nb is not None and nb.text.rstrip(".").lower() in _MONTHS and nb.text[:1].isupper():
                 return "date"
@@ -1167,6 +1179,8 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
     entity = entity_lemma = None
     if unit_name is None or fig.fraction or number.vague:
         noun = _counted_noun(anchor, fig, end_tok)
+        if noun is not None and noun.lower_ == "plus" and noun.head.pos_ == "NOUN" and noun.head.i > noun.i:
+            noun = noun.head  # "30-plus points": "plus" is the bound, read above
         if noun is not None:
             # "a three course meal", "the 11 member trade agreement": the compound's head names the thing
             while noun.dep_ == "compound" and noun.head.i > noun.i and noun.head.pos_ == "NOUN" and noun.head.i - noun.i <= 3:
@@ -1419,6 +1433,15 @@ def _share_across(mentions: list[tuple[_Figure, Token, QuantityMention, Token]],
             if m.quantity.unit == "point":
                 point_moves.update(keys)
     previous = [(m, _clause_verb(h)) for _, _, m, h in mentions if m.role == "previous"]
+    # "arrested 25 people, up from 12 last year": a bare earlier value counts what the
+    # figure before it in the same clause counts
+    for prev_m, pverb in previous:
+        pq = prev_m.quantity
+        if pq.unit is not None or pq.entity is not None:
+            continue
+        before = [m for _, _, m, h in mentions if m.role != "previous" and m.token_end <= prev_m.token_start and _clause_verb(h).i == pverb.i]
+        if before and (before[-1].quantity.unit is not None or before[-1].quantity.entity is not None):
+            _same_thing(pq, before[-1].quantity)
     levels: list[QuantityMention] = []  # levels reached by a change with an amount, in text order
     for _fig, _a, m, h in mentions:
         if m.role != "figure":
