@@ -204,10 +204,10 @@ def test_newsquant_dev_floor(nlp: Any, shared_data: Path) -> None:
         for d in docs
     ]
     scores = newsquant.score([it["quantities"] for it in items], pred)
-    assert scores["value"][2] >= 96.5
-    assert scores["value+unit"][2] >= 92.0
-    assert scores["value+change"][2] >= 91.9
-    assert scores["value+concept"][2] >= 82.8
+    assert scores["value"][2] >= 96.9
+    assert scores["value+unit"][2] >= 92.4
+    assert scores["value+change"][2] >= 92.2
+    assert scores["value+concept"][2] >= 83.2
 
 
 def _mentions(nlp: Any, text: str) -> list[QuantityMention]:
@@ -463,3 +463,12 @@ def test_an_earlier_count_before_a_time_phrase(nlp: Any) -> None:
     assert before.quantity.unit == "people"
     [plus] = _mentions(nlp, "He scored 30-plus points.")
     assert (plus.quantity.bound, plus.quantity.unit) == (">=", "point")
+
+
+def test_a_proportion_is_one_share(nlp: Any) -> None:
+    [share] = _mentions(nlp, "One in five adults is obese.")
+    assert share.quantity.value == pytest.approx(0.2) and share.quantity.entity_lemma == "adult"
+    [most] = _mentions(nlp, "Four out of five dentists agree.")
+    assert most.quantity.value == pytest.approx(0.8)
+    # a record of wins is two counts, not a share
+    assert [m.quantity.value for m in _mentions(nlp, "The team won two of three matches.")] == [2.0, 3.0]

@@ -1059,6 +1059,32 @@ def _link_ranges(figures: list[_Figure], text: str, sent: Span, base: int) -> No
         live = [f for f in figures if not f.dropped]
         for a, b in zip(live, live[1:]):
             _link_pair(a, b, text, sent, base, hyphen_pass)
+    live = [f for f in figures if not f.dropped]
+    for a, b in zip(live, live[1:]):
+        _link_proportion(a, b, text)
+
+
+#: "one in five adults", "3 out of 10 voters", "one of four mission concepts"
+_PROPORTION_GAP_RE = re.compile(r"^\s+(?:in|out\s+of|of)\s+$", re.I)
+
+
+def _link_proportion(a: _Figure, b: _Figure, text: str) -> None:
+    """Merge "N in M" into the share N/M: a proportion, not two counts."""
+    if a.dropped or b.dropped or a.unit is not None or b.unit is not None or a.fraction or b.fraction:
+        return
+    if not _PROPORTION_GAP_RE.match(text[a.end : b.start]):
+        return
+    n, m = a.number.low, b.number.low
+    if a.number.vague or b.number.vague or not (n.is_integer() and m.is_integer() and 0 < n < m <= 1000):
+        return
+    if text[a.end : b.start].strip().lower() == "of" and n != 1:
+        return  # "won two of three matches" is a record; "one of four concepts" a share
+    a.number = ParsedNumber(n / m, n / m)
+    a.fraction = True
+    a.words = a.words and b.words
+    a.end = b.end
+    a.tokens = []
+    b.dropped = True
 
 
 #: "by" before a figure, perhaps with a hedge or bound between: the amount of a change
