@@ -472,3 +472,12 @@ def test_a_proportion_is_one_share(nlp: Any) -> None:
     assert most.quantity.value == pytest.approx(0.8)
     # a record of wins is two counts, not a share
     assert [m.quantity.value for m in _mentions(nlp, "The team won two of three matches.")] == [2.0, 3.0]
+
+
+def test_ranks_and_a_console_are_no_quantities(nlp: Any) -> None:
+    assert _mentions(nlp, "She is ranked No. 1 in the world.") == []
+    assert _mentions(nlp, "He was the #3 seed.") == []
+    assert _mentions(nlp, "The PS5 sold out in minutes.") == []
+    # NewsQuant's texts write a pound sign as "PS": an amount with a multiplier stays money
+    [m] = _mentions(nlp, "The fee was worth up to PS2.7m.")
+    assert (m.quantity.value, m.quantity.unit) == (2.7e6, "pound sterling")

@@ -200,6 +200,8 @@ def _digit_figures(text: str) -> list[_Figure]:
             else:
                 negative = True
         cur = match_currency_prefix(text, s)
+        if cur is not None and cur.surface == "PS" and not mult and re.fullmatch(r"\d", m.group("num")) and not after[:1].isalnum():
+            continue  # "the PS5": a console; "PS2.7m", "PS20" are pounds written without their sign
         if prev.isalpha() and cur is None:
             continue
         if prev == "-" and len(before) >= 2 and before[-2].isalpha() and not _MINUS_RE.search(before) and not _SUB_RE.search(before):
@@ -444,6 +446,8 @@ def _drop_reason(fig: _Figure, anchor: Token, sent: Span, text: str) -> str | No
                 return "date"
         if anchor.ent_type_ == "ORDINAL" and not fig.fraction and "." not in anchor.text:  # "96.088" is no ordinal
             return "ordinal"
+        if not fig.words and re.search(r"(?:\bNo\.?|\bno\.|#)\s?$", text[: fig.num_start]):
+            return "rank"  # "ranked No. 1", "the #3 seed"
         if anchor.ent_type_ in _NAME_LABELS and anchor.ent_iob_ == "I" and not fig.words and not _is_age_apposition(anchor):
             return "name"
         if (
