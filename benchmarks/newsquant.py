@@ -37,7 +37,12 @@ change label = the direction ("up"/"down") when the figure is the amount of a
 change or a level reached by one, else the bound (``>=`` -> ``>``,
 ``<=`` -> ``<``); a change claim that carries its previous value ("rose to
 $7.36bn from $6.78bn") is written as its two figures, as NewsQuant annotates
-them.
+them. Read off NewsQuant's own labels (dev), and applied here only, not in the
+ledger: a change stressed by a focus word ("grew by just 3%") or given as
+"an average of N" is "="; a figure after "averaged"/"averaging" is "~"; a
+hedge is labelled on the figure it is written before, not on a conjunct that
+shares it in reportedly ("about 63000 sedans and 27000 vehicles"); a bare
+"p" after a figure ("118.5p") is the unit "point".
 
 Speed is measured in the same run, on the same texts, side by side: bare
 ``nlp.pipe`` parsing, reportedly's extraction (parse + all claims), the
