@@ -138,7 +138,7 @@ def run(
         else:
             pairs = _extract_in_pool(todo, workers=workers)
         pairs = _note_failures(pairs, readable, summary)
-        with _Progress(enabled=progress and sys.stderr.isatty()) as bar:
+        with _Progress(enabled=progress and sys.stderr.isatty()) as bar, store.bounded_writes():
             for batch in _chunks(bar.track(pairs), batch_size):
                 result = store.add_batch(batch)
                 _count(batch, result, summary)

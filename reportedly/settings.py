@@ -15,6 +15,7 @@ __all__ = [
     "MIN_TEXT_CHARS",
     "MODEL_NAMES",
     "SCHEMA_VERSION",
+    "WRITE_CACHE_BYTES",
 ]
 
 #: Default DuckDB store, relative to the working directory.
@@ -27,6 +28,11 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 MIN_TEXT_CHARS = 40
 #: Documents written to the store per transaction.
 BATCH_SIZE = 64
+#: DuckDB memory a writing store keeps beyond the batch in hand. Without a cap
+#: DuckDB caches every block it has written (up to 80% of RAM) and its
+#: checkpoints grow with the table, so a long run's memory would grow with the
+#: ledger instead of staying flat.
+WRITE_CACHE_BYTES = 64 * 1024 * 1024
 #: Bumped whenever the store's tables change incompatibly.
 SCHEMA_VERSION = 1
 DEFAULT_HOST = "127.0.0.1"

@@ -222,3 +222,32 @@ def test_exports_read_back(tmp_path, docs, claims_a, claims_b):
         assert [r["path"] for r in rows] == ["a.txt", "b.txt"] and rows[1]["repost"] == "true"
         with pytest.raises(StoreError):
             store.export("claims", tmp_path / "x.xml", "xml")  # type: ignore[arg-type]
+
+
+def _setting(store: Store, name: str) -> str:
+    return str(store.connection.execute(f"SELECT current_setting('{name}')").fetchone()[0])
+
+
+def test_bounded_writes_survive_a_batch_bigger_than_the_cap(tmp_path):
+    """A 40 MB batch under a 16 MB write cache, then small batches: every batch commits.
+
+    DuckDB keeps committed rows in memory until a checkpoint; a checkpoint
+    run under a cap too small for them invalidates the database, so the store
+    must checkpoint with the cap lifted.
+    """
+    path = tmp_path / "bounded.duckdb"
+    big = [make_doc(f"Article {i}. " + "Officials said the count rose. " * 33_000, f"big{i}.txt") for i in range(40)]
+    small = [make_doc(f"Note {i}: officials said 40 fighters remain.", f"s{i}.txt") for i in range(30)]
+    with Store(path) as store:
+        default_limit = _setting(store, "memory_limit")
+        with store.bounded_writes(cache_bytes=16 * 1024 * 1024):
+            assert _setting(store, "max_vacuum_tasks") == "0"
+            store.add_batch([(d, []) for d in big])
+            capped = _setting(store, "memory_limit")
+            for i in range(0, len(small), 10):
+                store.add_batch([(d, []) for d in small[i : i + 10]])
+            assert _setting(store, "memory_limit") != capped  # each batch sets its own cap
+        assert _setting(store, "memory_limit") == default_limit
+        assert _setting(store, "max_vacuum_tasks") != "0"
+    with Store(path, read_only=True) as store:
+        assert store.connection.execute("SELECT count(*) FROM documents").fetchone()[0] == 70

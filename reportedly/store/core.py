@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,6 +33,11 @@ __all__ = ["BatchResult", "ExportFormat", "Store", "TableName"]
 
 ExportFormat = Literal["jsonl", "csv", "parquet"]
 TableName = Literal["documents", "claims", "sources"]
+
+# While writes are bounded, DuckDB's automatic checkpoint is off ("never")
+# and the store checkpoints itself at DuckDB's default threshold.
+_NEVER = "1TB"
+_CHECKPOINT_BYTES = 16 * 1024 * 1024
 
 # Rows fetched at a time when streaming results out of DuckDB.
 _FETCH = 2048
@@ -85,6 +91,9 @@ class Store:
         self.read_only = read_only
         if read_only and not self.path.exists():
             raise StoreError(str(self.path), "no store here; create one with `reportedly run PATH --db FILE`")
+        # DuckDB memory for writes, while inside :meth:`bounded_writes`.
+        self._write_cache: int | None = None
+        self._limit = ""
         if not read_only and self.path.parent != Path(""):
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -127,6 +136,64 @@ class Store:
         return f"Store({str(self.path)!r}, read_only={self.read_only})"
 
     # -- writing ---------------------------------------------------------
+
+    @contextmanager
+    def bounded_writes(self, cache_bytes: int = settings.WRITE_CACHE_BYTES) -> Iterator["Store"]:
+        """Hold DuckDB to ``cache_bytes`` plus the batch in hand while writing.
+
+        For long write runs (``reportedly run``): DuckDB otherwise keeps every
+        block it wrote cached and checkpoints with memory that grows with the
+        table, so memory would grow with the ledger. Each :meth:`add_batch`
+        inside raises the cap to fit its own batch, so a batch of huge
+        documents still commits; on leaving, DuckDB's default limit returns
+        for the queries (linking) that follow.
+        """
+        self._write_cache = cache_bytes
+        self.connection.execute(f"SET checkpoint_threshold = '{_NEVER}'")
+        # A checkpoint's vacuum merges the small row groups of recent batches
+        # into full ones, holding up to a whole row group (122,880 rows, whole
+        # article texts) in memory: peak memory grew with the ledger until it
+        # was off. Appended rows stay in the row groups the batches wrote.
+        self.connection.execute("SET max_vacuum_tasks = 0")
+        try:
+            yield self
+        finally:
+            self._write_cache = None
+            if self._conn is not None:
+                self._conn.execute("RESET memory_limit")
+                self._conn.execute("RESET checkpoint_threshold")
+                self._conn.execute("RESET max_vacuum_tasks")
+
+    def _fit_memory(self, pairs: Sequence[tuple[Document, list[Claim]]]) -> None:
+        """Set DuckDB's memory limit to the cache plus what this batch needs."""
+        if self._write_cache is None:
+            return
+        # A claim row (sentence, frame JSON, columns) is about 4x its sentence;
+        # the factor 2 leaves DuckDB room to copy the batch while inserting.
+        size = sum(len(doc.text or "") + sum(4 * len(c.sentence or "") for c in claims) for doc, claims in pairs)
+        limit = (self._write_cache + 2 * size) // (1024 * 1024) + 1
+        self._limit = f"{limit}MiB"
+        self.connection.execute(f"SET memory_limit = '{self._limit}'")
+
+    def _checkpoint_if_due(self) -> None:
+        """Checkpoint a bounded store once its write-ahead log passes DuckDB's threshold.
+
+        DuckDB's own automatic checkpoint would run under the write cap, and a
+        checkpoint that cannot get the memory it needs invalidates the
+        database; so the cap is lifted while checkpointing, and put back
+        after, which evicts the blocks the checkpoint left cached.
+        """
+        wal = self.path.with_name(self.path.name + ".wal")
+        try:
+            size = wal.stat().st_size
+        except OSError:
+            return
+        if size < _CHECKPOINT_BYTES:
+            return
+        conn = self.connection
+        conn.execute("RESET memory_limit")
+        self._checkpoint()
+        conn.execute(f"SET memory_limit = '{self._limit}'")
 
     def stored_status(self, ids: Sequence[str]) -> dict[str, str]:
         """``{id: status}`` for those of ``ids`` already in the store."""
@@ -173,6 +240,7 @@ class Store:
             doc_rows.append(document_row(doc, len(kept), now))
 
         conn = self.connection
+        self._fit_memory(list(chosen.values()))
         conn.execute("BEGIN TRANSACTION")
         try:
             touched = self._delete_documents(result.replaced)
@@ -201,9 +269,17 @@ class Store:
                     conn.unregister(name)
                 except duckdb.Error:
                     pass
+        if self._write_cache is not None:
+            self._checkpoint_if_due()
         result.added = list(chosen)
         result.claims_added = len(claims_out)
         return result
+
+    def _checkpoint(self) -> None:
+        try:
+            self.connection.execute("CHECKPOINT")
+        except duckdb.Error as exc:
+            raise StoreError(str(self.path), f"could not checkpoint: {exc}") from exc
 
     def _delete_documents(self, ids: Sequence[str]) -> set[str | None]:
         """Delete documents and their claims; return the source names touched."""
