@@ -204,10 +204,10 @@ def test_newsquant_dev_floor(nlp: Any, shared_data: Path) -> None:
         for d in docs
     ]
     scores = newsquant.score([it["quantities"] for it in items], pred)
-    assert scores["value"][2] >= 96.9
-    assert scores["value+unit"][2] >= 92.4
-    assert scores["value+change"][2] >= 92.2
-    assert scores["value+concept"][2] >= 83.2
+    assert scores["value"][2] >= 97.2
+    assert scores["value+unit"][2] >= 92.8
+    assert scores["value+change"][2] >= 92.6
+    assert scores["value+concept"][2] >= 83.5
 
 
 def _mentions(nlp: Any, text: str) -> list[QuantityMention]:
@@ -481,3 +481,11 @@ def test_ranks_and_a_console_are_no_quantities(nlp: Any) -> None:
     # NewsQuant's texts write a pound sign as "PS": an amount with a multiplier stays money
     [m] = _mentions(nlp, "The fee was worth up to PS2.7m.")
     assert (m.quantity.value, m.quantity.unit) == (2.7e6, "pound sterling")
+
+
+def test_a_range_with_its_to_glued_on(nlp: Any) -> None:
+    [skull] = _mentions(nlp, "A 150,000 to-190,000 year-old jawbone was found.")
+    assert (skull.quantity.low, skull.quantity.high, skull.quantity.unit) == (150000.0, 190000.0, "year of age")
+    sprint = _mentions(nlp, "Its 0-to-100-km/h time is 4 seconds.")[0]
+    assert (sprint.quantity.low, sprint.quantity.high, sprint.quantity.unit) == (0.0, 100.0, "kilometre per hour")
+    assert _mentions(nlp, "The COVID-19 wave passed.") == []

@@ -130,7 +130,7 @@ _FIGURE_RE = re.compile(
     r"(?<![\d,:/])(?:(?<=[^.\d])|^)(?P<sign>[-\u2212](?=\d))?(?P<num>" + _NUM + r")"
     r"(?P<mult>" + _MULT_WORDS + "|" + _MULT_ABBR + "|" + _MULT_SPACED + r")?"
 )
-_CONNECT_RE = re.compile(r"^\s*(?P<c>-|\u2013|to|and|through|or|up to)\s*(?:[-\u2013]\s*)?$", re.I)
+_CONNECT_RE = re.compile(r"^\s*(?:[-\u2013](?=to-))?(?P<c>-|\u2013|to|and|through|or|up to)\s*(?:[-\u2013]\s*)?$", re.I)
 _BOUND_RE = re.compile(
     r"(?i)(?:^|(?<=[^A-Za-z]))(?P<b>"
     + "|".join(re.escape(b).replace(r"\ ", r"\s+") for b in sorted(_BOUNDS, key=len, reverse=True))
@@ -146,6 +146,8 @@ _METRE_CUE_RE = re.compile(
 _SCI_RE = re.compile(r"^\s?[x\u00d7]\s?10\s?(?:\^|\*\*)?\s?(?P<exp>[-\u2212]?\d+)")
 _RATE_AFTER_RE = re.compile(r"\s+(?:per|a|an|each)\s+(?P<per>second|minute|hour|day|week|month|year)\b(?!\s+(?:earlier|ago|later|before))", re.I)
 _LIST_NUMBER_RE = re.compile(r"^\d{1,2}[.)]\s+\S")
+#: a range's "to" glued to the second figure: "200,000 to-260,000", "0-to-60-mph"
+_TO_GLUED_RE = re.compile(r"(?i)(?:^|[^a-z])to-$")
 _SUB_RE = re.compile(r"(?i)(?:^|(?<=[^A-Za-z]))sub-$")
 
 
@@ -190,7 +192,7 @@ def _digit_figures(text: str) -> list[_Figure]:
                 # "COVID-19", "TA-25", "5-10" (a range, the second figure comes next), "sub-7", "minus-1.4"
                 if _MINUS_RE.search(text[: s + 1]):
                     negative = True
-                elif not _SUB_RE.search(text[: s + 1]):
+                elif not _SUB_RE.search(text[: s + 1]) and not _TO_GLUED_RE.search(text[: s + 1]):
                     continue
                 s += 1
                 before = text[:s]
@@ -204,7 +206,14 @@ def _digit_figures(text: str) -> list[_Figure]:
             continue  # "the PS5": a console; "PS2.7m", "PS20" are pounds written without their sign
         if prev.isalpha() and cur is None:
             continue
-        if prev == "-" and len(before) >= 2 and before[-2].isalpha() and not _MINUS_RE.search(before) and not _SUB_RE.search(before):
+        if (
+            prev == "-"
+            and len(before) >= 2
+            and before[-2].isalpha()
+            and not _MINUS_RE.search(before)
+            and not _SUB_RE.search(before)
+            and not _TO_GLUED_RE.search(before)
+        ):
             continue
         if prev == "." and len(before) >= 2 and before[-2].isalnum():
             continue
