@@ -489,3 +489,8 @@ def test_a_range_with_its_to_glued_on(nlp: Any) -> None:
     sprint = _mentions(nlp, "Its 0-to-100-km/h time is 4 seconds.")[0]
     assert (sprint.quantity.low, sprint.quantity.high, sprint.quantity.unit) == (0.0, 100.0, "kilometre per hour")
     assert _mentions(nlp, "The COVID-19 wave passed.") == []
+
+
+def test_an_age_after_now_or_then(nlp: Any) -> None:
+    [m] = _mentions(nlp, "The then-35-year-old coach resigned.")
+    assert (m.quantity.value, m.quantity.unit) == (35.0, "year of age")

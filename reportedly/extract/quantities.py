@@ -146,8 +146,9 @@ _METRE_CUE_RE = re.compile(
 _SCI_RE = re.compile(r"^\s?[x\u00d7]\s?10\s?(?:\^|\*\*)?\s?(?P<exp>[-\u2212]?\d+)")
 _RATE_AFTER_RE = re.compile(r"\s+(?:per|a|an|each)\s+(?P<per>second|minute|hour|day|week|month|year)\b(?!\s+(?:earlier|ago|later|before))", re.I)
 _LIST_NUMBER_RE = re.compile(r"^\d{1,2}[.)]\s+\S")
-#: a range's "to" glued to the second figure: "200,000 to-260,000", "0-to-60-mph"
-_TO_GLUED_RE = re.compile(r"(?i)(?:^|[^a-z])to-$")
+#: a word glued to a figure that leaves it a figure: a range's "to" ("200,000
+#: to-260,000", "0-to-60-mph"), "now"/"then" before an age ("her now-18 month-old daughter")
+_TO_GLUED_RE = re.compile(r"(?i)(?:^|[^a-z])(?:to|now|then)-$")
 _SUB_RE = re.compile(r"(?i)(?:^|(?<=[^A-Za-z]))sub-$")
 
 
