@@ -393,6 +393,8 @@ def test_a_gerund_subject_is_the_concept(nlp: Any) -> None:
         # the parse hangs "4.5%" on "year"; the words "declined by" still give the amount
         ("Imports declined by 4.5% year on year.", "down"),
         ("They set up 3 new offices.", None),  # a particle on a verb that is no motion
+        ("The chain opened up 5 new stores.", None),
+        ("Police recovered 3 bodies.", None),
     ],
 )
 def test_change_verbs_and_particles(nlp: Any, text: str, direction: str | None) -> None:
