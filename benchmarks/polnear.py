@@ -12,9 +12,10 @@ fragment by fragment, the first annotator id is gold).
 
 ``--rules-only`` ignores everything learned from PolNeAR train (the cue
 classifier and (lemma, frame) table of ``scripts/train_attribution.py``, the
-content boundary model of ``scripts/train_attr_bounds.py``) to show what the
-hand-written rules do alone; ``--no-bounds`` keeps the learned cues but the
-rules' content boundaries.
+content boundary model of ``scripts/train_attr_bounds.py``, the cue edge
+model of ``scripts/train_attr_cue_edge.py``) to show what the hand-written
+rules do alone; ``--no-bounds`` keeps the learned cues but the rules' content
+boundaries, ``--no-cue-edge`` the rules' cue ends.
 
 Speed: the texts are parsed once with the bare spaCy model (timed), then
 attribution runs on the parsed docs (timed); articles/s and the wall-clock and
@@ -45,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="score only the first N articles (0: all)")
     ap.add_argument("--rules-only", action="store_true", help="ignore everything learned from PolNeAR train")
     ap.add_argument("--no-bounds", action="store_true", help="keep the rules' content boundaries")
+    ap.add_argument("--no-cue-edge", action="store_true", help="keep the rules' cue ends")
     args = ap.parse_args(argv)
 
     texts = sorted((args.data / "text").glob("*.txt"))
@@ -57,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     contents = [p.read_text(encoding="utf-8") for p in texts]
 
     nlp = load_base_model()
-    lex = load_lexicon(learned=not args.rules_only, bounds=not args.no_bounds)
+    lex = load_lexicon(learned=not args.rules_only, bounds=not args.no_bounds, cue_edge=not args.no_cue_edge)
     t0, c0 = time.perf_counter(), time.process_time()
     docs = list(nlp.pipe(contents, batch_size=16))
     parse_s, parse_cpu = time.perf_counter() - t0, time.process_time() - c0
@@ -84,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         mode = "rules + learned cue classifier, rules' content boundaries"
     else:
         mode = "rules + learned cue classifier + learned content boundaries"
+    if lex.cue_edge is not None:
+        mode += " + learned cue edges"
     print(f"PolNeAR {args.data} ({mode}): {n} articles, {n_pred} predicted relations"
           + (f", {n_gold} gold" if gold else " (no gold attributions: predictions only)"))
     print(f"predictions written to {args.out}")

@@ -104,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"parsed {len(docs)} articles in {time.perf_counter() - t0:.0f} s")
 
-    lex = load_lexicon(bounds=False)
+    # the cue edge model runs after the bounds at extraction: the bounds see the rules' cues
+    lex = load_lexicon(bounds=False, cue_edge=False)
     xs: list[list[str]] = []
     ys: list[int] = []
     xe: list[list[str]] = []

@@ -348,3 +348,56 @@ def test_speaker_after_the_verb_of_a_quote(nlp, lex):
     att = _by_cue(atts, "added")
     assert att.source_span is not None
     assert text[att.source_span[0] : att.source_span[1]] == "another New Hampshire Republican"
+
+
+def _frame_of(nlp, text: str, word: str) -> tuple[str, list[str]]:
+    """The frame and content of the verb ``word`` as the extractor's own rules see it."""
+    from reportedly.extract.attribution import verb_frame, verb_subject
+
+    doc = nlp(text)
+    verb = next(t for t in doc if t.text == word)
+    subject, _passive = verb_subject(verb)
+    frame, content, _extra = verb_frame(verb, subject, quote_regions(doc.text), doc.text)
+    return frame, [doc.text[a:b] for a, b in content]
+
+
+def test_a_preposition_with_its_object_is_no_parenthetical(nlp):
+    # 'referring to X' hangs on 'said' like a parenthetical, but reports X
+    frame, content = _frame_of(nlp, "The economy is strong, the senator said, referring to the jobs report.", "referring")
+    assert (frame, content) == ("prep", ["the jobs report"])
+
+
+def test_a_noun_object_beats_a_quote_before_the_source(nlp):
+    frame, content = _frame_of(nlp, "“Enough is enough.” The senator urged voters to reject the plan.", "urged")
+    assert (frame, content) == ("object", ["voters to reject the plan"])
+    frame, content = _frame_of(nlp, "“This must stop.” Trump attacked the media on Monday.", "attacked")
+    assert frame == "object" and content[0].startswith("the media")
+    # with no object the quote is still what the verb reports
+    frame, content = _frame_of(nlp, "“This must stop.” Trump said.", "said")
+    assert frame in {"quote", "paren"} and content == ["“This must stop.”"]
+
+
+def test_cue_features_carry_the_words_around_the_verb(nlp):
+    from reportedly.extract.attribution import cue_features, verb_subject
+
+    doc = nlp("Sanders has called for a ban on fracking.")
+    verb = doc[2]
+    subject, passive = verb_subject(verb)
+    feats = cue_features(verb, subject, passive, "prep")
+    assert {"lc=call|for", "c=prep:for", "aux=has", "lemma=call", "frame=prep"} <= set(feats)
+    assert any(f.startswith("sl=") for f in feats) and any(f.startswith("lfs=call|prep|") for f in feats)
+
+
+def test_learned_cue_edge_takes_in_a_manner_adverb(nlp, lex):
+    if lex.cue_edge is None:
+        pytest.skip("no learned cue edge weights in reportedly/data/attr_model/")
+    sentence = "“We will win,” she said sarcastically."
+    text, atts = _atts(nlp, sentence, load_lexicon(cue_edge=False))
+    assert [a.cue for a in atts] == ["said"]
+    text, atts = _atts(nlp, sentence, lex)
+    assert [a.cue for a in atts] == ["said sarcastically"]
+    assert _content(text, atts[0]) == "“We will win,”"
+    # the edge never runs into the content or the source
+    text, atts = _atts(nlp, "The mayor said in a statement that the road will reopen.", lex)
+    att = _by_cue(atts, atts[0].cue)
+    assert att.cue is not None and "road" not in att.cue and _content(text, att) == "that the road will reopen"

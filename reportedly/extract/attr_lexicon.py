@@ -22,6 +22,7 @@ from importlib import resources
 from types import MappingProxyType
 
 from reportedly.extract.attr_bounds import BoundsModel, load_bounds_model
+from reportedly.extract.attr_cue_edge import CueEdgeModel, load_cue_edge_model
 
 __all__ = ["AttrLexicon", "default_lexicon", "load_lexicon"]
 
@@ -60,6 +61,8 @@ class AttrLexicon:
     learned_lemmas: frozenset[str] = frozenset()
     #: Learned content boundaries (``scripts/train_attr_bounds.py``); None: the rules' spans stand.
     bounds: BoundsModel | None = None
+    #: Learned cue right edges (``scripts/train_attr_cue_edge.py``); None: the rules' cues stand.
+    cue_edge: CueEdgeModel | None = None
 
     def learned_lemma(self, lemma: str) -> bool:
         """Whether the learned table accepts ``lemma`` in some frame."""
@@ -69,6 +72,9 @@ class AttrLexicon:
     #: feature -> weight, and its bias; empty where the weights are absent.
     cue_weights: Mapping[str, float] = field(default_factory=dict)
     cue_bias: float = 0.0
+    #: Minimum classifier probability for a cue: chosen by the training script
+    #: for the best F1 in cross-validation on train, 0.5 where it says none.
+    cue_threshold: float = 0.5
 
     def cue_score(self, features: list[str]) -> float:
         """Probability that a candidate verb with ``features`` is a cue."""
@@ -116,13 +122,14 @@ class AttrLexicon:
         return name.strip().lower() in self.aliases
 
 
-def _load_cue_model() -> tuple[dict[str, float], float]:
-    """The learned cue classifier's weights and bias, or nothing where absent."""
+def _load_cue_model() -> tuple[dict[str, float], float, float]:
+    """The learned cue classifier's weights, bias and threshold, or nothing where absent."""
     path = resources.files("reportedly.data").joinpath("attr_model/cue_model.json")
     if not path.is_file():
-        return {}, 0.0
+        return {}, 0.0, 0.5
     data = json.loads(path.read_text(encoding="utf-8"))
-    return {str(k): float(v) for k, v in data["weights"].items()}, float(data["bias"])
+    weights = {str(k): float(v) for k, v in data["weights"].items()}
+    return weights, float(data["bias"]), float(data.get("threshold", 0.5))
 
 
 def _load_frames() -> dict[tuple[str, str], tuple[float, int]]:
@@ -145,12 +152,13 @@ def load_lexicon(
     min_count: int = 3,
     keep_hand_cues: bool = False,
     bounds: bool = True,
+    cue_edge: bool = True,
 ) -> AttrLexicon:
     """Read the ``attr_*`` data files shipped in ``reportedly/data``.
 
     ``learned=False`` ignores everything trained on PolNeAR and runs on the
     hand-written vocabularies alone; ``bounds=False`` keeps the learned cues
-    but the rules' content boundaries.
+    but the rules' content boundaries, ``cue_edge=False`` the rules' cue ends.
     """
     unnamed: set[str] = set()
     anonymous: set[str] = set()
@@ -160,7 +168,7 @@ def load_lexicon(
         if len(parts) > 1 and parts[1].strip() == "anonymous":
             anonymous.add(parts[0].strip().lower())
     frames = _load_frames() if learned else {}
-    weights, bias = _load_cue_model() if learned else ({}, 0.0)
+    weights, bias, cue_threshold = _load_cue_model() if learned else ({}, 0.0, 0.5)
     verbs: set[str] = set()
     object_verbs: set[str] = set()
     for line in _lines("attr_cue_verbs.txt"):
@@ -193,7 +201,9 @@ def load_lexicon(
         keep_hand_cues=keep_hand_cues,
         cue_weights=MappingProxyType(weights),
         cue_bias=bias,
+        cue_threshold=cue_threshold,
         bounds=load_bounds_model() if learned and bounds else None,
+        cue_edge=load_cue_edge_model() if learned and cue_edge else None,
     )
 
 

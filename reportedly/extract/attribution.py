@@ -15,12 +15,15 @@ The extractor reads the dependency parse of an already parsed spaCy ``Doc``:
 
 Which verbs count as cues is decided by a logistic-regression classifier
 trained on PolNeAR train (``scripts/train_attribution.py``, weights in
-``data/attr_model/``) over the candidate's lemma, frame and subject, or,
+``data/attr_model/``) over the candidate's lemma, frame, subject and the words around it, or,
 where the weights are absent, by the hand-written verb lists.
 
 The rules' content edges are then redrawn, for single-fragment content
 that is not a whole quotation, by a boundary model trained on PolNeAR train
-(:mod:`reportedly.extract.attr_bounds`, ``scripts/train_attr_bounds.py``).
+(:mod:`reportedly.extract.attr_bounds`, ``scripts/train_attr_bounds.py``),
+and verb cues run on over the words annotators take in ("said Tuesday",
+"said sarcastically") where a cue edge model trained there says so
+(:mod:`reportedly.extract.attr_cue_edge`, ``scripts/train_attr_cue_edge.py``).
 
 Sources are then resolved inside the article: pronouns ("They claim",
 "he said", "who said") point at the nearest plausible antecedent, whose
@@ -41,12 +44,14 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc, Span, Token
 
 from reportedly.extract.attr_bounds import BoundsModel, refine_span
+from reportedly.extract.attr_cue_edge import CueEdgeModel
 from reportedly.extract.attr_lexicon import AttrLexicon, default_lexicon
 from reportedly.extract.attr_sources import PRONOUNS, build_source, is_plural, number_value, span_of
 from reportedly.types import Source
 
 __all__ = [
     "Attribution",
+    "cue_edge_context",
     "cue_features",
     "find_attributions",
     "quote_regions",
@@ -408,7 +413,12 @@ def verb_frame(
                     t for t in verb.doc[toks[-1].i + 1 : hi] if t.idx + len(t.text) <= end
                 ]
         return "ccomp", ([region] if region else _fragments(text, toks)), []
-    own = any(c.dep_ in {"dobj", "xcomp", "oprd", "attr", "acomp", "dative"} for c in verb.children)
+    # "referring to X", "talked about X": a preposition right after the verb
+    # with an object of its own is what the verb reports, as much as a noun object
+    own = any(c.dep_ in {"dobj", "xcomp", "oprd", "attr", "acomp", "dative"} for c in verb.children) or any(
+        c.dep_ == "prep" and c.lower_ in _CUE_PREPS and verb.i < c.i <= verb.i + 2 and any(g.dep_ in {"pobj", "pcomp"} for g in c.children)
+        for c in verb.children
+    )
     if (
         verb.dep_ in {"parataxis", "ccomp", "advcl"}
         and subject is not None
@@ -426,7 +436,10 @@ def verb_frame(
             if content:
                 return "paren", content, []
     quote = _adjacent_quote(verb, subject, regions, text)
-    if quote is not None:
+    # "praised the president's actions" beside a quote: the object is what
+    # is reported, the quote someone else's words
+    has_object = any(c.dep_ == "dobj" and c.i > verb.i and not _region_at(regions, c.idx, c.idx + 1) for c in verb.children)
+    if quote is not None and not has_object:
         return "quote", [quote], []
     right = [c for c in verb.children if verb.i < c.i < hi and c.dep_ != "prt"]
     items: list[Token] = []
@@ -488,12 +501,20 @@ def _verb_group(verb: Token, lex: AttrLexicon) -> list[Token]:
     return group
 
 
+#: Dependencies under which the governing verb's lemma tells a cue apart ("want to say", "decline to comment").
+_HEAD_DEPS = {"xcomp", "ccomp", "advcl", "conj", "acl", "relcl", "pcomp"}
+#: Complements whose lemma tells a cue apart ("raised questions", "took a shot").
+_WORD_COMPLEMENTS = {"dobj", "xcomp", "attr", "oprd", "dative", "acomp"}
+
+
 def cue_features(verb: Token, subject: Token | None, passive: bool, frame: str) -> list[str]:
     """Features of a candidate cue verb for the learned cue classifier.
 
     Shared by extraction and ``scripts/train_attribution.py``. They describe
     the verb (lemma, tag, dependency), its frame and its subject (part of
-    speech, entity type, pronoun or not), singly and combined with the lemma.
+    speech, entity type, pronoun or not, lemma), singly and combined with the
+    lemma, and the words around it: the verb it depends on, its prepositions,
+    particles, auxiliaries and complements, the mark of its clause.
     """
     lemma = verb.lemma_.lower()
     if subject is None:
@@ -505,7 +526,28 @@ def cue_features(verb: Token, subject: Token | None, passive: bool, frame: str) 
     else:
         subj = subject.pos_.lower()
     kids = sorted({c.dep_ for c in verb.children if c.dep_ in {"dobj", "xcomp", "ccomp", "prep", "dative", "oprd", "advcl"}})
-    return [
+    # Words, not just labels, around the verb: "called for" and "called him",
+    # "made the case" and "made a mistake", "want to lose" and "want to say",
+    # "support" under "say" differ only in the words.
+    words: list[str] = []
+    if verb.dep_ in _HEAD_DEPS:
+        words.append("hd=" + verb.dep_ + "|" + verb.head.lemma_.lower())
+    for child in verb.children:
+        dep = child.dep_
+        if dep in {"prep", "prt", "agent"}:
+            words += ["c=" + dep + ":" + child.lower_, "lc=" + lemma + "|" + child.lower_]
+        elif dep in _WORD_COMPLEMENTS:
+            word = dep + ":" + child.lemma_.lower()
+            words += ["c=" + word, "lc=" + lemma + "|" + word]
+        elif dep in {"aux", "auxpass", "neg"}:
+            words.append("aux=" + child.lower_)
+        elif dep == "ccomp":
+            mark = next((g.lower_ for g in child.children if g.dep_ == "mark"), "-")
+            words += ["ccm=" + mark, "lccm=" + lemma + "|" + mark]
+    if subject is not None:
+        words.append("sl=" + subject.lemma_.lower())
+    words.append("lfs=" + lemma + "|" + frame + "|" + subj)
+    return words + [
         "lemma=" + lemma,
         "frame=" + frame,
         "lf=" + lemma + "|" + frame,
@@ -537,7 +579,7 @@ def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, in
         return None
     if lex.cue_weights:
         hand = lex.accepts_by_hand(lemma, frame)
-        if not (hand and lex.keep_hand_cues) and lex.cue_score(cue_features(verb, subject, passive, frame)) < lex.threshold:
+        if not (hand and lex.keep_hand_cues) and lex.cue_score(cue_features(verb, subject, passive, frame)) < lex.cue_threshold:
             return None
     elif not lex.accepts(lemma, frame):
         return None
@@ -817,6 +859,8 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
         )
     if lex.bounds is not None:
         _refine_bounds(doc, text, out, regions, lex.bounds)
+    if lex.cue_edge is not None:
+        _extend_cues(doc, text, out, lex.cue_edge)
     _continue_quotes(text, out, regions)
     _nest_reports(text, out)
     return out
@@ -870,6 +914,37 @@ def _refine_bounds(
         span = _trim(text, doc[s].idx, doc[e].idx + len(doc[e].text))
         if span is not None:
             att.content = [span]
+
+
+def cue_edge_context(doc: Doc, att: Attribution) -> tuple[Token, int, int, set[int]] | None:
+    """What the cue edge model needs of a verb cue: its verb, its last token,
+    the end of its sentence unit and the tokens it may not take in (content
+    and source); None for other patterns. Shared with
+    ``scripts/train_attr_cue_edge.py``."""
+    if not att.pattern.startswith("verb") or att.cue_start is None or att.cue_end is None:
+        return None
+    cue = doc.char_span(att.cue_start, att.cue_end, alignment_mode="expand")
+    if cue is None or not len(cue):
+        return None
+    blocked: set[int] = set()
+    for a, b in att.content + ([att.source_span] if att.source_span else []):
+        span = doc.char_span(a, b, alignment_mode="expand")
+        if span is not None:
+            blocked.update(range(span.start, span.end))
+    return cue.root, cue.end - 1, _unit(cue.root)[1], blocked
+
+
+def _extend_cues(doc: Doc, text: str, atts: list[Attribution], model: CueEdgeModel) -> None:
+    """Run verb cues on over the words annotators take in ("said Tuesday")."""
+    for att in atts:
+        ctx = cue_edge_context(doc, att)
+        if ctx is None:
+            continue
+        verb, last, hi, blocked = ctx
+        end = model.best_end(doc, verb, last, hi, blocked, att.pattern)
+        if end != last:
+            att.cue_end = doc[end].idx + len(doc[end].text)
+            att.cue = text[att.cue_start : att.cue_end]
 
 
 def _nest_reports(text: str, atts: list[Attribution]) -> None:

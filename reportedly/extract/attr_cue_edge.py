@@ -1,0 +1,104 @@
+"""Where a verb cue ends: a learned right edge.
+
+PolNeAR's annotators often run a cue on past its verb group, over the words
+that say when, where or how something was said: "said Tuesday", "said in a
+statement", "wrote on Facebook", "asks rhetorically", "accused Republicans
+of". Just as often they stop at the verb ("tweeted Saturday", "told
+reporters"). Every end from the rules' cue end over the next few words (no
+punctuation, no content, no source) is a candidate; a logistic regression
+trained on PolNeAR train (``scripts/train_attr_cue_edge.py``, weights in
+``data/attr_model/cue_edge_model.json``) scores them from the words the
+cue would take in and what follows, and the argmax wins. Without the
+weights the rules' cue stands.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from importlib import resources
+
+from spacy.tokens import Doc, Token
+
+__all__ = ["CueEdgeModel", "edge_candidates", "edge_features", "load_cue_edge_model"]
+
+#: How many words past the verb group a cue may take in.
+_REACH = 6
+#: Parts of speech whose word form is a feature: function words decide edges.
+_CLOSED = {"DET", "ADP", "SCONJ", "CCONJ", "PRON", "PART", "AUX", "ADV", "PUNCT"}
+
+
+def _word(tok: Token | None) -> str:
+    if tok is None:
+        return "<none>"
+    return tok.lower_ if tok.pos_ in _CLOSED or tok.is_punct else tok.pos_
+
+
+def edge_candidates(doc: Doc, last: int, hi: int, blocked: set[int]) -> list[int]:
+    """Token indices the cue may end on: its own last token ``last``, then each
+    following word up to ``hi`` (the end of the sentence unit) that is no
+    punctuation and lies in no content or source (``blocked``)."""
+    out = [last]
+    for tok in doc[last + 1 : min(hi, last + 1 + _REACH)]:
+        if tok.is_punct or tok.is_space or tok.i in blocked:
+            break
+        out.append(tok.i)
+    return out
+
+
+def edge_features(doc: Doc, verb: Token, last: int, end: int, hi: int, pattern: str) -> list[str]:
+    """Features of ending the cue (whose rules' last token is ``last``) on token ``end``."""
+    added = doc[last + 1 : end + 1]
+    nxt = doc[end + 1] if end + 1 < hi else None
+    lemma = verb.lemma_.lower()
+    feats = ["bias", "n=" + str(len(added)), "p|n=" + pattern + "|" + str(len(added))]
+    nw = _word(nxt) if nxt is not None and not nxt.is_space else "<end>"
+    ndep = nxt.dep_ if nxt is not None and not nxt.is_space else "<end>"
+    feats += ["nw=" + nw, "ndep=" + ndep, "p|nw=" + pattern + "|" + nw]
+    if added:
+        first, tail = added[0], added[-1]
+        deps = " ".join(t.dep_ for t in added[:4])
+        feats += [
+            "deps=" + deps,
+            "p|deps=" + pattern + "|" + deps,
+            "fdep=" + first.dep_,
+            "fw=" + _word(first),
+            "l|fdep=" + lemma + "|" + first.dep_,
+            "l|fw=" + lemma + "|" + first.lower_,
+            "tdep=" + tail.dep_,
+            "tw=" + _word(tail),
+            "tw|nw=" + _word(tail) + "|" + nw,
+            "fhead=" + ("verb" if first.head.i == verb.i else "other"),
+            # a constituent cut in two is no edge
+            "closed" if all(t.right_edge.i <= end for t in added) else "open",
+        ]
+        if first.ent_type_:
+            feats.append("fent=" + first.ent_type_)
+    else:
+        feats += ["l|n0=" + lemma, "l|nw=" + lemma + "|" + nw]
+    return feats
+
+
+class CueEdgeModel:
+    """Weights of the cue edge model (a plain dict: no sklearn at run time)."""
+
+    __slots__ = ("weights",)
+
+    def __init__(self, weights: Mapping[str, float]) -> None:
+        self.weights = weights
+
+    def best_end(self, doc: Doc, verb: Token, last: int, hi: int, blocked: set[int], pattern: str) -> int:
+        """The candidate end with the highest score (``last`` where no other fits)."""
+        ends = edge_candidates(doc, last, hi, blocked)
+        if len(ends) == 1:
+            return last
+        return max(ends, key=lambda e: sum(self.weights.get(f, 0.0) for f in edge_features(doc, verb, last, e, hi, pattern)))
+
+
+def load_cue_edge_model() -> CueEdgeModel | None:
+    """The shipped cue edge weights, or None where they are absent."""
+    path = resources.files("reportedly.data").joinpath("attr_model/cue_edge_model.json")
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return CueEdgeModel({str(k): float(v) for k, v in data["weights"].items()})

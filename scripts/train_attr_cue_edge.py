@@ -1,0 +1,111 @@
+"""Learn where verb cues end, from PolNeAR train.
+
+    .venv/bin/python scripts/train_attr_cue_edge.py [--data DIR] [--out DIR] [--cache FILE] [--c C]
+
+The extractor runs with its learned cues and content boundaries but the
+rules' cue ends (``load_lexicon(cue_edge=False)``). Each verb attribution
+whose cue starts where a gold cue starts, and whose gold end is among the
+candidates of :func:`reportedly.extract.attr_cue_edge.edge_candidates`
+(two at least), gives a training group: every candidate end (label: is it the gold end?).
+A logistic regression over :func:`edge_features` is written as plain
+weights to ``reportedly/data/attr_model/cue_edge_model.json`` (no
+scikit-learn at run time). ``--cache`` reads the parsed docs (the DocBin
+``scripts/train_attribution.py`` writes) instead of parsing again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from spacy.tokens import Doc  # noqa: E402
+
+from reportedly.extract.attr_cue_edge import edge_candidates, edge_features  # noqa: E402
+from reportedly.extract.attr_eval import Relation, parse_annotated, read_ann, trim_span  # noqa: E402
+from reportedly.extract.attr_lexicon import AttrLexicon, load_lexicon  # noqa: E402
+from reportedly.extract.attribution import cue_edge_context, find_attributions  # noqa: E402
+from reportedly.extract.model import load_base_model  # noqa: E402
+
+
+def examples(doc: Doc, gold: list[Relation], lex: AttrLexicon) -> tuple[list[list[str]], list[int]]:
+    """Candidate-end training rows of one article."""
+    text = doc.text
+    gold_cues = {t for t in (trim_span(text, a, b) for rel in gold for a, b in rel.cue) if t}
+    xs: list[list[str]] = []
+    ys: list[int] = []
+    for att in find_attributions(doc, lex):
+        ctx = cue_edge_context(doc, att)
+        if ctx is None or att.cue_start is None or att.cue_end is None:
+            continue
+        own = trim_span(text, att.cue_start, att.cue_end)
+        if own is None:
+            continue
+        ends = sorted(b for a, b in gold_cues if a == own[0])
+        if not ends:
+            continue
+        verb, last, hi, blocked = ctx
+        cands = edge_candidates(doc, last, hi, blocked)
+        if len(cands) == 1:
+            continue  # nothing to choose
+        labels = [int(doc[e].idx + len(doc[e].text) == ends[0]) for e in cands]
+        if sum(labels) != 1:
+            continue  # the gold end is not among the candidates
+        xs.extend(edge_features(doc, verb, last, e, hi, att.pattern) for e in cands)
+        ys.extend(labels)
+    return xs, ys
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "polnear" / "train")
+    ap.add_argument("--out", type=Path, default=ROOT / "reportedly" / "data" / "attr_model")
+    ap.add_argument("--cache", type=Path, default=None, help="DocBin of the parsed texts (written if absent)")
+    ap.add_argument("--c", type=float, default=1.0, help="inverse regularisation")
+    args = ap.parse_args(argv)
+
+    nlp = load_base_model()
+    t0 = time.perf_counter()
+    try:
+        paths, gold, docs = parse_annotated(args.data, nlp, args.cache)
+    except (FileNotFoundError, ValueError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"parsed {len(docs)} articles in {time.perf_counter() - t0:.0f} s")
+
+    lex = load_lexicon(cue_edge=False)
+    xs: list[list[str]] = []
+    ys: list[int] = []
+    groups = 0
+    for path, doc in zip(paths, docs):
+        x, y = examples(doc, read_ann(gold[path.stem]), lex)
+        xs += x
+        ys += y
+        groups += sum(y)
+    print(f"{groups} cues: {len(ys)} candidate ends")
+
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = DictVectorizer()
+    x = vec.fit_transform([dict.fromkeys(r, 1) for r in xs])
+    model = LogisticRegression(C=args.c, max_iter=3000)
+    model.fit(x, ys)
+    # "bias" is a feature of every row, so the intercept folds into it.
+    weights = {str(n): float(w) for n, w in zip(vec.get_feature_names_out(), model.coef_[0])}
+    weights["bias"] = weights.get("bias", 0.0) + float(model.intercept_[0])
+    weights = {k: round(v, 4) for k, v in weights.items() if abs(v) >= 0.01}
+    args.out.mkdir(parents=True, exist_ok=True)
+    out = args.out / "cue_edge_model.json"
+    out.write_text(json.dumps({"C": args.c, "cues": groups, "weights": weights}, sort_keys=True, indent=0), encoding="utf-8")
+    print(f"wrote {len(weights)} weights to {out} in {time.perf_counter() - t0:.0f} s in all")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
