@@ -394,6 +394,7 @@ def test_a_gerund_subject_is_the_concept(nlp: Any) -> None:
         ("Imports declined by 4.5% year on year.", "down"),
         ("They set up 3 new offices.", None),  # a particle on a verb that is no motion
         ("The chain opened up 5 new stores.", None),
+        ("The Nasdaq opened up 80 points.", "up"),  # a market move: the unit says so
         ("Police recovered 3 bodies.", None),
     ],
 )

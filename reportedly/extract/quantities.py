@@ -82,6 +82,9 @@ _DOWN: set[str] = set(LEXICON["change_down_lemmas"])
 _PARTICLE_VERBS: set[str] = set(LEXICON["change_particle_verbs"])
 #: "raised $3bn" is money raised, "raised prices by 5%" a change
 _NOT_WITH_OBJECT: set[str] = set(LEXICON["change_lemmas_not_with_object"])
+_MARKET_PARTICLE_VERBS: set[str] = set(LEXICON["change_particle_verbs_market"])
+#: what a price or an index moves in ("opened up 100 points", "started 2% lower")
+_MARKET_UNITS = {"point", "%", "percent", "cent", "penny", "pence", "basis"}
 _UP_PARTICLES = {"up", "higher"}
 _DOWN_PARTICLES = {"down", "lower"}
 _MONTHS: set[str] = set(LEXICON["months"])
@@ -706,17 +709,19 @@ def _phrase_head(anchor: Token, fig: _Figure, end_tok: int, noun: Token | None) 
     return h
 
 
-def _direction(word: Token) -> str | None:
+def _direction(word: Token, figure: Token | None = None) -> str | None:
     """"up"/"down" for a change word ("rose", "slumped", "higher"), or for a verb
     of motion given its direction by a particle ("edged up", "ticked down",
-    "inched higher"); None otherwise."""
+    "inched higher"; "opened up 100 points" only for a market move, not
+    "opened up 5 new stores"); None otherwise."""
     lemma = word.lemma_.lower()
     for form in (lemma, word.lower_):
         if form in _UP:
             return "up"
         if form in _DOWN:
             return "down"
-    if lemma in _PARTICLE_VERBS:
+    market = figure is not None and (figure.lemma_.lower() in _MARKET_UNITS or figure.pos_ in ("NUM", "SYM"))
+    if lemma in _PARTICLE_VERBS or (lemma in _MARKET_PARTICLE_VERBS and market):
         for c in word.children:
             if c.dep_ in ("prt", "advmod") and c.i > word.i:
                 if c.lower_ in _UP_PARTICLES:
@@ -742,7 +747,7 @@ def _change_of(h: Token) -> tuple[str | None, Role, Token | None]:
             return (direction, "change", gov) if direction else (None, "figure", None)
         return (direction, "figure", gov) if direction else (None, "figure", None)
     if t.dep_ in ("dobj", "npadvmod", "advmod", "attr", "nsubj", "oprd", "pobj", "appos", "conj"):
-        direction = _direction(head)
+        direction = _direction(head, t)
         if direction is None or t.dep_ in ("nsubj",):
             return None, "figure", None
         if head.lemma_.lower() in _NOT_WITH_OBJECT and not any(c.dep_ == "dobj" and c.i != t.i for c in head.children):
