@@ -395,6 +395,7 @@ def test_a_gerund_subject_is_the_concept(nlp: Any) -> None:
         ("They set up 3 new offices.", None),  # a particle on a verb that is no motion
         ("The chain opened up 5 new stores.", None),
         ("The Nasdaq opened up 80 points.", "up"),  # a market move: the unit says so
+        ("The share price is down by half.", "down"),  # "by" hung on the copula, "down" beside it
         ("Police recovered 3 bodies.", None),
     ],
 )

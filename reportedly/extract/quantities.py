@@ -1408,10 +1408,12 @@ def _share_across(mentions: list[tuple[_Figure, Token, QuantityMention, Token]],
     # before it, and the words between name what moved (read from the text, as
     # the parser hangs the gapped "by" anywhere)
     for k, (_fig, _a, m, h) in enumerate(mentions):
-        if k == 0 or m.role != "figure" or m.quantity.change is not None:
+        if k == 0 or m.role == "previous":
             continue
         prev = mentions[k - 1][2]
         if prev.role != "change" or prev.quantity.change is None or not (h.dep_ == "pobj" and h.head.lower_ == "by"):
+            continue
+        if m.quantity.change is not None and m.quantity.change.direction != prev.quantity.change.direction:
             continue
         gap = _GAPPED_BY_RE.match(text, prev.quantity.end - base, m.quantity.start - base)
         doc = h.doc
