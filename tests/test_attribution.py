@@ -401,3 +401,13 @@ def test_learned_cue_edge_takes_in_a_manner_adverb(nlp, lex):
     text, atts = _atts(nlp, "The mayor said in a statement that the road will reopen.", lex)
     att = _by_cue(atts, atts[0].cue)
     assert att.cue is not None and "road" not in att.cue and _content(text, att) == "that the road will reopen"
+
+
+def test_source_loses_what_it_was_doing(nlp, lex):
+    text, atts = _atts(nlp, "Marco Rubio, speaking at a rally in Miami, said that he would win.", lex)
+    att = _by_cue(atts, "said")
+    assert att.source_span is not None and text[att.source_span[0] : att.source_span[1]] == "Marco Rubio"
+    # an apposition says who the source is and stays
+    text, atts = _atts(nlp, "Chris Cox, a lobbyist for the NRA, said that the bill would fail.", lex)
+    att = _by_cue(atts, "said")
+    assert att.source_span is not None and text[att.source_span[0] : att.source_span[1]].strip(" ,") == "Chris Cox, a lobbyist for the NRA"

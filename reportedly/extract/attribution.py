@@ -286,7 +286,7 @@ def _source_tokens(subject: Token) -> list[Token]:
     """The source as written: the subject's subtree inside its sentence
     (relative clauses and appositions included, as annotators mostly do),
     less what PolNeAR's annotators leave out: a leading "even" or "but",
-    "through a spokeswoman", "in particular". (An age stays: "Jim Bennett, 57,".)"""
+    "through a spokeswoman", ", speaking at a rally", "in particular". (An age stays: "Jim Bennett, 57,".)"""
     toks = _subtree_in_sent(subject)
     while len(toks) > 1 and toks[0].lower_ in _SOURCE_LEAD and toks[0].i != subject.i:
         toks = toks[1:]
@@ -297,6 +297,11 @@ def _source_tokens(subject: Token) -> list[Token]:
         if prev.text != ",":
             continue
         if tok.head.i == subject.i and tok.dep_ == "prep" and tok.lower_ in _SOURCE_TAIL_PREPS:
+            toks = toks[: k - 1]
+            break
+        if tok.head.i == subject.i and tok.dep_ == "acl" and tok.tag_ == "VBG" and tok.left_edge.i == tok.i:
+            # "Marco Rubio, speaking at a rally in Miami,": what the source
+            # was doing, not who it is
             toks = toks[: k - 1]
             break
     if len(toks) > 2 and toks[-2].lower_ == "in" and toks[-1].lower_ == "particular":
