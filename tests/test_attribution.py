@@ -336,7 +336,7 @@ def test_sourceless_cue_noun_as_an_object_is_what_the_verb_reports(nlp, lex):
 
 def test_subject_reached_through_an_adjective_or_a_preposition(nlp, lex):
     text, atts = _atts(nlp, "Advisers to Mr. Rubio are quick to point out that he has placed second.", lex)
-    att = _by_cue(atts, "quick to point out")
+    att = _by_cue(atts, "are quick to point out")
     assert att.source_span is not None and text[att.source_span[0] : att.source_span[1]] == "Advisers to Mr. Rubio"
     text, atts = _atts(nlp, "When he returned he began by saying that the plan had failed.", lex)
     att = _by_cue(atts, "saying")
@@ -411,3 +411,13 @@ def test_source_loses_what_it_was_doing(nlp, lex):
     text, atts = _atts(nlp, "Chris Cox, a lobbyist for the NRA, said that the bill would fail.", lex)
     att = _by_cue(atts, "said")
     assert att.source_span is not None and text[att.source_span[0] : att.source_span[1]].strip(" ,") == "Chris Cox, a lobbyist for the NRA"
+
+
+def test_governing_verb_opens_the_cue(nlp, lex):
+    # PolNeAR marks the copula and the adjective, or the governing verb, as part of the cue
+    text, atts = _atts(nlp, "Republican voters were slightly more likely to say that the economy is weak.", lex)
+    att = _by_cue(atts, "were slightly more likely to say")
+    assert _content(text, att) == "that the economy is weak"
+    text, atts = _atts(nlp, "The governor decided on Monday to call for a new vote.", lex)
+    assert [a.cue for a in atts] == ["decided on Monday to call for"]
+    assert _content(text, atts[0]) == "a new vote"

@@ -503,6 +503,28 @@ def _verb_group(verb: Token, lex: AttrLexicon) -> list[Token]:
     ):
         # "is poised to argue", "went on to say": the governing verb opens the cue.
         return _verb_group(head, lex) + list(verb.doc[head.i + 1 : group[0].i]) + group
+    between = verb.doc[head.i + 1 : group[0].i]
+    if (
+        verb.dep_ == "xcomp"
+        and head.pos_ == "VERB"
+        and head.i < group[0].i
+        and len(between) <= 8
+        and not any(t.is_punct or t.is_space or t.dep_ in {"nsubj", "ccomp"} for t in between)
+    ):
+        # "decided on the spur of the moment to address", "took to Twitter to say"
+        return _verb_group(head, lex) + list(between) + group
+    if (
+        verb.dep_ == "acomp"
+        and head.pos_ in {"VERB", "AUX"}
+        and head.i < group[0].i
+        and all(
+            verb.left_edge.i <= t.i or (t.head.i == head.i and t.dep_ in {"neg", "advmod"})
+            for t in verb.doc[head.i + 1 : group[0].i]
+        )
+    ):
+        # "are slightly more likely to say", "are specifically focused on":
+        # the copula and the adjective's own modifiers open the cue.
+        return _verb_group(head, lex) + list(verb.doc[head.i + 1 : group[0].i]) + group
     return group
 
 
