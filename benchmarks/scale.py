@@ -9,7 +9,12 @@ become the 1x corpus, and the Nx corpus holds N copies of each. Every copy
 ends with its own short tag line ("Archive copy bd."), so copies get distinct
 content ids and are really extracted, not dropped as already stored; the tag
 holds no figure and no reporting verb, so it adds no claim, and every scale
-carries it, so the work per article is the same at 1x and 16x.
+carries it, so the work per article is the same at 1x and 16x. Files are
+named copy first (``c03_a0012.txt``), so the Nx corpus is read as N passes
+over the 1x corpus in its order and every batch holds the 1x mix of
+articles; named article first, a batch at 16x would hold 16 copies of the
+same few articles, and its memory would measure which articles they were,
+not the input size.
 
 Each configuration runs as a fresh command (``reportedly run DIR --workers N
 --no-link`` and ``reportedly spark DIR --master local[N]``), timed end to end
@@ -95,7 +100,7 @@ def write_corpus(texts: Sequence[str], copies: int, folder: Path) -> int:
     n = 0
     for c in range(copies):
         for i, text in enumerate(texts):
-            (folder / f"a{i:04d}_{c:02d}.txt").write_text(f"{text}\n\nArchive copy {tag(c)}.\n", encoding="utf-8")
+            (folder / f"c{c:02d}_a{i:04d}.txt").write_text(f"{text}\n\nArchive copy {tag(c)}.\n", encoding="utf-8")
             n += 1
     return n
 

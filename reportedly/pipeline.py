@@ -139,7 +139,7 @@ def run(
             pairs = _extract_in_pool(todo, workers=workers)
         pairs = _note_failures(pairs, readable, summary)
         with _Progress(enabled=progress and sys.stderr.isatty()) as bar, store.bounded_writes():
-            for batch in _chunks(bar.track(pairs), batch_size):
+            for batch in _batches(bar.track(pairs), batch_size):
                 result = store.add_batch(batch)
                 _count(batch, result, summary)
                 if on_batch is not None:
@@ -257,7 +257,7 @@ def extract_chunk(extractor: "Extractor", docs: Sequence[Document]) -> list[Pair
 def _extract_here(docs: Iterable[Document], chunk: int, extractor: "Extractor | None") -> Iterator[Pair]:
     from reportedly.extract import Extractor
 
-    for part in _chunks(docs, chunk):
+    for part in _batches(docs, chunk):
         if extractor is None and any(d.ok for d in part):
             extractor = Extractor()  # loaded only once there is something to extract
         yield from extract_chunk(extractor, part) if extractor is not None else ((d, []) for d in part)
@@ -335,6 +335,27 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         if len(chunk) >= size:
             yield chunk
             chunk = []
+    if chunk:
+        yield chunk
+
+
+def _text_chars(item: Document | Pair) -> int:
+    doc = item[0] if isinstance(item, tuple) else item
+    return len(doc.text or "")
+
+
+def _batches(items: Iterable[T], size: int, chars: int = settings.BATCH_CHARS) -> Iterator[list[T]]:
+    """Chunks of at most ``size`` documents (or pairs) that also close once
+    their texts reach ``chars``, so a run of long articles costs no more
+    memory per batch than one of short ones."""
+    chunk: list[T] = []
+    held = 0
+    for item in items:
+        chunk.append(item)
+        held += _text_chars(item)  # type: ignore[arg-type]
+        if len(chunk) >= size or held >= chars:
+            yield chunk
+            chunk, held = [], 0
     if chunk:
         yield chunk
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
+    "BATCH_CHARS",
     "BATCH_SIZE",
     "DEFAULT_DB",
     "DEFAULT_HOST",
@@ -28,6 +29,8 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 MIN_TEXT_CHARS = 40
 #: Documents written to the store per transaction.
 BATCH_SIZE = 64
+#: ...or fewer, once their texts reach this many characters (bounds a batch's memory).
+BATCH_CHARS = 2_000_000
 #: DuckDB memory a writing store keeps beyond the batch in hand. Without a cap
 #: DuckDB caches every block it has written (up to 80% of RAM) and its
 #: checkpoints grow with the table, so a long run's memory would grow with the

@@ -265,3 +265,17 @@ def test_parse_batches_are_bounded_in_characters_not_documents(extractor, monkey
     assert parsed == [2 * len(text)] * 4
     assert [(d.id, c) for d, c in cut] == [(d.id, c) for d, c in whole]
     assert sum(len(c) for _, c in cut) > 0
+
+
+def test_store_batches_close_at_a_count_or_at_a_text_size():
+    from reportedly.types import Document
+
+    def doc(n: int, chars: int) -> Document:
+        return Document(id=f"d{n}", path=f"d{n}.txt", text="x" * chars)
+
+    short = [doc(n, 10) for n in range(10)]
+    assert [len(b) for b in pipeline._batches(short, 4, chars=1_000)] == [4, 4, 2]
+    long_ = [doc(n, 400) for n in range(7)]
+    assert [len(b) for b in pipeline._batches(long_, 64, chars=1_000)] == [3, 3, 1]
+    pairs = [(d, []) for d in long_]
+    assert [len(b) for b in pipeline._batches(pairs, 64, chars=1_000)] == [3, 3, 1]

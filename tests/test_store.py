@@ -251,3 +251,15 @@ def test_bounded_writes_survive_a_batch_bigger_than_the_cap(tmp_path):
         assert _setting(store, "max_vacuum_tasks") != "0"
     with Store(path, read_only=True) as store:
         assert store.connection.execute("SELECT count(*) FROM documents").fetchone()[0] == 70
+
+
+def test_bounded_writes_retry_a_batch_the_cap_cannot_hold(tmp_path):
+    """A cap far too small for DuckDB to insert at all: each batch is written again without it."""
+    path = tmp_path / "tiny.duckdb"
+    docs = [make_doc(f"Report {i}: officials said {i} fighters remain. " * 200, f"r{i}.txt") for i in range(40)]
+    with Store(path) as store:
+        with store.bounded_writes(cache_bytes=1):
+            for i in range(0, len(docs), 10):
+                result = store.add_batch([(d, []) for d in docs[i : i + 10]])
+                assert len(result.added) == 10
+        assert store.connection.execute("SELECT count(*) FROM documents").fetchone()[0] == 40

@@ -171,7 +171,12 @@ class Store:
         # A claim row (sentence, frame JSON, columns) is about 4x its sentence;
         # the factor 2 leaves DuckDB room to copy the batch while inserting.
         size = sum(len(doc.text or "") + sum(4 * len(c.sentence or "") for c in claims) for doc, claims in pairs)
-        limit = (self._write_cache + 2 * size) // (1024 * 1024) + 1
+        # The primary-key indexes grow with the ledger and every insert
+        # probes them: they are kept whole on top of the cache.
+        index = self.connection.execute(
+            "SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory() WHERE tag = 'ART_INDEX'"
+        ).fetchone()
+        limit = (self._write_cache + int(index[0] if index else 0) + 2 * size) // (1024 * 1024) + 1
         self._limit = f"{limit}MiB"
         self.connection.execute(f"SET memory_limit = '{self._limit}'")
 
@@ -239,11 +244,27 @@ class Store:
             claims_out.extend(kept)
             doc_rows.append(document_row(doc, len(kept), now))
 
-        conn = self.connection
         self._fit_memory(list(chosen.values()))
+        try:
+            self._write(result.replaced, doc_rows, claims_out)
+        except duckdb.OutOfMemoryException:
+            # Raised only under the cap, which is an estimate: a batch it
+            # underestimated is written again, whole, with DuckDB's own limit,
+            # rather than failing the run.
+            self.connection.execute("RESET memory_limit")
+            self._write(result.replaced, doc_rows, claims_out)
+        if self._write_cache is not None:
+            self._checkpoint_if_due()
+        result.added = list(chosen)
+        result.claims_added = len(claims_out)
+        return result
+
+    def _write(self, replaced: Sequence[str], doc_rows: list[dict[str, Any]], claims_out: list[Claim]) -> None:
+        """One batch in one transaction: all of it, or (on any error, Ctrl-C included) none."""
+        conn = self.connection
         conn.execute("BEGIN TRANSACTION")
         try:
-            touched = self._delete_documents(result.replaced)
+            touched = self._delete_documents(replaced)
             conn.register("_batch_documents", documents_table(doc_rows))
             conn.execute("INSERT INTO documents BY NAME SELECT * FROM _batch_documents")
             conn.register("_batch_claims", claims_table(claims_out))
@@ -260,6 +281,8 @@ class Store:
         except BaseException as exc:
             # BaseException: a Ctrl-C half way must not leave a half batch.
             conn.execute("ROLLBACK")
+            if isinstance(exc, duckdb.OutOfMemoryException) and self._write_cache is not None:
+                raise  # add_batch retries it without the cap
             if isinstance(exc, duckdb.Error):
                 raise StoreError(str(self.path), f"could not write a batch: {exc}") from exc
             raise
@@ -269,11 +292,6 @@ class Store:
                     conn.unregister(name)
                 except duckdb.Error:
                     pass
-        if self._write_cache is not None:
-            self._checkpoint_if_due()
-        result.added = list(chosen)
-        result.claims_added = len(claims_out)
-        return result
 
     def _checkpoint(self) -> None:
         try:
