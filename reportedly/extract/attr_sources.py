@@ -15,6 +15,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from reportedly.extract.attr_lexicon import AttrLexicon
+from reportedly.extract.docview import sentence_of
 from reportedly.types import Source, SourceKind
 
 __all__ = [
@@ -195,7 +196,8 @@ def _anonymous(span: Span, kind: SourceKind, lex: AttrLexicon) -> bool:
     official-like role ("a senior official", "sources")."""
     if kind in {"person", "organisation", "document"}:
         return False
-    sent_text = span.sent.text.lower()
+    doc = span.doc
+    sent_text = doc[sentence_of(span[0]).start : sentence_of(span[-1]).end].text.lower()
     if any(p in sent_text for p in lex.anonymity_phrases):
         return True
     return head_of(span).lemma_.lower() in lex.anonymous_nouns

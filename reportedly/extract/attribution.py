@@ -47,6 +47,7 @@ from reportedly.extract.attr_bounds import BoundsModel, refine_span
 from reportedly.extract.attr_cue_edge import CueEdgeModel
 from reportedly.extract.attr_lexicon import AttrLexicon, default_lexicon
 from reportedly.extract.attr_sources import PRONOUNS, build_source, is_plural, number_value, span_of
+from reportedly.extract.docview import doc_text, sentence_of, sentences
 from reportedly.types import Source
 
 __all__ = [
@@ -206,7 +207,7 @@ def _sentences_and_breaks(doc: Doc) -> tuple[list[tuple[int, int]], list[int]]:
     cached = doc.user_data.get(_UNITS_KEY)
     if cached is None or len(cached[0]) != len(doc):
         bounds: list[tuple[int, int]] = []
-        for sent in doc.sents:
+        for sent in sentences(doc):
             bounds.extend([(sent.start, sent.end)] * len(sent))
         breaks = [t.i for t in doc if t.is_space and "\n\n" in t.text]
         cached = doc.user_data[_UNITS_KEY] = (bounds, breaks)
@@ -357,7 +358,7 @@ def _adjacent_quote(
     verb: Token, subject: Token | None, regions: list[tuple[int, int]], text: str
 ) -> tuple[int, int] | None:
     """A quote right before the source and cue ('“...,” he said') or right after ('he said: “...”')."""
-    sent = verb.sent
+    sent = sentence_of(verb)
     left_tokens = [verb] + ([t for t in subject.subtree] if subject is not None else [])
     left = min(t.idx for t in left_tokens)
     right = verb.idx + len(verb.text)
@@ -624,7 +625,7 @@ def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, in
         # '“...”, intelligence chief of Misrata, Ismail Shukri, told the BBC':
         # the parser often hangs the source off the quote; take what stands
         # between the quote and the cue.
-        between = [t for t in verb.sent if content[0][1] <= t.idx < verb.idx]
+        between = [t for t in sentence_of(verb) if content[0][1] <= t.idx < verb.idx]
         while between and (between[0].is_punct or between[0].is_space):
             between.pop(0)
         while between and (between[-1].is_punct or between[-1].is_space):
@@ -798,7 +799,7 @@ def _in_subject_role(ent: Span) -> bool:
 def _anonymous_lemmas(doc: Doc, lex: AttrLexicon) -> set[str]:
     """Head lemmas of the people an article says are anonymous ("The officials ... remain anonymous")."""
     out: set[str] = set()
-    for sent in doc.sents:
+    for sent in sentences(doc):
         low = sent.text.lower()
         if not any(p in low for p in lex.anonymity_phrases):
             continue
@@ -820,7 +821,7 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
     """
     lex = lexicon or default_lexicon()
     # Doc.text is rebuilt from the tokens on every access: read it once.
-    text = doc.text
+    text = doc_text(doc)
     regions = quote_regions(text)
     found: list[_Found] = []
     for tok in doc:
@@ -868,7 +869,7 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
             if source.kind == "unnamed" and head.lemma_.lower() in anon:
                 source.anonymous = True
         cue_start, cue_end = _chars(f.cue)
-        sent = f.cue[0].sent
+        sent = sentence_of(f.cue[0])
         lo = min([sent.start_char] + [a for a, _ in f.content])
         hi = max([sent.end_char] + [b for _, b in f.content])
         out.append(

@@ -65,6 +65,7 @@ from spacy.tokens import Doc, Span, Token
 
 from reportedly.extract.frames_ledger import ledger_cue
 from reportedly.extract.hedges import HedgeHit, hedge_hits
+from reportedly.extract.docview import doc_text, sentences
 from reportedly.extract.timeref import TimeFinder, span_ents
 from reportedly.types import Claim, Quantity, Source, TimeRef, claim_id
 
@@ -126,7 +127,7 @@ def split_sentences(doc: Doc) -> list[Span]:
     sentence.
     """
     out: list[Span] = []
-    for sent in doc.sents:
+    for sent in sentences(doc):
         start = sent.start
         for tok in sent:
             if tok.is_space and tok.text.count("\n") >= 2 or "\n\n" in tok.whitespace_:
@@ -385,7 +386,7 @@ def build_claims(
     if not sents:
         return []
     starts = [s.start_char for s in sents]
-    full = doc.text  # Doc.text joins every token: read it once per Doc
+    full = doc_text(doc)  # Doc.text joins every token: read it once per Doc
     breaks = [m.start() for m in _PARAGRAPH_BREAK.finditer(full)]
     paragraph = [bisect.bisect_right(breaks, s.start_char) for s in sents]
 

@@ -47,6 +47,7 @@ from reportedly.extract.units import (
     match_unit,
     with_denominator,
 )
+from reportedly.extract.docview import tokens_overlapping
 from reportedly.types import Bound, Change, Quantity
 
 __all__ = ["QuantityMention", "Role", "find_quantities"]
@@ -399,7 +400,7 @@ def _is_half_adverb(t: Token) -> bool:
 
 
 def _tokens_in(sent: Span, start: int, end: int) -> list[Token]:
-    return [t for t in sent if t.idx < end and t.idx + len(t) > start]
+    return tokens_overlapping(sent, start, end)
 
 
 def _anchor(fig: _Figure, sent: Span, base: int) -> Token | None:
@@ -524,8 +525,25 @@ def _entity_at(t: Token) -> Span | None:
     return doc[start:end]
 
 
+_ENTS_KEY = "reportedly.quantity_ents"
+
+
 def _ents_in(sent: Span) -> list[tuple[Span, str]]:
-    """The named entities wholly inside ``sent`` with their labels, as ``Span.ents`` gives them."""
+    """The named entities wholly inside ``sent`` with their labels, as ``Span.ents`` gives them.
+
+    Kept per sentence in ``Doc.user_data``: every figure of a sentence asks.
+    """
+    doc = sent.doc
+    # Plain values only, so a Doc saved with its user_data still serialises.
+    cache = doc.user_data.setdefault(_ENTS_KEY, {})
+    key = f"{sent.start}:{sent.end}"
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = [(e.start, e.end, label) for e, label in _find_ents(sent)]
+    return [(doc[a:b], label) for a, b, label in found]
+
+
+def _find_ents(sent: Span) -> list[tuple[Span, str]]:
     doc = sent.doc
     out: list[tuple[Span, str]] = []
     for tok in sent:
