@@ -68,6 +68,7 @@ _SUBJ = {"nsubj", "nsubjpass", "csubj"}
 _SUBJ_INHERIT = {"conj", "advcl", "xcomp", "acl", "acomp", "pcomp", "prep"}
 _OPEN_QUOTES = "“\""
 _QUOTE_PAIRS = {"“": "”", '"': '"'}
+_QUOTE_MARK = re.compile("''|[“”\"]")
 #: Prepositions whose object, when an outlet, is an intermediary: "told The
 #: AP", "said to the BBC", "in an interview with CNN".
 _VIA_PREPS = {"to", "with"}
@@ -112,19 +113,16 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
         start = None
         closer = ""
         base = para.start()
-        chunk = para.group()
-        i = 0
-        while i < len(chunk):
-            # Some outlets (the NYT's archive among them) write a double
-            # quote as two apostrophes: treat '' as a straight double quote.
-            ch = '"' if chunk.startswith("''", i) else chunk[i]
-            width = 2 if chunk.startswith("''", i) else 1
+        # Only the quote marks matter: jump from one to the next. Some outlets
+        # (the NYT's archive among them) write a double quote as two
+        # apostrophes: '' counts as a straight double quote.
+        for mark in _QUOTE_MARK.finditer(para.group()):
+            ch = '"' if mark.group() == "''" else mark.group()
             if start is None and ch in _OPEN_QUOTES:
-                start, closer = base + i, _QUOTE_PAIRS[ch]
+                start, closer = base + mark.start(), _QUOTE_PAIRS[ch]
             elif start is not None and ch == closer:
-                regions.append((start, base + i + width))
+                regions.append((start, base + mark.end()))
                 start = None
-            i += width
     return regions
 
 
