@@ -16,7 +16,6 @@ keeps the parsed docs (the same DocBin ``scripts/train_attribution.py`` writes).
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -28,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from spacy.tokens import Doc  # noqa: E402
 
 from reportedly.extract.attr_bounds import candidates, end_features, start_features  # noqa: E402
-from reportedly.extract.attr_eval import Relation, parse_annotated, read_ann, trim_span  # noqa: E402
+from reportedly.extract.attr_eval import Relation, load_training_set, training_arguments, read_ann, trim_span  # noqa: E402
 from reportedly.extract.attr_lexicon import load_lexicon  # noqa: E402
 from reportedly.extract.attribution import find_attributions, quote_regions, refinable  # noqa: E402
 from reportedly.extract.model import load_base_model  # noqa: E402
@@ -88,21 +87,15 @@ def _fit(rows: list[list[str]], labels: list[int], c: float) -> dict[str, float]
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "polnear" / "train")
-    ap.add_argument("--out", type=Path, default=ROOT / "reportedly" / "data" / "attr_model")
-    ap.add_argument("--cache", type=Path, default=None, help="DocBin of the parsed texts (written if absent)")
-    ap.add_argument("--c", type=float, default=2.0, help="inverse regularisation of both classifiers")
+    ap = training_arguments(__doc__.split("\n\n")[0], ROOT, c=2.0, c_help="inverse regularisation of both classifiers")
     args = ap.parse_args(argv)
 
-    nlp = load_base_model()
     t0 = time.perf_counter()
-    try:
-        paths, gold, docs = parse_annotated(args.data, nlp, args.cache)
-    except (FileNotFoundError, ValueError) as exc:
-        print(exc, file=sys.stderr)
+    nlp = load_base_model()
+    loaded = load_training_set(args.data, nlp, args.cache)
+    if loaded is None:
         return 2
-    print(f"parsed {len(docs)} articles in {time.perf_counter() - t0:.0f} s")
+    paths, gold, docs = loaded
 
     # the cue edge model runs after the bounds at extraction: the bounds see the rules' cues
     lex = load_lexicon(bounds=False, cue_edge=False)

@@ -15,7 +15,6 @@ scikit-learn at run time). ``--cache`` reads the parsed docs (the DocBin
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -27,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from spacy.tokens import Doc  # noqa: E402
 
 from reportedly.extract.attr_cue_edge import edge_candidates, edge_features  # noqa: E402
-from reportedly.extract.attr_eval import Relation, parse_annotated, read_ann, trim_span  # noqa: E402
+from reportedly.extract.attr_eval import Relation, load_training_set, training_arguments, read_ann, trim_span  # noqa: E402
 from reportedly.extract.attr_lexicon import AttrLexicon, load_lexicon  # noqa: E402
 from reportedly.extract.attribution import cue_edge_context, find_attributions  # noqa: E402
 from reportedly.extract.model import load_base_model  # noqa: E402
@@ -62,21 +61,15 @@ def examples(doc: Doc, gold: list[Relation], lex: AttrLexicon) -> tuple[list[lis
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "polnear" / "train")
-    ap.add_argument("--out", type=Path, default=ROOT / "reportedly" / "data" / "attr_model")
-    ap.add_argument("--cache", type=Path, default=None, help="DocBin of the parsed texts (written if absent)")
-    ap.add_argument("--c", type=float, default=1.0, help="inverse regularisation")
+    ap = training_arguments(__doc__.split("\n\n")[0], ROOT, c=1.0, c_help="inverse regularisation")
     args = ap.parse_args(argv)
 
-    nlp = load_base_model()
     t0 = time.perf_counter()
-    try:
-        paths, gold, docs = parse_annotated(args.data, nlp, args.cache)
-    except (FileNotFoundError, ValueError) as exc:
-        print(exc, file=sys.stderr)
+    nlp = load_base_model()
+    loaded = load_training_set(args.data, nlp, args.cache)
+    if loaded is None:
         return 2
-    print(f"parsed {len(docs)} articles in {time.perf_counter() - t0:.0f} s")
+    paths, gold, docs = loaded
 
     lex = load_lexicon(cue_edge=False)
     xs: list[list[str]] = []

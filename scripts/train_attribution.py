@@ -23,7 +23,6 @@ cores); ``--cache`` keeps the parsed docs for reruns (then about 1.5 minutes).
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -40,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-from reportedly.extract.attr_eval import parse_annotated, read_ann  # noqa: E402
+from reportedly.extract.attr_eval import load_training_set, training_arguments, read_ann  # noqa: E402
 from reportedly.extract.attribution import cue_features, quote_regions, verb_frame, verb_subject  # noqa: E402
 from reportedly.extract.model import load_base_model  # noqa: E402
 
@@ -72,22 +71,16 @@ def _best_threshold(x: "csr_matrix", labels: list[int], groups: list[int], c: fl
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "polnear" / "train")
-    ap.add_argument("--out", type=Path, default=ROOT / "reportedly" / "data" / "attr_model")
-    ap.add_argument("--cache", type=Path, default=None, help="DocBin of the parsed texts (written if absent)")
-    ap.add_argument("--c", type=float, default=0.5, help="inverse regularisation of the cue classifier")
+    ap = training_arguments(__doc__.split("\n\n")[0], ROOT, c=0.5, c_help="inverse regularisation of the cue classifier")
     ap.add_argument("--folds", type=int, default=4, help="article folds for choosing the threshold")
     args = ap.parse_args(argv)
 
-    nlp = load_base_model()
     t0 = time.perf_counter()
-    try:
-        paths, gold, docs = parse_annotated(args.data, nlp, args.cache)
-    except (FileNotFoundError, ValueError) as exc:
-        print(exc, file=sys.stderr)
+    nlp = load_base_model()
+    loaded = load_training_set(args.data, nlp, args.cache)
+    if loaded is None:
         return 2
-    print(f"parsed {len(docs)} articles in {time.perf_counter() - t0:.0f} s")
+    paths, gold, docs = loaded
 
     feats: list[dict[str, int]] = []
     labels: list[int] = []

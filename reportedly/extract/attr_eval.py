@@ -22,8 +22,11 @@ Scoring, as used by ``benchmarks/polnear.py`` and the regression test:
 
 from __future__ import annotations
 
+import argparse
 import bisect
 import re
+import sys
+import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,7 +40,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 __all__ = [
+    "load_training_set",
     "parse_annotated",
+    "training_arguments",
     "ROLES",
     "Relation",
     "RoleScore",
@@ -155,6 +160,35 @@ def parse_annotated(
             bin_.add(doc)
         bin_.to_disk(cache)
     return paths, gold, docs
+
+def training_arguments(description: str, root: Path, c: float, c_help: str) -> argparse.ArgumentParser:
+    """The options every attribution training script takes (``scripts/train_attr*.py``).
+
+    ``root`` is the repository: the data default to ``../shared`` beside it,
+    the weights to the package's ``data/attr_model``.
+    """
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--data", type=Path, default=root.parent / "shared" / "data" / "polnear" / "train")
+    ap.add_argument("--out", type=Path, default=root / "reportedly" / "data" / "attr_model")
+    ap.add_argument("--cache", type=Path, default=None, help="DocBin of the parsed texts (written if absent)")
+    ap.add_argument("--c", type=float, default=c, help=c_help)
+    return ap
+
+
+def load_training_set(
+    data: Path, nlp: Language, cache: Path | None
+) -> tuple[list[Path], dict[str, Path], list[Doc]] | None:
+    """:func:`parse_annotated` for a training script: the time it took on
+    stdout, or the reason on stderr and None when the data are not there."""
+    t0 = time.perf_counter()
+    try:
+        paths, gold, docs = parse_annotated(data, nlp, cache)
+    except (FileNotFoundError, ValueError) as exc:
+        print(exc, file=sys.stderr)
+        return None
+    print(f"parsed {len(docs)} articles in {time.perf_counter() - t0:.0f} s")
+    return paths, gold, docs
+
 
 def to_relations(atts: Iterable[Attribution]) -> list[Relation]:
     """Attributions as relations, with the source as written (a pronoun stays a pronoun)."""
