@@ -15,6 +15,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MIN_TEXT_CHARS",
     "MODEL_NAMES",
+    "PIPE_CACHE_ENTRIES",
     "SCHEMA_VERSION",
     "WRITE_CACHE_BYTES",
 ]
@@ -36,6 +37,9 @@ BATCH_CHARS = 2_000_000
 #: checkpoints grow with the table, so a long run's memory would grow with the
 #: ledger instead of staying flat.
 WRITE_CACHE_BYTES = 64 * 1024 * 1024
+#: Entries a spaCy pipe's own lookup cache (the lemmatizer's) may hold before
+#: extraction empties it: a crawl meets new words without end.
+PIPE_CACHE_ENTRIES = 100_000
 #: Bumped whenever the store's tables change incompatibly.
 SCHEMA_VERSION = 1
 DEFAULT_HOST = "127.0.0.1"

@@ -279,3 +279,42 @@ def test_store_batches_close_at_a_count_or_at_a_text_size():
     assert [len(b) for b in pipeline._batches(long_, 64, chars=1_000)] == [3, 3, 1]
     pairs = [(d, []) for d in long_]
     assert [len(b) for b in pipeline._batches(pairs, 64, chars=1_000)] == [3, 3, 1]
+
+
+def test_extraction_leaves_no_new_words_in_the_model(extractor):
+    """A crawl meets new names and figures without end; the model must not keep them.
+
+    Each batch is extracted in a spaCy memory zone, so the vocabulary is the
+    same size after any number of articles, and the claims are those of
+    extraction outside a zone.
+    """
+    from reportedly.pipeline import extract_chunk
+    from reportedly.types import Document
+
+    def article(n: int) -> Document:
+        # words no model has seen: made-up names and odd figures
+        text = (
+            f"Zorblax{n} Quenthary told reporters that {1000 + n} Vexmorian{n} workers had left. "
+            f"The Plindor{n} ministry said {n + 7}.5 percent of Kraevan{n} farms were flooded."
+        )
+        return Document(id=f"w{n}", path=f"w{n}.txt", text=text, published="2020-05-01")
+
+    before = len(extractor.nlp.vocab.strings)
+    plain = [(article(0).id, extractor._claims_of([article(0)], 16)[0])]  # outside any zone
+    assert len(extractor.nlp.vocab.strings) > before  # so the check below can fail
+    before = len(extractor.nlp.vocab.strings)
+    zoned = extract_chunk(extractor, [article(n) for n in range(1, 6)] + [article(0)])
+    assert len(extractor.nlp.vocab.strings) == before
+    assert [(d.id, c) for d, c in zoned[-1:]] == plain
+    assert any(c.kind == "quantity" for _, cs in zoned for c in cs)
+
+
+def test_pipe_caches_are_emptied_past_their_bound(extractor, monkeypatch):
+    lemmatizer = extractor.nlp.get_pipe("lemmatizer")
+    monkeypatch.setattr(lemmatizer, "cache", {(n, 0, 0): ["x"] for n in range(11)})
+    from reportedly.extract import _bound_pipe_caches
+
+    _bound_pipe_caches(extractor.nlp, limit=20)
+    assert len(lemmatizer.cache) == 11
+    _bound_pipe_caches(extractor.nlp, limit=10)
+    assert lemmatizer.cache == {}

@@ -28,6 +28,7 @@ from reportedly.extract.frames import build_claims
 from reportedly.extract.hedges import find_hedges
 from reportedly.extract.model import load_base_model
 from reportedly.extract.timeref import find_time
+from reportedly.settings import PIPE_CACHE_ENTRIES
 from reportedly.types import Claim, Document
 
 __all__ = ["DEFAULT_BATCH_CHARS", "DEFAULT_CHUNK_CHARS", "Extractor", "build_claims", "find_hedges", "find_time", "split_chunks"]
@@ -47,6 +48,19 @@ _CLAIMS = "reportedly_claims"
 _BREAKS = (re.compile(r"\n[ \t\u00a0]*\n"), re.compile(r"\n"), re.compile(r"(?<=[.!?])\s"), re.compile(r"\s"))
 
 assert _component  # imported for its side effect of registering the factories
+
+
+def _bound_pipe_caches(nlp: Language, limit: int = PIPE_CACHE_ENTRIES) -> None:
+    """Empty a pipe's lookup cache once it passes ``limit`` entries.
+
+    spaCy's rule lemmatizer memoises every (word, tag) it meets in a plain
+    dict that no memory zone covers, so over a crawl it grows without end.
+    Emptying it costs a few lookups again; it never changes a lemma.
+    """
+    for _, pipe in nlp.pipeline:
+        cache = getattr(pipe, "cache", None)
+        if isinstance(cache, dict) and len(cache) > limit:
+            cache.clear()
 
 
 def split_chunks(text: str, limit: int) -> list[tuple[int, str]]:
@@ -129,6 +143,16 @@ class Extractor:
             return replace(document, status="failed", reason=reason), []
 
     def _run(self, batch: list[Document], batch_size: int) -> list[tuple[Document, list[Claim]]]:
+        # Inside a memory zone the strings and lexemes spaCy adds for new words
+        # (names, figures, URLs: a crawl never runs out of them) are freed when
+        # the batch is done; outside one the vocabulary grows with every
+        # article. Claims are plain dataclasses, so nothing made here outlives it.
+        with self.nlp.memory_zone():
+            found = self._claims_of(batch, batch_size)
+        _bound_pipe_caches(self.nlp)
+        return list(zip(batch, found, strict=True))
+
+    def _claims_of(self, batch: list[Document], batch_size: int) -> list[list[Claim]]:
         found: list[list[Claim]] = [[] for _ in batch]
         has_component = _CLAIMS in self.nlp.pipe_names
         for group in self._groups(batch, batch_size):
@@ -142,7 +166,7 @@ class Extractor:
                 found[n].extend(claims)
         for claims in found:
             claims.sort(key=lambda c: (c.start, c.end, c.kind))
-        return list(zip(batch, found, strict=True))
+        return found
 
     def _groups(self, batch: list[Document], batch_size: int) -> Iterator[list[tuple[int, int, str]]]:
         """``(document index, offset, text)`` pieces, in parse batches.
