@@ -5,18 +5,29 @@
 extractors ask for these several times per Doc and per candidate, and those
 recomputations cost about a tenth of extraction. Each view is kept in
 ``Doc.user_data`` as plain values, checked against the Doc's length.
+
+Token attributes the extractors scan over whole sentences (offsets, entity
+tags, space tokens) are read once per Doc with ``Doc.to_array``: every
+``doc[i]`` makes a new Python ``Token``, and walking sentences token by token
+made hundreds of thousands of them per thousand sentences.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
+from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, IS_SPACE, LENGTH, LOWER, SENT_START
 from spacy.tokens import Doc, Span, Token
 
-__all__ = ["doc_text", "sentence_of", "sentences", "tokens_overlapping"]
+__all__ = ["doc_text", "entities", "entities_within", "lower_words", "sentence_of", "paragraph_breaks", "sentences", "space_flags", "span_text", "tokens_overlapping"]
 
 _KEY = "reportedly.sentence_starts"
 _TEXT_KEY = "reportedly.text"
+_ARRAYS_KEY = "reportedly.token_arrays"
+_ENTS_KEY = "reportedly.entities"
+_LOWER_KEY = "reportedly.lower"
+#: ``Token.ent_iob`` codes, as ``Token.ent_iob_`` names them
+_IOB_I, _IOB_B = 1, 3
 
 
 def doc_text(doc: Doc) -> str:
@@ -27,14 +38,39 @@ def doc_text(doc: Doc) -> str:
     return cached[0]
 
 
+def span_text(span: Span) -> str:
+    """``span.text``, cut from the Doc's text joined once (a Span joins its
+    tokens on every access); the same string: a token's trailing whitespace is
+    at most one space, which ``Span.text`` leaves off the last token."""
+    return doc_text(span.doc)[span.start_char : span.end_char]
+
+
+def _arrays(doc: Doc) -> tuple[list[int], list[int], list[int], list[int], list[int], list[int], list[int]]:
+    """Per token: sentence-start flag, char offset, length, entity IOB code,
+    entity label hash, is-space flag, lower-case form hash; as plain lists."""
+    cached = doc.user_data.get(_ARRAYS_KEY)
+    if cached is not None and len(cached[0]) == len(doc):
+        return cached  # type: ignore[no-any-return]
+    if len(doc):
+        columns = doc.to_array([SENT_START, IDX, LENGTH, ENT_IOB, ENT_TYPE, IS_SPACE, LOWER]).T.tolist()
+    else:
+        columns = [[] for _ in range(7)]
+    cached = doc.user_data[_ARRAYS_KEY] = tuple(columns)
+    return cached  # type: ignore[return-value]
+
+
 def _starts(doc: Doc) -> list[int]:
     cached = doc.user_data.get(_KEY)
     if cached is not None and cached[1] == len(doc):
         return cached[0]
     if not doc.has_annotation("SENT_START"):
         starts = [s.start for s in doc.sents]  # spaCy's own error when there are none
+    elif len(doc):
+        # ``Token.is_sent_start`` is true only for the code 1 (-1: not a start, 0: unknown)
+        flags = _arrays(doc)[0]
+        starts = [0] + [i for i in range(1, len(doc)) if flags[i] == 1]
     else:
-        starts = [0] + [t.i for t in doc[1:] if t.is_sent_start] if len(doc) else []
+        starts = []
     doc.user_data[_KEY] = (starts, len(doc))
     return starts
 
@@ -55,7 +91,74 @@ def sentence_of(token: Token) -> Span:
     return doc[starts[k] : end]
 
 
-_ENDS_KEY = "reportedly.token_ends"
+def space_flags(doc: Doc) -> list[int]:
+    """``Token.is_space`` of every token, as 0/1."""
+    return _arrays(doc)[5]
+
+
+def lower_words(doc: Doc) -> list[str]:
+    """``Token.lower_`` of every token."""
+    cached = doc.user_data.get(_LOWER_KEY)
+    if cached is None or len(cached) != len(doc):
+        strings = doc.vocab.strings
+        cached = doc.user_data[_LOWER_KEY] = [strings[h] for h in _arrays(doc)[6]]
+    return cached  # type: ignore[no-any-return]
+
+
+def paragraph_breaks(doc: Doc) -> list[int]:
+    """Indices of the whitespace tokens holding a blank line, in order."""
+    arrays = _arrays(doc)
+    text = doc_text(doc)
+    return [
+        i
+        for i, flag in enumerate(arrays[5])
+        if flag and text.count("\n", arrays[1][i], arrays[1][i] + arrays[2][i]) >= 2
+    ]
+
+
+def _entities(doc: Doc) -> tuple[list[int], list[int], list[str]]:
+    """Starts, ends and labels of the Doc's entities, read off the IOB codes
+    as a walk over the tokens reads them: "B" opens one, anything but "I"
+    closes it."""
+    cached = doc.user_data.get(_ENTS_KEY)
+    if cached is not None and cached[3] == len(doc):
+        return cached[0], cached[1], cached[2]
+    arrays = _arrays(doc)
+    iob, types = arrays[3], arrays[4]
+    strings = doc.vocab.strings
+    starts: list[int] = []
+    ends: list[int] = []
+    labels: list[str] = []
+    open_at: int | None = None
+    for i, code in enumerate(iob):
+        if open_at is not None and code != _IOB_I:
+            ends.append(i)
+            open_at = None
+        if code == _IOB_B:
+            open_at = i
+            starts.append(i)
+            labels.append(strings[types[i]] if types[i] else "")
+    if open_at is not None:
+        ends.append(len(doc))
+    doc.user_data[_ENTS_KEY] = (starts, ends, labels, len(doc))
+    return starts, ends, labels
+
+
+def entities_within(span: Span) -> list[tuple[int, int, str]]:
+    """``(start, end, label)`` of each entity wholly inside ``span``."""
+    starts, ends, labels = _entities(span.doc)
+    lo = bisect_left(starts, span.start)
+    hi = bisect_left(starts, span.end)
+    return [(starts[k], ends[k], labels[k]) for k in range(lo, hi) if ends[k] <= span.end]
+
+
+def entities(span: Span) -> list[tuple[int, int, str]]:
+    """``(start, end, label)`` of each entity that begins inside ``span``, cut
+    at the span's end: what a walk over the span's own tokens finds."""
+    starts, ends, labels = _entities(span.doc)
+    lo = bisect_left(starts, span.start)
+    hi = bisect_left(starts, span.end)
+    return [(starts[k], min(ends[k], span.end), labels[k]) for k in range(lo, hi)]
 
 
 def tokens_overlapping(sent: Span, start: int, end: int) -> list[Token]:
@@ -65,10 +168,14 @@ def tokens_overlapping(sent: Span, start: int, end: int) -> list[Token]:
     walk over the sentence for every figure in it.
     """
     doc = sent.doc
-    cached = doc.user_data.get(_ENDS_KEY)
-    if cached is None or len(cached[0]) != len(doc):
-        cached = doc.user_data[_ENDS_KEY] = ([t.idx + len(t) for t in doc], [t.idx for t in doc])
-    ends, starts = cached
+    arrays = _arrays(doc)
+    starts = arrays[1]
+    ends = doc.user_data.get(_ENDS_KEY)
+    if ends is None or len(ends) != len(doc):
+        ends = doc.user_data[_ENDS_KEY] = [a + n for a, n in zip(starts, arrays[2])]
     lo = max(bisect_right(ends, start), sent.start)
     hi = min(bisect_left(starts, end), sent.end)
     return [doc[i] for i in range(lo, hi)]
+
+
+_ENDS_KEY = "reportedly.token_ends"

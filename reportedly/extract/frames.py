@@ -65,7 +65,7 @@ from spacy.tokens import Doc, Span, Token
 
 from reportedly.extract.frames_ledger import ledger_cue
 from reportedly.extract.hedges import HedgeHit, hedge_hits
-from reportedly.extract.docview import doc_text, sentences
+from reportedly.extract.docview import doc_text, paragraph_breaks, sentences, space_flags, span_text
 from reportedly.extract.timeref import TimeFinder, span_ents
 from reportedly.types import Claim, Quantity, Source, TimeRef, claim_id
 
@@ -127,21 +127,23 @@ def split_sentences(doc: Doc) -> list[Span]:
     sentence.
     """
     out: list[Span] = []
+    space = space_flags(doc)
+    # a blank line is a whitespace token of its own (a token's trailing
+    # whitespace is at most one space), so only those tokens can split
+    breaks = paragraph_breaks(doc)
     for sent in sentences(doc):
         start = sent.start
-        for tok in sent:
-            if tok.is_space and tok.text.count("\n") >= 2 or "\n\n" in tok.whitespace_:
-                end = tok.i if tok.is_space else tok.i + 1
-                _append_trimmed(doc, start, end, out)
-                start = tok.i + 1
-        _append_trimmed(doc, start, sent.end, out)
+        for b in breaks[bisect.bisect_left(breaks, sent.start) : bisect.bisect_left(breaks, sent.end)]:
+            _append_trimmed(doc, space, start, b, out)
+            start = b + 1
+        _append_trimmed(doc, space, start, sent.end, out)
     return out
 
 
-def _append_trimmed(doc: Doc, start: int, end: int, out: list[Span]) -> None:
-    while start < end and doc[start].is_space:
+def _append_trimmed(doc: Doc, space: list[int], start: int, end: int, out: list[Span]) -> None:
+    while start < end and space[start]:
         start += 1
-    while end > start and doc[end - 1].is_space:
+    while end > start and space[end - 1]:
         end -= 1
     if end > start:
         out.append(doc[start:end])
@@ -202,10 +204,19 @@ def _clause_tokens(head: Token, keep: set[int]) -> list[Token]:
         node = stack.pop()
         out.append(node)
         for child in node.children:
-            if child.dep_ in _CLAUSE_DEPS and not any(t.i in keep for t in child.subtree):
+            if child.dep_ in _CLAUSE_DEPS and not _subtree_holds(child, keep):
                 continue
             stack.append(child)
     return sorted(out, key=lambda t: t.i)
+
+
+def _subtree_holds(tok: Token, keep: set[int]) -> bool:
+    """Whether ``tok``'s subtree holds one of ``keep``. A subtree lies between
+    its left and right edges, so a ``keep`` outside them needs no walk."""
+    lo, hi = tok.left_edge.i, tok.right_edge.i
+    if not any(lo <= k <= hi for k in keep):
+        return False
+    return any(t.i in keep for t in tok.subtree)
 
 
 class _Hedges:
@@ -656,7 +667,7 @@ def _quantity_claim(
         id=claim_id(doc_id, "quantity", start, end),
         doc_id=doc_id,
         kind="quantity",
-        sentence=sent.text,
+        sentence=span_text(sent),
         sentence_start=sent.start_char + offset,
         sentence_end=sent.end_char + offset,
         start=start,

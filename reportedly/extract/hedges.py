@@ -20,6 +20,8 @@ from importlib import resources
 
 from spacy.tokens import Span, Token
 
+from reportedly.extract.docview import lower_words
+
 __all__ = ["HedgeEntry", "HedgeHit", "find_hedges", "hedge_hits", "hedge_tokens", "load_hedges"]
 
 
@@ -89,7 +91,8 @@ class HedgeHit:
 def hedge_hits(span: Span) -> list[HedgeHit]:
     """Hedges in ``span``, in text order, with the tokens they cover."""
     found: list[HedgeHit] = []
-    words = [t.lower_ for t in span]
+    # the Doc's lower-case forms, read once: not a Token made per word
+    words = lower_words(span.doc)[span.start : span.end]
     i = 0
     while i < len(words):
         matched = 0

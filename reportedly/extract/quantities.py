@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, overload
 
 from spacy.tokens import Span, Token
 
@@ -47,7 +47,7 @@ from reportedly.extract.units import (
     match_unit,
     with_denominator,
 )
-from reportedly.extract.docview import tokens_overlapping
+from reportedly.extract.docview import entities_within, lower_words, span_text, tokens_overlapping
 from reportedly.types import Bound, Change, Quantity
 
 __all__ = ["QuantityMention", "Role", "find_quantities"]
@@ -266,29 +266,30 @@ def _digit_figures(text: str) -> list[_Figure]:
 def _word_figures(sent: Span, base: int) -> list[_Figure]:
     """Figures written in words: "three", "twenty-five", "a third", "thousands", "sixfold"."""
     figures: list[_Figure] = []
-    if not _WORD_HINT_RE.search(sent.text.lower()):
+    if not _WORD_HINT_RE.search(span_text(sent).lower()):
         return figures
-    toks = list(sent)
+    toks = _LazyTokens(sent)
+    lowers = lower_words(sent.doc)[sent.start : sent.end]
     i = 0
     while i < len(toks):
-        t = toks[i]
-        low = t.lower_
+        low = lowers[i]
         if low not in _WORD_STARTS and not low.endswith("fold"):
             i += 1  # most tokens: nothing below could start a figure on them
             continue
+        t = toks[i]
         if any(c.isdigit() for c in t.text) and low not in NUMBER_WORDS:
             i += 1
             continue
         if low in _VAGUE_HEADS or (low in ("tens", "hundreds") and i + 2 < len(toks)):
             words = [low]
             j = i + 1
-            if low in ("tens", "hundreds") and i + 2 < len(toks) and toks[i + 1].lower_ == "of" and toks[i + 2].lower_ in _VAGUE_HEADS:
-                words = [low, "of", toks[i + 2].lower_]
+            if low in ("tens", "hundreds") and i + 2 < len(toks) and lowers[i + 1] == "of" and lowers[i + 2] in _VAGUE_HEADS:
+                words = [low, "of", lowers[i + 2]]
                 j = i + 3
-            elif low == "handful" and i > 0 and toks[i - 1].lower_ == "a":
+            elif low == "handful" and i > 0 and lowers[i - 1] == "a":
                 words = ["a", "handful"]
             vague = parse_vague(words)
-            if vague is not None and (low != "scores" or (j < len(toks) and toks[j].lower_ == "of")):
+            if vague is not None and (low != "scores" or (j < len(toks) and lowers[j] == "of")):
                 start = toks[i - 1].idx if words[0] == "a" else t.idx
                 figures.append(_Figure(start - base, start - base, toks[j - 1].idx + len(toks[j - 1]) - base, vague, words=True, tokens=toks[i:j]))
                 i = j
@@ -307,14 +308,14 @@ def _word_figures(sent: Span, base: int) -> list[_Figure]:
         j = i
         run: list[Token] = []
         while j < len(toks):
-            w = toks[j].lower_
+            w = lowers[j]
             if w in NUMBER_WORDS or (w in ("a", "an") and j == i) or w in _FRACTION_WORDS or w == "half":
                 run.append(toks[j])
                 j += 1
                 if w in _FRACTION_WORDS or w == "half":
                     break
                 continue
-            if w in ("-", "and") and run and j + 1 < len(toks) and (toks[j + 1].lower_ in NUMBER_WORDS or toks[j + 1].lower_ in _FRACTION_WORDS) and toks[j + 1].lower_ not in ("a",):
+            if w in ("-", "and") and run and j + 1 < len(toks) and (lowers[j + 1] in NUMBER_WORDS or lowers[j + 1] in _FRACTION_WORDS) and lowers[j + 1] not in ("a",):
                 if w == "and" and run[-1].lower_ not in ("hundred", "thousand", "million", "billion"):
                     break
                 run.append(toks[j])
@@ -354,9 +355,9 @@ def _word_figures(sent: Span, base: int) -> list[_Figure]:
             if fr is not None and not (words == ["half"] and _is_half_adverb(run[-1])):
                 number, fraction = ParsedNumber(fr, fr), True
                 # "a quarter of a million dollars", "half a billion"
-                k = j + (1 if j < len(toks) and toks[j].lower_ == "of" else 0)
-                if k + 1 < len(toks) and toks[k].lower_ in ("a", "an") and toks[k + 1].lower_ in _SCALE_WORDS:
-                    v = fr * NUMBER_WORDS[toks[k + 1].lower_]
+                k = j + (1 if j < len(toks) and lowers[j] == "of" else 0)
+                if k + 1 < len(toks) and lowers[k] in ("a", "an") and lowers[k + 1] in _SCALE_WORDS:
+                    v = fr * NUMBER_WORDS[lowers[k + 1]]
                     number, fraction = ParsedNumber(v, v), False
                     run = run + toks[j : k + 2]
                     j = k + 2
@@ -371,7 +372,7 @@ def _word_figures(sent: Span, base: int) -> list[_Figure]:
         start = run[0].idx - base
         fig = _Figure(start, start, run[-1].idx + len(run[-1]) - base, number, words=True, fraction=fraction, tokens=run)
         if not fraction:
-            text = sent.text
+            text = span_text(sent)
             cur = match_currency_prefix(text, fig.start)
             if cur is not None:  # "$ five million" is rare but "£ two" happens in quotes
                 fig.start, fig.currency = cur.start, True
@@ -383,6 +384,38 @@ def _word_figures(sent: Span, base: int) -> list[_Figure]:
         figures.append(fig)
         i = j
     return figures
+
+
+class _LazyTokens:
+    """A sentence's tokens as a list, each made on first use: ``doc[i]`` makes
+    a new Python object every time, and most words of a sentence are never
+    looked at once their lower-case form has ruled them out."""
+
+    __slots__ = ("_doc", "_start", "_made")
+
+    def __init__(self, sent: Span) -> None:
+        self._doc = sent.doc
+        self._start = sent.start
+        self._made: list[Token | None] = [None] * len(sent)
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+    @overload
+    def __getitem__(self, k: int) -> Token: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[Token]: ...
+
+    def __getitem__(self, k: int | slice) -> Token | list[Token]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self._made)))]
+        if k < 0:
+            k += len(self._made)
+        tok = self._made[k]  # IndexError past the end, as a list
+        if tok is None:
+            tok = self._made[k] = self._doc[self._start + k]
+        return tok
 
 
 def _is_half_adverb(t: Token) -> bool:
@@ -525,36 +558,11 @@ def _entity_at(t: Token) -> Span | None:
     return doc[start:end]
 
 
-_ENTS_KEY = "reportedly.quantity_ents"
-
-
 def _ents_in(sent: Span) -> list[tuple[Span, str]]:
-    """The named entities wholly inside ``sent`` with their labels, as ``Span.ents`` gives them.
-
-    Kept per sentence in ``Doc.user_data``: every figure of a sentence asks.
-    """
+    """The named entities wholly inside ``sent`` with their labels, as ``Span.ents`` gives them
+    (the Doc's entity bounds are read once per Doc)."""
     doc = sent.doc
-    # Plain values only, so a Doc saved with its user_data still serialises.
-    cache = doc.user_data.setdefault(_ENTS_KEY, {})
-    key = f"{sent.start}:{sent.end}"
-    found = cache.get(key)
-    if found is None:
-        found = cache[key] = [(e.start, e.end, label) for e, label in _find_ents(sent)]
-    return [(doc[a:b], label) for a, b, label in found]
-
-
-def _find_ents(sent: Span) -> list[tuple[Span, str]]:
-    doc = sent.doc
-    out: list[tuple[Span, str]] = []
-    for tok in sent:
-        if tok.ent_iob_ != "B":
-            continue
-        end = tok.i + 1
-        while end < len(doc) and doc[end].ent_iob_ == "I":
-            end += 1
-        if end <= sent.end:
-            out.append((doc[tok.i : end], tok.ent_type_))
-    return out
+    return [(doc[start:end], label) for start, end, label in entities_within(sent)]
 
 
 def _bound_before(text: str, start: int) -> tuple[str, int, str] | None:
@@ -1042,7 +1050,7 @@ def _locations(tokens: list[Token], sent: Span) -> list[str]:
 
 def find_quantities(sent: Span) -> list[QuantityMention]:
     """Every figure of one parsed sentence, in text order."""
-    text = sent.text
+    text = span_text(sent)
     base = sent.start_char
     figures = _digit_figures(text)
     taken = [(f.num_start, f.end) for f in figures]

@@ -42,6 +42,7 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
+from reportedly.extract.docview import entities, span_text
 from reportedly.types import TimeRef
 
 __all__ = ["TimeExpression", "TimeFinder", "find_time", "find_time_expressions", "parse_published", "resolve_time", "span_ents"]
@@ -342,33 +343,21 @@ def span_ents(span: Span) -> list[Span]:
     """The named entities inside ``span``.
 
     ``Span.ents`` rebuilds every entity of the whole Doc on each call, which
-    made per-sentence lookups quadratic on long articles; this walks only the
-    span's own tokens.
+    made per-sentence lookups quadratic on long articles; this reads the
+    Doc's entity bounds, found once per Doc (:func:`docview.entities`).
     """
     doc = span.doc
-    out: list[Span] = []
-    start: int | None = None
-    label = ""
-    for tok in span:
-        iob = tok.ent_iob_
-        if start is not None and iob != "I":
-            out.append(Span(doc, start, tok.i, label=label))
-            start = None
-        if iob == "B":
-            start, label = tok.i, tok.ent_type_
-    if start is not None:
-        out.append(Span(doc, start, span.end, label=label))
-    return out
+    return [Span(doc, start, end, label=label) for start, end, label in entities(span)]
 
 
 def find_time_expressions(sent: Span) -> list[TimeExpression]:
     """Time expressions in a sentence, in text order, with lead-ins such as "as of"."""
     base = sent.start_char
-    sent_text = sent.text
+    sent_text = span_text(sent)
     found: list[tuple[int, int]] = [
         (ent.start_char, ent.end_char) for ent in span_ents(sent) if ent.label_ in ("DATE", "TIME")
     ]
-    for m in _EXTRA_PATTERNS.finditer(sent.text):
+    for m in _EXTRA_PATTERNS.finditer(sent_text):
         start, end = base + m.start(), base + m.end()
         if not any(s <= start < e or start <= s < end for s, e in found):
             found.append((start, end))

@@ -1,0 +1,56 @@
+"""The per-Doc views of ``extract/docview.py`` give what spaCy's own accessors give."""
+
+from __future__ import annotations
+
+from reportedly.extract.docview import (
+    entities,
+    entities_within,
+    lower_words,
+    paragraph_breaks,
+    sentence_of,
+    sentences,
+    space_flags,
+    span_text,
+    tokens_overlapping,
+)
+from reportedly.extract.timeref import span_ents
+
+TEXT = (
+    "Rebel Victory Claimed\n\n"
+    "The Syrian Observatory for Human Rights said on Monday that about 4,000 fighters "
+    "remained in Raqqa.  Officials in Washington put the number at 3,500 last week.\n"
+    "Nothing else was said."
+)
+
+
+def test_views_match_spacy(nlp) -> None:
+    doc = nlp(TEXT)
+    assert [s.text for s in sentences(doc)] == [s.text for s in doc.sents]
+    assert all(sentence_of(t) == t.sent for t in doc)
+    assert lower_words(doc) == [t.lower_ for t in doc]
+    assert space_flags(doc) == [int(t.is_space) for t in doc]
+    assert paragraph_breaks(doc) == [t.i for t in doc if t.is_space and t.text.count("\n") >= 2]
+    for sent in doc.sents:
+        assert span_text(sent) == sent.text
+        assert entities_within(sent) == [(e.start, e.end, e.label_) for e in sent.ents]
+        assert [(e.start, e.end, e.label_) for e in span_ents(sent)] == [(e.start, e.end, e.label_) for e in sent.ents]
+
+
+def test_entities_cut_at_the_span_end(nlp) -> None:
+    doc = nlp("The Syrian Observatory for Human Rights counted 4,000 fighters.")
+    org = next(e for e in doc.ents if e.label_ == "ORG")
+    part = doc[org.start : org.end - 1]
+    # a walk over the span's own tokens opens the entity and cuts it at the span's end
+    assert entities(part) == [(org.start, org.end - 1, "ORG")]
+    # only entities wholly inside count as the span's own
+    assert entities_within(part) == []
+    # one that began before the span is no entity of the span
+    assert entities(doc[org.start + 1 : len(doc)]) == [(e.start, e.end, e.label_) for e in doc.ents if e.start > org.start]
+
+
+def test_tokens_overlapping(nlp) -> None:
+    doc = nlp("Prices rose 5% to $1.2bn on Monday.")
+    sent = next(iter(doc.sents))
+    start = doc.text.index("$1.2bn")
+    expected = [t.text for t in doc if start <= t.idx < start + len("$1.2bn")]
+    assert [t.text for t in tokens_overlapping(sent, start, start + len("$1.2bn"))] == expected
