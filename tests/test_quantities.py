@@ -498,3 +498,13 @@ def test_a_range_with_its_to_glued_on(nlp: Any) -> None:
 def test_an_age_after_now_or_then(nlp: Any) -> None:
     [m] = _mentions(nlp, "The then-35-year-old coach resigned.")
     assert (m.quantity.value, m.quantity.unit) == (35.0, "year of age")
+
+
+def test_unit_word_lookup_by_first_character_matches_the_full_expression() -> None:
+    from reportedly.extract import units
+
+    text = "Output rose 5 Percent to 87 MPH, 6.1-inch screens, 3 KILOMETRES and 40 ångström; 2 \u212aelvin."
+    for pos in range(len(text) + 1):
+        full = units._WORD_RE.match(text, pos)
+        part = units._match_word(text, pos)
+        assert (full and (full.group(0), full.span())) == (part and (part.group(0), part.span()))

@@ -110,3 +110,17 @@ def test_one_finder_per_document_answers_as_find_time_does(nlp) -> None:
         assert finder.find(doc[:], near=near) == find_time(doc[:], "2016-08-20", near=near)
     undated = TimeFinder(None)
     assert undated.find(doc[:]) == find_time(doc[:], None)
+
+
+def test_time_word_hints_skip_only_sentences_without_such_words() -> None:
+    from reportedly.extract.timeref import _EXTRA_PATTERNS, _extra_matches
+
+    for text in [
+        "Officials said the toll had risen SO FAR to 300.",
+        "The vote comes next Tuesday morning, since now is too late.",
+        "Prices fell early this year and again last winter.",
+        "The committee met and agreed on a plan.",
+        "It rose to date \u0131n the north.",
+    ]:
+        assert [m.span() for m in _extra_matches(text)] == [m.span() for m in _EXTRA_PATTERNS.finditer(text)]
+    assert _extra_matches("The committee met and agreed on a plan.") == []

@@ -336,6 +336,12 @@ _EXTRA_PATTERNS = re.compile(
     r"|(?:last|this|next|past) (?:spring|summer|autumn|fall|winter))\b",
     re.IGNORECASE,
 )
+#: one of these is in every match of ``_EXTRA_PATTERNS`` (each weekday ends in
+#: "day"): a sentence holding none has no such expression, and the long
+#: case-blind alternation need not be tried at each of its words
+_EXTRA_HINTS = ("now", "currently", "present", "moment", "date", "far", "day", "week", "month", "year", "spring", "summer", "autumn", "fall", "winter")
+#: letters that match an ASCII letter ignoring case but are not one once lower-cased
+_CASE_ODD = ("\u0131", "\u017f", "\u0130")
 _LEAD_IN = re.compile(r"\b(as of|since|until|as early as|as late as)\s+$", re.IGNORECASE)
 
 
@@ -350,6 +356,15 @@ def span_ents(span: Span) -> list[Span]:
     return [Span(doc, start, end, label=label) for start, end, label in entities(span)]
 
 
+def _extra_matches(text: str) -> list[re.Match[str]]:
+    """``_EXTRA_PATTERNS.finditer(text)``, skipped where no hint word is in the text."""
+    if not any(c in text for c in _CASE_ODD):
+        low = text.lower()
+        if not any(h in low for h in _EXTRA_HINTS):
+            return []
+    return list(_EXTRA_PATTERNS.finditer(text))
+
+
 def find_time_expressions(sent: Span) -> list[TimeExpression]:
     """Time expressions in a sentence, in text order, with lead-ins such as "as of"."""
     base = sent.start_char
@@ -357,7 +372,7 @@ def find_time_expressions(sent: Span) -> list[TimeExpression]:
     found: list[tuple[int, int]] = [
         (ent.start_char, ent.end_char) for ent in span_ents(sent) if ent.label_ in ("DATE", "TIME")
     ]
-    for m in _EXTRA_PATTERNS.finditer(sent_text):
+    for m in _extra_matches(sent_text):
         start, end = base + m.start(), base + m.end()
         if not any(s <= start < e or start <= s < end for s, e in found):
             found.append((start, end))
