@@ -124,3 +124,22 @@ def test_time_word_hints_skip_only_sentences_without_such_words() -> None:
     ]:
         assert [m.span() for m in _extra_matches(text)] == [m.span() for m in _EXTRA_PATTERNS.finditer(text)]
     assert _extra_matches("The committee met and agreed on a plan.") == []
+
+
+def test_time_finder_asks_dateparser_once_per_expression_and_base(nlp, monkeypatch) -> None:
+    from reportedly.extract import timeref
+
+    asked: list[str] = []
+    real = timeref.parse_date
+
+    def counting(text, base):
+        asked.append(text)
+        return real(text, base)
+
+    sent = next(iter(nlp("The count reached 4,000 on November 3, 2019, officials said.").sents))
+    monkeypatch.setattr(timeref, "parse_date", counting)
+    ref = timeref.TimeFinder(None).find(sent)
+    # without a publication date the expression is resolved twice (probe date, then none),
+    # both times against the same base: dateparser is asked once
+    assert ref.text == "November 3, 2019" and ref.start == "2019-11-03"
+    assert asked == ["november 3, 2019"]

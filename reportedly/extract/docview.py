@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
-from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, IS_SPACE, LENGTH, LOWER, SENT_START
+from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc, Span, Token
 
 __all__ = ["doc_text", "entities", "entities_within", "lower_words", "sentence_of", "paragraph_breaks", "sentences", "space_flags", "span_text", "tokens_overlapping"]
@@ -31,10 +31,14 @@ _IOB_I, _IOB_B = 1, 3
 
 
 def doc_text(doc: Doc) -> str:
-    """``doc.text``, joined once."""
+    """``doc.text``, joined once, from the token arrays: each token's text and
+    its trailing space, as ``Doc.text`` joins them, without a Token per word."""
     cached = doc.user_data.get(_TEXT_KEY)
     if cached is None or cached[1] != len(doc):
-        cached = doc.user_data[_TEXT_KEY] = (doc.text, len(doc))
+        arrays = _arrays(doc)
+        strings = doc.vocab.strings
+        text = "".join([strings[orth] + " " if space else strings[orth] for orth, space in zip(arrays[7], arrays[8])])
+        cached = doc.user_data[_TEXT_KEY] = (text, len(doc))
     return cached[0]
 
 
@@ -45,16 +49,17 @@ def span_text(span: Span) -> str:
     return doc_text(span.doc)[span.start_char : span.end_char]
 
 
-def _arrays(doc: Doc) -> tuple[list[int], list[int], list[int], list[int], list[int], list[int], list[int]]:
+def _arrays(doc: Doc) -> tuple[list[int], ...]:
     """Per token: sentence-start flag, char offset, length, entity IOB code,
-    entity label hash, is-space flag, lower-case form hash; as plain lists."""
+    entity label hash, is-space flag, lower-case form hash, text hash and
+    trailing-space flag; as plain lists."""
     cached = doc.user_data.get(_ARRAYS_KEY)
     if cached is not None and len(cached[0]) == len(doc):
         return cached  # type: ignore[no-any-return]
     if len(doc):
-        columns = doc.to_array([SENT_START, IDX, LENGTH, ENT_IOB, ENT_TYPE, IS_SPACE, LOWER]).T.tolist()
+        columns = doc.to_array([SENT_START, IDX, LENGTH, ENT_IOB, ENT_TYPE, IS_SPACE, LOWER, ORTH, SPACY]).T.tolist()
     else:
-        columns = [[] for _ in range(7)]
+        columns = [[] for _ in range(9)]
     cached = doc.user_data[_ARRAYS_KEY] = tuple(columns)
     return cached  # type: ignore[return-value]
 

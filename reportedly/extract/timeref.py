@@ -35,6 +35,7 @@ from __future__ import annotations
 import calendar
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from importlib import resources
@@ -235,19 +236,27 @@ def _weekday_interval(which: str | None, name: str, pub: date) -> Interval:
     return day, day
 
 
-def _absolute(text: str, pub: date | None) -> Interval | None:
+DateParse = Callable[[str, datetime], Any]
+
+
+def parse_date(text: str, base: datetime) -> Any:
+    """dateparser's reading of ``text`` (a ``DateData``) relative to ``base``."""
+    from dateparser.date import DateDataParser  # heavy import, only when needed
+
+    parser = DateDataParser(languages=["en"], settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "current_period"})
+    return parser.get_date_data(text)
+
+
+def _absolute(text: str, pub: date | None, parse: DateParse = parse_date) -> Interval | None:
     """Absolute dates via dateparser; None unless it yields a sensible date."""
     if not _RE_HAS_ABSOLUTE.search(text):
         return None
     has_year = re.search(r"\b\d{4}\b", text) is not None
     if pub is None and not has_year:
         return None
-    from dateparser.date import DateDataParser  # heavy import, only when needed
-
     base = datetime.combine(pub or _PROBE_DATE, datetime.min.time())
-    parser = DateDataParser(languages=["en"], settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "current_period"})
     try:
-        data = parser.get_date_data(text)
+        data = parse(text, base)
     except (ValueError, OverflowError):
         return None
     if data.date_obj is None:
@@ -271,7 +280,7 @@ def _normalise(text: str) -> str:
     return text
 
 
-def resolve_time(text: str, published: date | None) -> Interval | None:
+def resolve_time(text: str, published: date | None, *, parse: DateParse = parse_date) -> Interval | None:
     """Resolve one time expression against the publication date.
 
     Returns an inclusive (start, end) interval, or None when the expression
@@ -288,7 +297,7 @@ def resolve_time(text: str, published: date | None) -> Interval | None:
             break
     # "the last week" is the rolling seven days, "last week" the calendar week
     norm = re.sub(r"^the (?:last|previous) ", "past ", norm)
-    interval = _resolve_core(norm, published)
+    interval = _resolve_core(norm, published, parse)
     if interval is None or not since:
         return interval
     if published is None:
@@ -296,7 +305,7 @@ def resolve_time(text: str, published: date | None) -> Interval | None:
     return interval[0], max(interval[1], published)
 
 
-def _resolve_core(norm: str, pub: date | None) -> Interval | None:
+def _resolve_core(norm: str, pub: date | None, parse: DateParse = parse_date) -> Interval | None:
     vocab = _vocab()
     if norm in vocab["present_words"]:
         return (pub, pub) if pub else None
@@ -311,7 +320,7 @@ def _resolve_core(norm: str, pub: date | None) -> Interval | None:
     if m := _RE_SEASON.match(norm):
         return _season_interval(m.group(1), m.group(2), m.group(3), m.group(4), pub)
     if pub is None:
-        return _absolute(norm, None)
+        return _absolute(norm, None, parse)
     if m := _RE_AGO.match(norm):
         n = _count(m.group(1))
         unit = vocab["units"][m.group(2)]
@@ -324,7 +333,7 @@ def _resolve_core(norm: str, pub: date | None) -> Interval | None:
         return _relative_period(m.group(1), m.group(2), m.group(3), pub)
     if m := _RE_WEEKDAY.match(norm):
         return _weekday_interval(m.group(1), m.group(2), pub)
-    return _absolute(norm, pub)
+    return _absolute(norm, pub, parse)
 
 
 # --- finding expressions ------------------------------------------------------
@@ -420,12 +429,22 @@ class TimeFinder:
         self.pub = parse_published(published)
         self._expressions: dict[tuple[int, int], list[TimeExpression]] = {}
         self._resolved: dict[tuple[str, date | None], Interval | None] = {}
+        # dateparser's readings: without a publication date an expression is
+        # resolved against the probe date and then against none, and both
+        # ask dateparser the same question (a millisecond each)
+        self._parsed: dict[tuple[str, datetime], Any] = {}
 
     def _resolve(self, text: str, pub: date | None) -> Interval | None:
         key = (text, pub)
         if key not in self._resolved:
-            self._resolved[key] = resolve_time(text, pub)
+            self._resolved[key] = resolve_time(text, pub, parse=self._parse)
         return self._resolved[key]
+
+    def _parse(self, text: str, base: datetime) -> Any:
+        key = (text, base)
+        if key not in self._parsed:
+            self._parsed[key] = parse_date(text, base)
+        return self._parsed[key]
 
     def find(self, sent: Span, *, near: tuple[int, int] | None = None) -> TimeRef:
         """The time reference of a claim in ``sent`` (see :func:`find_time`)."""
