@@ -69,6 +69,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from reportedly.extract.docview import doc_text  # noqa: E402
 from reportedly.extract.model import load_base_model  # noqa: E402
 from reportedly.extract.numbers import LEXICON  # noqa: E402
 from reportedly.extract.quantities import find_quantities  # noqa: E402
@@ -165,11 +166,13 @@ def predict(nlp: Any, texts: list[str]) -> list[list[dict[str, Any]]]:
     for doc in nlp.pipe(texts, batch_size=64):
         claims: list[Claim] = doc._.claims or []
         row: list[dict[str, Any]] = []
+        # Doc.text joins every token on each access; the extraction has joined it once already
+        text = doc_text(doc)
         for c in claims:
             if c.kind != "quantity" or c.quantity is None:
                 continue
             q = c.quantity
-            row.append(to_newsquant(q, doc.text[max(0, q.start - 32) : q.start]))
+            row.append(to_newsquant(q, text[max(0, q.start - 32) : q.start]))
             prev = previous_of(q)
             if prev is not None:
                 row.append(to_newsquant(prev))
