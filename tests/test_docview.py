@@ -54,3 +54,15 @@ def test_tokens_overlapping(nlp) -> None:
     start = doc.text.index("$1.2bn")
     expected = [t.text for t in doc if start <= t.idx < start + len("$1.2bn")]
     assert [t.text for t in tokens_overlapping(sent, start, start + len("$1.2bn"))] == expected
+
+
+def test_entity_labels_by_start_and_span_ents_by_label(nlp) -> None:
+    from reportedly.extract.docview import entity_labels_from
+
+    doc = nlp("ISIS fighters left Mosul in June, Iraqi officials said.")
+    ents = [(e.start, e.label_) for e in doc.ents]
+    assert entity_labels_from(doc, 0, len(doc) - 1) == [label for _, label in ents]
+    assert entity_labels_from(doc, 1, 1) == [label for start, label in ents if start == 1]
+    sent = doc[:]
+    places = [(e.start, e.end) for e in doc.ents if e.label_ in ("GPE", "LOC")]
+    assert [(e.start, e.end) for e in span_ents(sent, {"GPE", "LOC"})] == places

@@ -249,13 +249,14 @@ def test_lazy_noun_chunks_match_spacy(nlp: Any) -> None:
 
 def test_entity_lookups_match_doc_ents(nlp: Any) -> None:
     """Entities read from IOB tags are spaCy's own ``Span.ents``."""
-    from reportedly.extract.quantities import _entity_at, _ents_in
+    from reportedly.extract.docview import entities_within
+    from reportedly.extract.quantities import _entity_at
 
     text = "The Islamic State still holds Tal Afar, U.S. officials told The Associated Press on Thursday."
     with nlp.select_pipes(disable=["reportedly_claims"]):
         doc = nlp(text)
     for sent in doc.sents:
-        assert [(e.start, e.end, label) for e, label in _ents_in(sent)] == [(e.start, e.end, e.label_) for e in sent.ents]
+        assert entities_within(sent) == [(e.start, e.end, e.label_) for e in sent.ents]
     for tok in doc:
         ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
         got = _entity_at(tok)

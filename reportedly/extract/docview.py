@@ -19,7 +19,7 @@ from bisect import bisect_left, bisect_right
 from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc, Span, Token
 
-__all__ = ["doc_text", "entities", "entities_within", "lower_words", "sentence_of", "paragraph_breaks", "sentences", "space_flags", "span_text", "tokens_overlapping"]
+__all__ = ["doc_text", "entities", "entities_within", "entity_labels_from", "lower_words", "sentence_of", "paragraph_breaks", "sentences", "space_flags", "span_text", "tokens_overlapping"]
 
 _KEY = "reportedly.sentence_starts"
 _TEXT_KEY = "reportedly.text"
@@ -147,6 +147,12 @@ def _entities(doc: Doc) -> tuple[list[int], list[int], list[str]]:
         ends.append(len(doc))
     doc.user_data[_ENTS_KEY] = (starts, ends, labels, len(doc))
     return starts, ends, labels
+
+
+def entity_labels_from(doc: Doc, lo: int, hi: int) -> list[str]:
+    """Labels of the entities whose first token lies in ``lo..hi`` (inclusive)."""
+    starts, _, labels = _entities(doc)
+    return labels[bisect_left(starts, lo) : bisect_right(starts, hi)]
 
 
 def entities_within(span: Span) -> list[tuple[int, int, str]]:

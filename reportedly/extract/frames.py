@@ -65,7 +65,7 @@ from spacy.tokens import Doc, Span, Token
 
 from reportedly.extract.frames_ledger import ledger_cue
 from reportedly.extract.hedges import HedgeHit, hedge_hits
-from reportedly.extract.docview import doc_text, paragraph_breaks, sentences, space_flags, span_text
+from reportedly.extract.docview import doc_text, entities_within, entity_labels_from, paragraph_breaks, sentences, space_flags, span_text
 from reportedly.extract.timeref import TimeFinder, span_ents
 from reportedly.types import Claim, Quantity, Source, TimeRef, claim_id
 
@@ -292,8 +292,9 @@ def _places(ents: Sequence[Span], exclude: list[tuple[int, int]]) -> list[str]:
             continue
         root = _place_root(ent)
         placed = (root.dep_ == "pobj" and root.head.lower_ in _PLACE_PREPS) or root.dep_ == "poss"
-        if placed and ent.text not in out:
-            out.append(ent.text)
+        text = span_text(ent)
+        if placed and text not in out:
+            out.append(text)
     return out
 
 
@@ -303,6 +304,9 @@ def _actor(entity_tokens: Sequence[Token], exclude: list[tuple[int, int]]) -> st
     for tok in entity_tokens:
         if tok.pos_ not in ("NOUN", "PROPN", "NUM"):
             continue  # a verb's subtree is the whole clause, not the noun phrase
+        # a subtree lies between its edges: without an organisation starting there, no walk
+        if not _ACTOR_LABELS.intersection(entity_labels_from(tok.doc, tok.left_edge.i, tok.right_edge.i)):
+            continue
         for sub in tok.subtree:
             if sub.ent_type_ in _ACTOR_LABELS and sub.ent_iob_ == "B":
                 if any(s <= sub.idx < e for s, e in exclude):
@@ -312,7 +316,7 @@ def _actor(entity_tokens: Sequence[Token], exclude: list[tuple[int, int]]) -> st
                 end = sub.i + 1
                 while end < len(sub.doc) and sub.doc[end].ent_iob_ == "I":
                     end += 1
-                return sub.doc[sub.i : end].text
+                return span_text(sub.doc[sub.i : end])
     return None
 
 
@@ -443,7 +447,7 @@ def build_claims(
                 lemmas=_noun_lemmas(_content_tokens(doc, att)),
                 time=times.find(sent, near=_cue_span(att)),
                 hedges=_cue_hedges(doc, att, sent, hedges),
-                locations=_places([e for e in span_ents(sent) if _covers(att.content, e.start_char, e.end_char)], source_spans),
+                locations=_places([e for e in span_ents(sent, _PLACE_LABELS) if _covers(att.content, e.start_char, e.end_char)], source_spans),
             )
         continued = None
         if not own and report is not None:
@@ -477,16 +481,16 @@ def _actor_names(doc: Doc) -> dict[str, set[str]]:
     supporters") each say who the noun belongs to.
     """
     seen: dict[str, set[str]] = {}
-    # Doc.ents once, rather than two string attributes of every token
-    for ent in doc.ents:
-        if ent.label_ != "ORG":
+    # the Doc's entity bounds, read once per Doc: ``Doc.ents`` makes a Span of every entity
+    for start, end, label in entities_within(doc[:]):
+        if label != "ORG":
             continue
-        end = ent.end
-        name = ent.text
-        head = doc[end - 1].head
-        if doc[end - 1].dep_ == "pobj" and head.lower_ == "of":
+        name = span_text(doc[start:end])
+        last = doc[end - 1]
+        head = last.head
+        if last.dep_ == "pobj" and head.lower_ == "of":
             head = head.head  # "fighters of ISIS"
-        elif doc[end - 1].dep_ not in ("compound", "poss", "nmod", "amod"):
+        elif last.dep_ not in ("compound", "poss", "nmod", "amod"):
             continue
         if head.pos_ != "NOUN":
             continue
@@ -648,7 +652,7 @@ def _quantity_claim(
     # --- actor and places from the sentence, only where the mention left them empty
     quantity = replace(q, locations=list(q.locations))
     if not quantity.locations:
-        ents = span_ents(sent)
+        ents = span_ents(sent, _PLACE_LABELS)  # only places are read below
         clause_ids = {t.i for t in clause}
         in_clause = [e for e in ents if e.root.i in clause_ids]
         # a continued figure without places of its own is where the report said

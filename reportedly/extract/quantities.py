@@ -558,13 +558,6 @@ def _entity_at(t: Token) -> Span | None:
     return doc[start:end]
 
 
-def _ents_in(sent: Span) -> list[tuple[Span, str]]:
-    """The named entities wholly inside ``sent`` with their labels, as ``Span.ents`` gives them
-    (the Doc's entity bounds are read once per Doc)."""
-    doc = sent.doc
-    return [(doc[start:end], label) for start, end, label in entities_within(sent)]
-
-
 def _bound_before(text: str, start: int) -> tuple[str, int, str] | None:
     window = text[max(0, start - 32) : start]
     if start >= 4 and _SUB_RE.search(text[:start]):
@@ -1004,7 +997,7 @@ def _actor(noun: Token | None) -> str | None:
         if c.dep_ in ("compound", "poss", "amod", "nmod") and _is_actor_token(c):
             return _entity_text(c)
         if c in owners:
-            return noun.doc[c.left_edge.i : c.right_edge.i + 1].text.removeprefix("the ").removeprefix("The ")
+            return span_text(noun.doc[c.left_edge.i : c.right_edge.i + 1]).removeprefix("the ").removeprefix("The ")
         if c.dep_ == "prep" and c.lower_ == "of":
             for p in c.children:
                 if _is_actor_token(p):
@@ -1018,7 +1011,7 @@ def _actor(noun: Token | None) -> str | None:
 def _entity_text(t: Token) -> str:
     ent = _entity_at(t)
     if ent is not None:
-        return ent.text.removeprefix("the ").removeprefix("The ")
+        return span_text(ent).removeprefix("the ").removeprefix("The ")
     return t.text
 
 
@@ -1028,9 +1021,11 @@ def _locations(tokens: list[Token], sent: Span) -> list[str]:
     places ("Syria's numbers")."""
     anchors = {t.i for t in tokens}
     found: list[str] = []
-    for ent, label in _ents_in(sent):
+    doc = sent.doc
+    for start, end, label in entities_within(sent):
         if label not in _LOC_LABELS:
             continue
+        ent = doc[start:end]
         root = ent.root
         r = root
         while r.dep_ == "conj" and r.head.i != r.i:
@@ -1040,8 +1035,9 @@ def _locations(tokens: list[Token], sent: Span) -> list[str]:
             ok = True
         elif r.dep_ == "poss" and r.head.i in anchors:
             ok = True
-        if ok and ent.text not in found:
-            found.append(ent.text)
+        text = span_text(ent)
+        if ok and text not in found:
+            found.append(text)
     return found
 
 
@@ -1274,7 +1270,7 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
                     and not any(c.dep_ == "conj" for c in t.children)
                 )
             ] or [noun]
-            entity = doc[phrase[0].i : phrase[-1].i + 1].text
+            entity = span_text(doc[phrase[0].i : phrase[-1].i + 1])
             entity_lemma = _lemma_phrase(phrase)
             if noun.lemma_.lower() in _DURATIONS:
                 entity_lemma = noun.lemma_.lower()
@@ -1290,7 +1286,7 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
         pobj = next((p for p in of.children if p.dep_ == "pobj" and p.pos_ in ("NOUN", "PROPN")), None) if of else None
         if pobj is not None:
             phrase = _phrase_tokens(pobj, of.i + 1, False)
-            entity, entity_lemma = doc[phrase[0].i : phrase[-1].i + 1].text, _lemma_phrase(phrase)
+            entity, entity_lemma = span_text(doc[phrase[0].i : phrase[-1].i + 1]), _lemma_phrase(phrase)
     if unit_name is None and not fig.fraction:
         # "the number of militants ... down to 15,000": the counted thing is the number's "of" noun
         verb = _clause_verb(anchor)

@@ -35,7 +35,7 @@ from __future__ import annotations
 import calendar
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from importlib import resources
@@ -354,15 +354,20 @@ _CASE_ODD = ("\u0131", "\u017f", "\u0130")
 _LEAD_IN = re.compile(r"\b(as of|since|until|as early as|as late as)\s+$", re.IGNORECASE)
 
 
-def span_ents(span: Span) -> list[Span]:
-    """The named entities inside ``span``.
+def span_ents(span: Span, labels: Collection[str] | None = None) -> list[Span]:
+    """The named entities inside ``span`` (those with one of ``labels``, if given).
 
     ``Span.ents`` rebuilds every entity of the whole Doc on each call, which
     made per-sentence lookups quadratic on long articles; this reads the
-    Doc's entity bounds, found once per Doc (:func:`docview.entities`).
+    Doc's entity bounds, found once per Doc (:func:`docview.entities`), and
+    makes a Span only for the entities asked for.
     """
     doc = span.doc
-    return [Span(doc, start, end, label=label) for start, end, label in entities(span)]
+    return [
+        Span(doc, start, end, label=label)
+        for start, end, label in entities(span)
+        if labels is None or label in labels
+    ]
 
 
 def _extra_matches(text: str) -> list[re.Match[str]]:
@@ -374,12 +379,15 @@ def _extra_matches(text: str) -> list[re.Match[str]]:
     return list(_EXTRA_PATTERNS.finditer(text))
 
 
+_TIME_LABELS = ("DATE", "TIME")
+
+
 def find_time_expressions(sent: Span) -> list[TimeExpression]:
     """Time expressions in a sentence, in text order, with lead-ins such as "as of"."""
     base = sent.start_char
     sent_text = span_text(sent)
     found: list[tuple[int, int]] = [
-        (ent.start_char, ent.end_char) for ent in span_ents(sent) if ent.label_ in ("DATE", "TIME")
+        (ent.start_char, ent.end_char) for ent in span_ents(sent, _TIME_LABELS)
     ]
     for m in _extra_matches(sent_text):
         start, end = base + m.start(), base + m.end()
