@@ -66,3 +66,12 @@ def test_entity_labels_by_start_and_span_ents_by_label(nlp) -> None:
     sent = doc[:]
     places = [(e.start, e.end) for e in doc.ents if e.label_ in ("GPE", "LOC")]
     assert [(e.start, e.end) for e in span_ents(sent, {"GPE", "LOC"})] == places
+
+
+def test_in_subtree_is_membership_of_token_subtree(nlp) -> None:
+    from reportedly.extract.docview import in_subtree
+
+    doc = nlp("The ministry said on Friday that about 4,000 fighters who had fled returned to Mosul.")
+    for top in doc:
+        members = {t.i for t in top.subtree}
+        assert [in_subtree(t, top) for t in doc] == [t.i in members for t in doc]

@@ -19,7 +19,7 @@ from bisect import bisect_left, bisect_right
 from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc, Span, Token
 
-__all__ = ["doc_text", "entities", "entities_within", "entity_labels_from", "lower_words", "sentence_of", "paragraph_breaks", "sentences", "space_flags", "span_text", "tokens_overlapping"]
+__all__ = ["doc_text", "entities", "entities_within", "entity_labels_from", "in_subtree", "lower_words", "sentence_of", "paragraph_breaks", "sentences", "space_flags", "span_text", "tokens_overlapping"]
 
 _KEY = "reportedly.sentence_starts"
 _TEXT_KEY = "reportedly.text"
@@ -170,6 +170,21 @@ def entities(span: Span) -> list[tuple[int, int, str]]:
     lo = bisect_left(starts, span.start)
     hi = bisect_left(starts, span.end)
     return [(starts[k], min(ends[k], span.end), labels[k]) for k in range(lo, hi)]
+
+
+def in_subtree(token: Token, top: Token) -> bool:
+    """Whether ``token`` is in ``top``'s subtree: ``top`` is ``token`` or one of
+    its ancestors. A climb of a few heads, where ``Token.subtree`` makes a
+    Token of every word under ``top``."""
+    if not top.left_edge.i <= token.i <= top.right_edge.i:
+        return False  # a subtree lies between its edges
+    node = token
+    while node.i != top.i:
+        head = node.head
+        if head.i == node.i:
+            return False  # the root, and ``top`` not met on the way
+        node = head
+    return True
 
 
 def tokens_overlapping(sent: Span, start: int, end: int) -> list[Token]:

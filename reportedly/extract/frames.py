@@ -65,7 +65,16 @@ from spacy.tokens import Doc, Span, Token
 
 from reportedly.extract.frames_ledger import ledger_cue
 from reportedly.extract.hedges import HedgeHit, hedge_hits
-from reportedly.extract.docview import doc_text, entities_within, entity_labels_from, paragraph_breaks, sentences, space_flags, span_text
+from reportedly.extract.docview import (
+    doc_text,
+    entities_within,
+    entity_labels_from,
+    in_subtree,
+    paragraph_breaks,
+    sentences,
+    space_flags,
+    span_text,
+)
 from reportedly.extract.timeref import TimeFinder, span_ents
 from reportedly.types import Claim, Quantity, Source, TimeRef, claim_id
 
@@ -211,12 +220,9 @@ def _clause_tokens(head: Token, keep: set[int]) -> list[Token]:
 
 
 def _subtree_holds(tok: Token, keep: set[int]) -> bool:
-    """Whether ``tok``'s subtree holds one of ``keep``. A subtree lies between
-    its left and right edges, so a ``keep`` outside them needs no walk."""
-    lo, hi = tok.left_edge.i, tok.right_edge.i
-    if not any(lo <= k <= hi for k in keep):
-        return False
-    return any(t.i in keep for t in tok.subtree)
+    """Whether ``tok``'s subtree holds one of ``keep``."""
+    doc = tok.doc
+    return any(in_subtree(doc[k], tok) for k in keep)
 
 
 class _Hedges:

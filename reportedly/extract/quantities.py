@@ -47,7 +47,7 @@ from reportedly.extract.units import (
     match_unit,
     with_denominator,
 )
-from reportedly.extract.docview import entities_within, lower_words, span_text, tokens_overlapping
+from reportedly.extract.docview import entities_within, in_subtree, lower_words, span_text, tokens_overlapping
 from reportedly.types import Bound, Change, Quantity
 
 __all__ = ["QuantityMention", "Role", "find_quantities"]
@@ -823,7 +823,7 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
     # says which of the counted things are meant
     if unit_noun is not None:
         for child in unit_noun.children:
-            if child.dep_ == "relcl" and child.i > unit_noun.i and h.i not in {t.i for t in child.subtree}:
+            if child.dep_ == "relcl" and child.i > unit_noun.i and not in_subtree(h, child):
                 parts.append(content([t for t in child.subtree if t.pos_ != "PRON"])[:8])
                 break
     # "one per cent for men", "$10 for adults", "32.3% from three-point range": whom
@@ -849,7 +849,7 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
             n = verb.head
             parts.append(content([t for t in n.subtree if t.i <= n.i]) or content([n]))
             break
-        if subj is not None and h.i not in {t.i for t in subj.subtree}:
+        if subj is not None and not in_subtree(h, subj):
             if subj.pos_ == "PRON" and verb.dep_ == "relcl":
                 # "a beetle that can go 0 to 80km/h": the noun right before the
                 # relative pronoun, which the parser sometimes hangs elsewhere
@@ -867,7 +867,7 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
                 break
             # "It will boost the driving range by about 35 miles": with a pronoun
             # subject, the object is what the figure is about
-            obj = next((c for c in verb.children if c.dep_ == "dobj" and h.i not in {t.i for t in c.subtree}), None)
+            obj = next((c for c in verb.children if c.dep_ == "dobj" and not in_subtree(h, c)), None)
             if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
                 parts.append(content([t for t in obj.subtree if t.i <= obj.i])[:8])
                 break
@@ -894,7 +894,7 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
     # the sentence's own subject, when the figure sits in a clause of its own
     root = sent.root
     root_subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if root_subj is not None and root_subj.pos_ != "PRON" and h.i not in {t.i for t in root_subj.subtree}:
+    if root_subj is not None and root_subj.pos_ != "PRON" and not in_subtree(h, root_subj):
         parts.append(content([t for t in root_subj.subtree if t.i <= root_subj.i])[:8])
     parts = [p for p in parts if p]
     if not parts and not subject and not personal:
