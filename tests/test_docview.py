@@ -75,3 +75,13 @@ def test_in_subtree_is_membership_of_token_subtree(nlp) -> None:
     for top in doc:
         members = {t.i for t in top.subtree}
         assert [in_subtree(t, top) for t in doc] == [t.i in members for t in doc]
+
+
+def test_tree_arrays_are_the_parse(nlp) -> None:
+    from reportedly.extract.docview import tree
+
+    doc = nlp("Officials, who asked not to be named, said that 300 people had died since Monday.")
+    heads, deps, children = tree(doc)
+    assert heads == [t.head.i for t in doc]
+    assert [doc.vocab.strings[d] for d in deps] == [t.dep_ for t in doc]
+    assert children == [[c.i for c in t.children] for t in doc]

@@ -509,3 +509,16 @@ def test_unit_word_lookup_by_first_character_matches_the_full_expression() -> No
         full = units._WORD_RE.match(text, pos)
         part = units._match_word(text, pos)
         assert (full and (full.group(0), full.span())) == (part and (part.group(0), part.span()))
+
+
+def test_figure_scan_and_window_searches_match_the_whole_text_searches() -> None:
+    from reportedly.extract import quantities as q
+
+    text = "Sub-7 times, minus-3.5C, −12% and .5 points; COVID-19 cases rose to 1,234.5 from more than 900 (about 1,100 in May)."
+    assert [m.span() for m in q._figure_matches(text)] == [m.span() for m in q._FIGURE_RE.finditer(text)]
+    for end in range(len(text) + 1):
+        assert bool(q._MINUS_RE.search(text, max(0, end - 10), end)) == bool(q._MINUS_RE.search(text[:end]))
+        assert bool(q._SUB_RE.search(text, max(0, end - 6), end)) == bool(q._SUB_RE.search(text[:end]))
+        window = text[max(0, end - 32) : end]
+        if q._BOUND_RE.search(window):
+            assert q._may_end_in_bound(window)

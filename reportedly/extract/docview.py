@@ -16,16 +16,17 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
-from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START, SPACY
+from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc, Span, Token
 
-__all__ = ["doc_text", "entities", "entities_within", "entity_labels_from", "in_subtree", "lower_words", "sentence_of", "paragraph_breaks", "sentences", "space_flags", "span_text", "tokens_overlapping"]
+__all__ = ["doc_text", "entities", "entities_within", "entity_labels_from", "in_subtree", "tree", "lower_words", "sentence_of", "paragraph_breaks", "sentences", "space_flags", "span_text", "tokens_overlapping"]
 
 _KEY = "reportedly.sentence_starts"
 _TEXT_KEY = "reportedly.text"
 _ARRAYS_KEY = "reportedly.token_arrays"
 _ENTS_KEY = "reportedly.entities"
 _LOWER_KEY = "reportedly.lower"
+_TREE_KEY = "reportedly.tree"
 #: ``Token.ent_iob`` codes, as ``Token.ent_iob_`` names them
 _IOB_I, _IOB_B = 1, 3
 
@@ -170,6 +171,28 @@ def entities(span: Span) -> list[tuple[int, int, str]]:
     lo = bisect_left(starts, span.start)
     hi = bisect_left(starts, span.end)
     return [(starts[k], min(ends[k], span.end), labels[k]) for k in range(lo, hi)]
+
+
+def tree(doc: Doc) -> tuple[list[int], list[int], list[list[int]]]:
+    """The parse as plain lists: each token's head index, dependency label id
+    (``Token.dep``; compare with ``doc.vocab.strings[label]``) and children
+    in text order (``Token.children``)."""
+    cached = doc.user_data.get(_TREE_KEY)
+    if cached is not None and len(cached[0]) == len(doc):
+        return cached  # type: ignore[no-any-return]
+    heads: list[int] = []
+    deps: list[int] = []
+    if len(doc):
+        array = doc.to_array([HEAD, DEP])
+        # HEAD is an offset from the token, negative for a head before it (read back as signed)
+        heads = [i + rel for i, rel in enumerate(array[:, 0].astype("int64").tolist())]
+        deps = array[:, 1].tolist()
+    children: list[list[int]] = [[] for _ in heads]
+    for i, h in enumerate(heads):
+        if h != i:
+            children[h].append(i)
+    cached = doc.user_data[_TREE_KEY] = (heads, deps, children)
+    return cached
 
 
 def in_subtree(token: Token, top: Token) -> bool:

@@ -69,11 +69,11 @@ from reportedly.extract.docview import (
     doc_text,
     entities_within,
     entity_labels_from,
-    in_subtree,
     paragraph_breaks,
     sentences,
     space_flags,
     span_text,
+    tree,
 )
 from reportedly.extract.timeref import TimeFinder, span_ents
 from reportedly.types import Claim, Quantity, Source, TimeRef, claim_id
@@ -205,24 +205,32 @@ def _clause(tok: Token) -> Token:
     return node
 
 
-def _clause_tokens(head: Token, keep: set[int]) -> list[Token]:
-    """The clause under ``head`` without nested clauses that hold none of ``keep``."""
-    out: list[Token] = []
-    stack = [head]
+def _clause_ids(head: Token, keep: set[int]) -> list[int]:
+    """Indices of the clause under ``head`` without nested clauses that hold
+    none of ``keep``, in text order; walked over the Doc's parse arrays."""
+    doc = head.doc
+    heads, deps, children = tree(doc)
+    strings = doc.vocab.strings
+    nested = {strings[label] for label in _CLAUSE_DEPS}
+    out: list[int] = []
+    stack = [head.i]
     while stack:
         node = stack.pop()
         out.append(node)
-        for child in node.children:
-            if child.dep_ in _CLAUSE_DEPS and not _subtree_holds(child, keep):
+        for child in children[node]:
+            if deps[child] in nested and not any(_under(k, child, heads) for k in keep):
                 continue
             stack.append(child)
-    return sorted(out, key=lambda t: t.i)
+    return sorted(out)
 
 
-def _subtree_holds(tok: Token, keep: set[int]) -> bool:
-    """Whether ``tok``'s subtree holds one of ``keep``."""
-    doc = tok.doc
-    return any(in_subtree(doc[k], tok) for k in keep)
+def _under(i: int, top: int, heads: list[int]) -> bool:
+    """Whether token ``i`` is ``top`` or below it: a climb of its heads."""
+    while i != top:
+        if heads[i] == i:
+            return False
+        i = heads[i]
+    return True
 
 
 class _Hedges:
@@ -242,10 +250,10 @@ class _Hedges:
         return [(hit.word, hit.first) for hit in self.hits(span)]
 
 
-def _hedges_of(tokens: Sequence[Token], sent: Span, figure: Span, hedges: _Hedges) -> list[str]:
-    """Hedges of a figure's clause; an approximator counts only on its own
+def _hedges_of(clause: Sequence[int], sent: Span, figure: Span, hedges: _Hedges) -> list[str]:
+    """Hedges of a figure's clause (token indices); an approximator counts only on its own
     figure ("down from up to more than 30,000" does not hedge "19,000")."""
-    ids = {t.i for t in tokens}
+    ids = set(clause)
     out: list[str] = []
     for hit in hedges.hits(sent):
         if hit.first.i not in ids:
@@ -623,7 +631,7 @@ def _quantity_claim(
     if len(span) == 0:
         return None
     clause_head = _clause(span.root)
-    clause = _clause_tokens(clause_head, {t.i for t in span})
+    clause = _clause_ids(clause_head, set(range(span.start, span.end)))
 
     # --- source
     att: AttributionLike | None = None
@@ -641,7 +649,7 @@ def _quantity_claim(
     if att is not None:
         cue_hedges = _cue_hedges(doc, att, sent, hedges)
     elif report is not None:
-        clause_lemmas = _noun_lemmas(clause)
+        clause_lemmas = _noun_lemmas([doc[k] for k in clause])
         if q.entity_lemma and q.entity_lemma.lower() not in _GENERIC_NOUNS:
             clause_lemmas.add(q.entity_lemma.lower())
         if _continues(report, index, paragraph, clause_lemmas, _noun_lemmas(sent)):
@@ -659,7 +667,7 @@ def _quantity_claim(
     quantity = replace(q, locations=list(q.locations))
     if not quantity.locations:
         ents = span_ents(sent, _PLACE_LABELS)  # only places are read below
-        clause_ids = {t.i for t in clause}
+        clause_ids = set(clause)
         in_clause = [e for e in ents if e.root.i in clause_ids]
         # a continued figure without places of its own is where the report said
         quantity.locations = _places(in_clause, source_spans) or _places(ents, source_spans) or list(report_places)

@@ -179,10 +179,27 @@ class _Figure:
 # ---------------------------------------------------------------- pass 1: figures
 
 
+#: the first character of every ``_FIGURE_RE`` match: a sign, a digit or a point
+_FIGURE_START_RE = re.compile(r"[-\u2212.\d]")
+
+
+def _figure_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_FIGURE_RE.finditer(text)``, tried only where a figure can start:
+    ``re`` tries the pattern's look-behinds at every character otherwise."""
+    pos = 0
+    while (c := _FIGURE_START_RE.search(text, pos)) is not None:
+        m = _FIGURE_RE.match(text, c.start())
+        if m is None:
+            pos = c.start() + 1
+            continue
+        yield m
+        pos = m.end()
+
+
 def _digit_figures(text: str) -> list[_Figure]:
     figures: list[_Figure] = []
     skip_until = 0
-    for m in _FIGURE_RE.finditer(text):
+    for m in _figure_matches(text):
         s, e = m.start(), m.end()
         if s < skip_until:
             continue
@@ -243,7 +260,7 @@ def _digit_figures(text: str) -> list[_Figure]:
             e += sci.end()
             after = text[e:]
             skip_until = e
-        if negative or _MINUS_RE.search(before):
+        if negative or _MINUS_RE.search(text, max(0, s - 10), s):  # "minus" right before the figure
             value = -value
         fig = _Figure(start=s, num_start=s, end=e, number=ParsedNumber(value, value), has_mult=bool(mult))
         if cur is not None:
@@ -558,10 +575,27 @@ def _entity_at(t: Token) -> Span | None:
     return doc[start:end]
 
 
+#: the last word of each bound phrase: a window that ends (spaces aside) with
+#: none of them holds no bound, and ``_BOUND_RE`` need not try each of its
+#: positions with each phrase
+_BOUND_TAILS = tuple({b.split()[-1].lower() for b in _BOUNDS})
+#: letters that match an ASCII letter ignoring case but are not one once lower-cased
+_CASE_ODD = ("\u0131", "\u017f", "\u0130")
+
+
+def _may_end_in_bound(window: str) -> bool:
+    if any(c in window for c in _CASE_ODD):
+        return True
+    return window.rstrip().lower().endswith(_BOUND_TAILS)
+
+
 def _bound_before(text: str, start: int) -> tuple[str, int, str] | None:
     window = text[max(0, start - 32) : start]
-    if start >= 4 and _SUB_RE.search(text[:start]):
+    # "sub-" ends right before ``start`` (or before a last newline): only the last characters can match
+    if start >= 4 and _SUB_RE.search(text, max(0, start - 6), start):
         return "<", start - 4, "sub-"
+    if not _may_end_in_bound(window):
+        return None
     m = _BOUND_RE.search(window)
     if not m:
         return None
