@@ -143,3 +143,18 @@ def test_time_finder_asks_dateparser_once_per_expression_and_base(nlp, monkeypat
     # both times against the same base: dateparser is asked once
     assert ref.text == "November 3, 2019" and ref.start == "2019-11-03"
     assert asked == ["november 3, 2019"]
+
+
+def test_bare_month_names_are_read_as_dateparser_reads_them() -> None:
+    import calendar
+    from datetime import datetime
+
+    from dateparser.date import DateDataParser
+
+    from reportedly.extract.timeref import parse_date
+
+    for base in (datetime(2001, 6, 15), datetime(2016, 1, 31), datetime(2020, 2, 29), datetime(2019, 12, 30)):
+        parser = DateDataParser(languages=["en"], settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "current_period"})
+        for name in calendar.month_name[1:]:
+            ours, theirs = parse_date(name.lower(), base), parser.get_date_data(name.lower())
+            assert (ours.date_obj, ours.period) == (theirs.date_obj, theirs.period)

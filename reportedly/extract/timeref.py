@@ -239,8 +239,29 @@ def _weekday_interval(which: str | None, name: str, pub: date) -> Interval:
 DateParse = Callable[[str, datetime], Any]
 
 
+@dataclass(frozen=True, slots=True)
+class _MonthReading:
+    """What dateparser reads from a bare month name (the fields ``_absolute`` uses)."""
+
+    date_obj: datetime
+    period: str = "month"
+
+
+#: "march" -> 3: full month names, which dateparser reads without parsing rules
+_MONTH_NUMBERS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
+
+
 def parse_date(text: str, base: datetime) -> Any:
-    """dateparser's reading of ``text`` (a ``DateData``) relative to ``base``."""
+    """dateparser's reading of ``text`` (a ``DateData``: ``date_obj``, ``period``) relative to ``base``.
+
+    A bare month name is read here as dateparser reads it with these
+    settings (the month of the base year, on the base's day or the month's
+    last, period "month"), without its millisecond of parsing.
+    """
+    month = _MONTH_NUMBERS.get(text)
+    if month is not None:
+        day = min(base.day, calendar.monthrange(base.year, month)[1])
+        return _MonthReading(datetime(base.year, month, day))
     from dateparser.date import DateDataParser  # heavy import, only when needed
 
     parser = DateDataParser(languages=["en"], settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "current_period"})
