@@ -158,3 +158,22 @@ def test_bare_month_names_are_read_as_dateparser_reads_them() -> None:
         for name in calendar.month_name[1:]:
             ours, theirs = parse_date(name.lower(), base), parser.get_date_data(name.lower())
             assert (ours.date_obj, ours.period) == (theirs.date_obj, theirs.period)
+
+
+def test_plain_calendar_dates_are_read_as_dateparser_reads_them() -> None:
+    from datetime import datetime
+
+    from dateparser.date import DateDataParser
+
+    from reportedly.extract.timeref import _plain_date, parse_date
+
+    forms = ["aug. 14", "14 august", "sept 9", "june 31", "feb 29", "november 2019", "july 4, 2016", "9 may 2021", "may. 3 1999"]
+    for base in (datetime(2001, 6, 15), datetime(2019, 12, 31), datetime(2016, 2, 29)):
+        parser = DateDataParser(languages=["en"], settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "current_period"})
+        for form in forms:
+            ours, theirs = parse_date(form, base), parser.get_date_data(form)
+            assert (ours.date_obj, ours.period) == (theirs.date_obj, theirs.period), form
+    # days a month lacks, 29 February without a year and anything else go to dateparser
+    assert _plain_date("june 31", datetime(2001, 6, 15)) is None
+    assert _plain_date("feb 29", datetime(2016, 2, 29)) is None
+    assert _plain_date("last august", datetime(2001, 6, 15)) is None

@@ -240,28 +240,63 @@ DateParse = Callable[[str, datetime], Any]
 
 
 @dataclass(frozen=True, slots=True)
-class _MonthReading:
-    """What dateparser reads from a bare month name (the fields ``_absolute`` uses)."""
+class _Reading:
+    """What dateparser reads from a plain calendar date (the fields ``_absolute`` uses)."""
 
     date_obj: datetime
-    period: str = "month"
+    period: str
 
 
-#: "march" -> 3: full month names, which dateparser reads without parsing rules
+#: "march", "mar", "mar." -> 3 (and "sept"): month names as dateparser knows them
 _MONTH_NUMBERS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
+_MONTH_ABBREVIATIONS = {name.lower(): n for n, name in enumerate(calendar.month_abbr) if name} | {"sept": 9}
+_MONTH_NUMBERS.update(_MONTH_ABBREVIATIONS)
+_MONTH_NUMBERS.update({f"{name}.": n for name, n in _MONTH_ABBREVIATIONS.items()})
+_MONTH_WORD = r"[a-z]+\.?"
+_DAY = r"[1-9][0-9]?"  # ASCII digits only: int() reads other scripts' digits too
+_RE_MONTH_DAY = re.compile(rf"^(?:(?P<m>{_MONTH_WORD}) (?P<d>{_DAY})|(?P<d2>{_DAY}) (?P<m2>{_MONTH_WORD}))\Z")
+_RE_MONTH_YEAR = re.compile(rf"^(?P<m>{_MONTH_WORD}) (?P<y>[0-9]{{4}})\Z")
+_RE_FULL_DATE = re.compile(
+    rf"^(?:(?P<m>{_MONTH_WORD}) (?P<d>{_DAY}),? (?P<y>[0-9]{{4}})|(?P<d2>{_DAY}) (?P<m2>{_MONTH_WORD}) (?P<y2>[0-9]{{4}}))\Z"
+)
+
+
+def _plain_date(text: str, base: datetime) -> _Reading | None:
+    """dateparser's reading of a plain calendar date ("march", "aug. 14", "9 may",
+    "november 2019", "july 4, 2016") with the settings of :func:`parse_date`,
+    worked out here (checked against dateparser over every month word, day
+    and many bases); None for anything else, a day the month lacks or 29
+    February without a year (dateparser looks for a leap year then)."""
+    month = _MONTH_NUMBERS.get(text)
+    if month is not None:  # the month of the base year, on the base's day or the month's last
+        day = min(base.day, calendar.monthrange(base.year, month)[1])
+        return _Reading(datetime(base.year, month, day), "month")
+    if m := _RE_MONTH_YEAR.match(text):
+        month, year = _MONTH_NUMBERS.get(m["m"], 0), int(m["y"])
+        if month and 1 <= year:
+            return _Reading(datetime(year, month, min(base.day, calendar.monthrange(year, month)[1])), "month")
+        return None
+    if m := _RE_MONTH_DAY.match(text):
+        month, day, year = _MONTH_NUMBERS.get(m["m"] or m["m2"], 0), int(m["d"] or m["d2"]), base.year
+        if month and not (month == 2 and day == 29) and day <= calendar.monthrange(year, month)[1]:
+            return _Reading(datetime(year, month, day), "day")
+        return None
+    if m := _RE_FULL_DATE.match(text):
+        month, day, year = _MONTH_NUMBERS.get(m["m"] or m["m2"], 0), int(m["d"] or m["d2"]), int(m["y"] or m["y2"])
+        if month and 1 <= year and day <= calendar.monthrange(year, month)[1]:
+            return _Reading(datetime(year, month, day), "day")
+    return None
 
 
 def parse_date(text: str, base: datetime) -> Any:
     """dateparser's reading of ``text`` (a ``DateData``: ``date_obj``, ``period``) relative to ``base``.
 
-    A bare month name is read here as dateparser reads it with these
-    settings (the month of the base year, on the base's day or the month's
-    last, period "month"), without its millisecond of parsing.
+    Plain calendar dates are read without dateparser's millisecond of
+    parsing (:func:`_plain_date`), exactly as it reads them.
     """
-    month = _MONTH_NUMBERS.get(text)
-    if month is not None:
-        day = min(base.day, calendar.monthrange(base.year, month)[1])
-        return _MonthReading(datetime(base.year, month, day))
+    plain = _plain_date(text, base)
+    if plain is not None:
+        return plain
     from dateparser.date import DateDataParser  # heavy import, only when needed
 
     parser = DateDataParser(languages=["en"], settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "current_period"})
