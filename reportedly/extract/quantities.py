@@ -102,6 +102,8 @@ _SCALE_WORDS = {"hundred", "thousand", "million", "billion", "trillion", "dozen"
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 #: every word on which ``_word_figures`` may start a figure ("-fold" words aside)
 _WORD_STARTS = set(NUMBER_WORDS) | _VAGUE_HEADS | _FRACTION_WORDS | {"tens", "hundreds", "a", "an", "half"}
+#: "a"/"an" start a figure only before another of ``_WORD_STARTS``
+_WORD_STARTS_NOT_A = _WORD_STARTS - {"a", "an"}
 #: a sentence whose text holds none of these words (not inside a longer run of
 #: letters, as a token's text never is; "a"/"an" only start a figure before a word
 #: listed here) has no word figure, and its tokens need no walk
@@ -283,10 +285,13 @@ def _digit_figures(text: str) -> list[_Figure]:
 def _word_figures(sent: Span, base: int) -> list[_Figure]:
     """Figures written in words: "three", "twenty-five", "a third", "thousands", "sixfold"."""
     figures: list[_Figure] = []
+    lowers = lower_words(sent.doc)[sent.start : sent.end]
+    # a figure in words starts on one of these tokens (the loop below skips all others)
+    if not any(low in _WORD_STARTS_NOT_A or low.endswith("fold") for low in lowers):
+        return figures
     if not _WORD_HINT_RE.search(span_text(sent).lower()):
         return figures
     toks = _LazyTokens(sent)
-    lowers = lower_words(sent.doc)[sent.start : sent.end]
     i = 0
     while i < len(toks):
         low = lowers[i]
