@@ -85,7 +85,8 @@ def sentences(doc: Doc) -> list[Span]:
     """The spans ``doc.sents`` gives, as a list."""
     starts = _starts(doc)
     ends = starts[1:] + [len(doc)]
-    return [doc[a:b] for a, b in zip(starts, ends)]
+    # ``Span(doc, a, b)`` is what ``doc[a:b]`` makes, without its Python-level slice checks
+    return [Span(doc, a, b) for a, b in zip(starts, ends)]
 
 
 def sentence_of(token: Token) -> Span:
@@ -94,7 +95,7 @@ def sentence_of(token: Token) -> Span:
     starts = _starts(doc)
     k = bisect_right(starts, token.i) - 1
     end = starts[k + 1] if k + 1 < len(starts) else len(doc)
-    return doc[starts[k] : end]
+    return Span(doc, starts[k], end)
 
 
 def space_flags(doc: Doc) -> list[int]:

@@ -155,7 +155,7 @@ def _append_trimmed(doc: Doc, space: list[int], start: int, end: int, out: list[
     while end > start and space[end - 1]:
         end -= 1
     if end > start:
-        out.append(doc[start:end])
+        out.append(Span(doc, start, end))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -499,7 +499,7 @@ def _actor_names(doc: Doc) -> dict[str, set[str]]:
     for start, end, label in entities_within(doc[:]):
         if label != "ORG":
             continue
-        name = span_text(doc[start:end])
+        name = span_text(Span(doc, start, end))
         last = doc[end - 1]
         head = last.head
         if last.dep_ == "pobj" and head.lower_ == "of":

@@ -838,7 +838,7 @@ def _concept(h: Token, anchor: Token, fig_ids: set[int], unit_noun: Token | None
 
     parts: list[list[Token]] = []
     # 0. a figure in brackets right after a name describes it: "RHP John Gant (0.5 WAR)"
-    first = min((h.doc[i] for i in fig_ids), key=lambda t: t.i, default=anchor)
+    first = h.doc[min(fig_ids)] if fig_ids else anchor
     if first.i >= 2 and h.doc[first.i - 1].text == "(" and h.doc[first.i - 2].pos_ in ("NOUN", "PROPN"):
         n = h.doc[first.i - 2]
         parts.append(content([t for t in n.subtree if t.i <= n.i]) or [n])
@@ -1064,7 +1064,7 @@ def _locations(tokens: list[Token], sent: Span) -> list[str]:
     for start, end, label in entities_within(sent):
         if label not in _LOC_LABELS:
             continue
-        ent = doc[start:end]
+        ent = Span(doc, start, end)
         root = ent.root
         r = root
         while r.dep_ == "conj" and r.head.i != r.i:
