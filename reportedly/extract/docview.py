@@ -19,7 +19,21 @@ from bisect import bisect_left, bisect_right
 from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc, Span, Token
 
-__all__ = ["doc_text", "entities", "entities_within", "entity_labels_from", "in_subtree", "tree", "lower_words", "sentence_of", "paragraph_breaks", "sentences", "space_flags", "span_text", "tokens_overlapping"]
+__all__ = [
+    "doc_text",
+    "entities",
+    "entities_within",
+    "entity_labels_from",
+    "in_subtree",
+    "lower_words",
+    "paragraph_breaks",
+    "sentence_of",
+    "sentences",
+    "space_flags",
+    "span_text",
+    "tokens_overlapping",
+    "tree",
+]
 
 _KEY = "reportedly.sentence_starts"
 _TEXT_KEY = "reportedly.text"
