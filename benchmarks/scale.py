@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/scale.py                       # 100 articles x 1, 4, 16
     .venv/bin/python benchmarks/scale.py --base 30 --scales 1,4 --no-spark
+    .venv/bin/python benchmarks/scale.py --base 60 --scales 1,16 --workers 1 --no-spark --repeat 3
 
 The input is PolNeAR (train + dev) and FNC-1 (train bodies) texts from
 ``../shared/data``, interleaved in a fixed order; the first ``--base``
@@ -33,6 +34,7 @@ import argparse
 import csv
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -226,6 +228,27 @@ def run_config(mode: str, workers: int, scale: int, corpus: Path, articles: int,
     return Row(mode, workers, scale, articles, m.seconds, worker_rss, main_rss, m.returncode == 0)
 
 
+def median_row(runs: Sequence[Row]) -> Row:
+    """One row for repeated runs of a configuration: the median of each measure.
+
+    A single short run is noisy (its peak memory most of all: which parse
+    buffers the allocator still holds when a batch starts), so ``--repeat``
+    runs each configuration several times and reports the middle value.
+    """
+    first = runs[0]
+    ok = [r for r in runs if r.ok] or list(runs)
+    return Row(
+        first.mode,
+        first.workers,
+        first.scale,
+        first.articles,
+        statistics.median(r.seconds for r in ok),
+        int(statistics.median(r.worker_rss for r in ok)),
+        int(statistics.median(r.main_rss for r in ok)),
+        all(r.ok for r in runs),
+    )
+
+
 def _fmt_ratio(value: float | None, target: str, passed: bool | None) -> str:
     if value is None:
         return "n/a"
@@ -286,6 +309,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--spark-workers", default="2", help="comma-separated local[N] for Spark ('' for none)")
     parser.add_argument("--no-spark", action="store_true", help="measure `run` only")
     parser.add_argument("--keep", type=Path, default=None, help="work folder to keep (default: a temp dir)")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of each configuration; the table keeps each one's median"
+    )
     args = parser.parse_args(argv)
     if not args.shared.is_dir():
         print(f"shared data not found at {args.shared}; nothing to measure", file=sys.stderr)
@@ -310,13 +336,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             n = write_corpus(texts, scale, corpus)
             configs = [("run", w) for w in run_workers] + [("spark", w) for w in spark_workers]
             for mode, workers in configs:
-                row = run_config(mode, workers, scale, corpus, n, work)
-                rows.append(row)
-                print(
-                    f"  {mode:5} w={workers} {scale:>2}x {n:>5} articles: {row.seconds:7.1f} s "
-                    f"{row.rate:6.2f}/s worker {row.worker_rss / _MIB:5.0f} MiB main {row.main_rss / _MIB:5.0f} MiB",
-                    flush=True,
-                )
+                runs: list[Row] = []
+                for _ in range(max(1, args.repeat)):
+                    row = run_config(mode, workers, scale, corpus, n, work)
+                    runs.append(row)
+                    print(
+                        f"  {mode:5} w={workers} {scale:>2}x {n:>5} articles: {row.seconds:7.1f} s "
+                        f"{row.rate:6.2f}/s worker {row.worker_rss / _MIB:5.0f} MiB main {row.main_rss / _MIB:5.0f} MiB",
+                        flush=True,
+                    )
+                rows.append(median_row(runs))
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
