@@ -261,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     items = json.loads(args.data.read_text("utf-8"))
     texts = [it["text"] for it in items]
 
-    bare = load_base_model()
+    bare = load_base_model(compiled_rules=False)  # the model as published
     nlp = load_base_model()
     nlp.add_pipe("reportedly_claims")
     list(bare.pipe(texts[:20]))

@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(files)} PolNeAR {args.part} files, {len(ok)} readable, "
               f"{sum(len(t) for t in texts):,} characters", file=sys.stderr)
 
-        nlp = load_base_model()
+        nlp = load_base_model(compiled_rules=False)  # the model as published
         list(nlp.pipe(texts[:2]))  # warm-up: lazy initialisation is not throughput
         extractor = Extractor()
         list(extractor.pipe(ok[:2]))
