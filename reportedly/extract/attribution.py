@@ -887,6 +887,7 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
         _refine_bounds(doc, text, out, regions, lex.bounds)
     if lex.cue_edge is not None:
         _extend_cues(doc, text, out, lex.cue_edge)
+    _lead_quotes(text, out, regions)
     _continue_quotes(text, out, regions)
     _nest_reports(text, out)
     return out
@@ -1005,6 +1006,32 @@ def _ends_a_quote(text: str, span: tuple[int, int], regions: list[tuple[int, int
         if a <= span[0] and span[1] <= b and not text[span[1] : b].strip(" ,.!?;:—–-'\"”’"):
             return True
     return False
+
+
+def _lead_quotes(text: str, atts: list[Attribution], regions: list[tuple[int, int]]) -> None:
+    """ '“That, unfortunately,” he said, “is part of the reality.”': the parse
+    gives the cue the quote after it; the quote right before the source and
+    cue, with nothing but a comma between, is the same speaker's and opens
+    the content."""
+    claimed = {span for a in atts for span in a.content}
+    for att in atts:
+        if not att.content or att.cue_start is None or att.cue_end is None:
+            continue
+        first = att.content[0]
+        after = _region_at(regions, first[0], first[1])
+        if after is None or first[0] < att.cue_end or text[att.cue_end : after[0]].strip(" ,:—–-"):
+            continue
+        left = min(att.cue_start, att.source_span[0] if att.source_span else att.cue_start)
+        before = [(a, b) for a, b in regions if b <= left]
+        if not before:
+            continue
+        lead = before[-1]
+        gap = text[lead[1] : left]
+        if lead in claimed or gap.strip(" ,—–-") or "\n" in gap:
+            continue
+        att.content.insert(0, lead)
+        claimed.add(lead)
+        att.sentence_start = min(att.sentence_start, lead[0])
 
 
 def _continue_quotes(text: str, atts: list[Attribution], regions: list[tuple[int, int]]) -> None:
