@@ -591,6 +591,8 @@ def cue_features(verb: Token, subject: Token | None, passive: bool, frame: str) 
 
 #: Verbs whose subject belongs to the content: "X seems to be Y".
 _RAISING = {"seem", "appear"}
+#: What a raising verb says of its subject: "seemed to be", "seemed lost", "appears a near certainty".
+_RAISED = {"xcomp", "acomp", "attr", "oprd"}
 
 
 def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, int]], text: str) -> _Found | None:
@@ -642,7 +644,9 @@ def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, in
     source = between or (_source_tokens(subject) if subject is not None else None)
     if source is not None and verb.i in {t.i for t in source}:
         source = [subject]
-    if lemma in _RAISING and subject is not None and source and any(c.dep_ == "xcomp" for c in verb.children):
+    if lemma in _RAISING and subject is not None and source and any(c.dep_ in _RAISED for c in verb.children) and (
+        any(c.dep_ == "xcomp" for c in verb.children) or subject.lower_ not in {"it", "this", "that", "there"}
+    ):
         # "The two seemed to be well known": the subject is part of what
         # seems, not who says so; the relation has no source.
         first = _fragments(text, source)
