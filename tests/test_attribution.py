@@ -300,6 +300,12 @@ def test_quote_just_before_the_source_opens_the_content_of_the_quote_after(nlp, 
     assert [text[a:b] for a, b in att.content] == ["“Of course,”", "“I didn’t know him that well, but I did know him.”"]
 
 
+def test_two_clauses_hung_on_the_cue_are_one_report(nlp, lex):
+    # the parser makes both clauses complements of "said": the report runs over both
+    text, atts = _atts(nlp, "Officials said the road is closed, the bridge is damaged.", lex)
+    assert _content(text, _by_cue(atts, "said")) == "the road is closed, the bridge is damaged"
+
+
 def test_raising_verb_with_an_adjective_complement(nlp, lex):
     text, atts = _atts(nlp, "Cruz seemed lost on the stage.", lex)
     att = _by_cue(atts, "seemed")

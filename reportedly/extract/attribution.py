@@ -400,6 +400,14 @@ def verb_frame(
     if clauses:
         clause = clauses[-1] if clauses[-1].i > verb.i else clauses[0]
         toks = _subtree_in_sent(clause)
+        after = [c for c in clauses if c.i > verb.i]
+        if len(after) > 1:
+            # "says it started marking down her wealth ... as one of its
+            # reporters started picking up problems": the small parser hangs
+            # a clause of the report on the cue as a second ccomp; what the
+            # verb reports runs from the first clause to the end of the last.
+            reach = [t.i for c in after for t in _subtree_in_sent(c)]
+            toks = list(verb.doc[min(reach) : max(reach) + 1])
         start, end = _chars(toks)
         # A quoted clause is the whole quote, even where the parser hangs
         # words from outside the quote onto it.
