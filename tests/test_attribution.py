@@ -293,6 +293,26 @@ def test_quote_resumed_after_the_cue_in_the_same_sentence(nlp, lex):
     assert [text[a:b] for a, b in att.content] == ["“To all the girls all over the world,”", "“own your magic.”"]
 
 
+def test_quote_just_before_the_source_opens_the_content_of_the_quote_after(nlp, lex):
+    # the parse gives "said" only the quote after it; the one before is the same speaker's
+    text, atts = _atts(nlp, "“Of course,” Clinton said, “I didn’t know him that well, but I did know him.”", lex)
+    att = _by_cue(atts, "said")
+    assert [text[a:b] for a, b in att.content] == ["“Of course,”", "“I didn’t know him that well, but I did know him.”"]
+
+
+def test_two_clauses_hung_on_the_cue_are_one_report(nlp, lex):
+    # the parser makes both clauses complements of "said": the report runs over both
+    text, atts = _atts(nlp, "Officials said the road is closed, the bridge is damaged.", lex)
+    assert _content(text, _by_cue(atts, "said")) == "the road is closed, the bridge is damaged"
+
+
+def test_raising_verb_with_an_adjective_complement(nlp, lex):
+    text, atts = _atts(nlp, "Cruz seemed lost on the stage.", lex)
+    att = _by_cue(atts, "seemed")
+    assert att.source_span is None
+    assert [text[a:b] for a, b in att.content] == ["Cruz", "lost on the stage"]
+
+
 def test_quote_continues_past_a_relative_clause_cue_about_the_source(nlp, lex):
     text, atts = _atts(
         nlp,

@@ -400,6 +400,14 @@ def verb_frame(
     if clauses:
         clause = clauses[-1] if clauses[-1].i > verb.i else clauses[0]
         toks = _subtree_in_sent(clause)
+        after = [c for c in clauses if c.i > verb.i]
+        if len(after) > 1:
+            # "says it started marking down her wealth ... as one of its
+            # reporters started picking up problems": the small parser hangs
+            # a clause of the report on the cue as a second ccomp; what the
+            # verb reports runs from the first clause to the end of the last.
+            reach = [t.i for c in after for t in _subtree_in_sent(c)]
+            toks = list(verb.doc[min(reach) : max(reach) + 1])
         start, end = _chars(toks)
         # A quoted clause is the whole quote, even where the parser hangs
         # words from outside the quote onto it.
@@ -591,6 +599,8 @@ def cue_features(verb: Token, subject: Token | None, passive: bool, frame: str) 
 
 #: Verbs whose subject belongs to the content: "X seems to be Y".
 _RAISING = {"seem", "appear"}
+#: What a raising verb says of its subject: "seemed to be", "seemed lost", "appears a near certainty".
+_RAISED = {"xcomp", "acomp", "attr", "oprd"}
 
 
 def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, int]], text: str) -> _Found | None:
@@ -642,7 +652,9 @@ def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, in
     source = between or (_source_tokens(subject) if subject is not None else None)
     if source is not None and verb.i in {t.i for t in source}:
         source = [subject]
-    if lemma in _RAISING and subject is not None and source and any(c.dep_ == "xcomp" for c in verb.children):
+    if lemma in _RAISING and subject is not None and source and any(c.dep_ in _RAISED for c in verb.children) and (
+        any(c.dep_ == "xcomp" for c in verb.children) or subject.lower_ not in {"it", "this", "that", "there"}
+    ):
         # "The two seemed to be well known": the subject is part of what
         # seems, not who says so; the relation has no source.
         first = _fragments(text, source)
@@ -887,6 +899,7 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
         _refine_bounds(doc, text, out, regions, lex.bounds)
     if lex.cue_edge is not None:
         _extend_cues(doc, text, out, lex.cue_edge)
+    _lead_quotes(text, out, regions)
     _continue_quotes(text, out, regions)
     _nest_reports(text, out)
     return out
@@ -1005,6 +1018,32 @@ def _ends_a_quote(text: str, span: tuple[int, int], regions: list[tuple[int, int
         if a <= span[0] and span[1] <= b and not text[span[1] : b].strip(" ,.!?;:—–-'\"”’"):
             return True
     return False
+
+
+def _lead_quotes(text: str, atts: list[Attribution], regions: list[tuple[int, int]]) -> None:
+    """ '“That, unfortunately,” he said, “is part of the reality.”': the parse
+    gives the cue the quote after it; the quote right before the source and
+    cue, with nothing but a comma between, is the same speaker's and opens
+    the content."""
+    claimed = {span for a in atts for span in a.content}
+    for att in atts:
+        if not att.content or att.cue_start is None or att.cue_end is None:
+            continue
+        first = att.content[0]
+        after = _region_at(regions, first[0], first[1])
+        if after is None or first[0] < att.cue_end or text[att.cue_end : after[0]].strip(" ,:—–-"):
+            continue
+        left = min(att.cue_start, att.source_span[0] if att.source_span else att.cue_start)
+        before = [(a, b) for a, b in regions if b <= left]
+        if not before:
+            continue
+        lead = before[-1]
+        gap = text[lead[1] : left]
+        if lead in claimed or gap.strip(" ,—–-") or "\n" in gap:
+            continue
+        att.content.insert(0, lead)
+        claimed.add(lead)
+        att.sentence_start = min(att.sentence_start, lead[0])
 
 
 def _continue_quotes(text: str, atts: list[Attribution], regions: list[tuple[int, int]]) -> None:
