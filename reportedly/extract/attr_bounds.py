@@ -22,6 +22,8 @@ from importlib import resources
 
 from spacy.tokens import Doc, Token
 
+from reportedly.extract.docview import ParseView, parse_view
+
 __all__ = ["BoundsModel", "end_features", "load_bounds_model", "refine_span", "start_features"]
 
 #: Parts of speech whose word form is a feature: function words decide boundaries.
@@ -32,10 +34,10 @@ _START_BACK = 4
 _END_REACH = 80
 
 
-def _word(tok: Token | None) -> str:
-    if tok is None:
+def _word(v: ParseView, i: int | None) -> str:
+    if i is None:
         return "<none>"
-    return tok.lower_ if tok.pos_ in _CLOSED or tok.is_punct else tok.pos_
+    return v.lower[i] if v.pos[i] in _CLOSED or v.punct[i] else v.pos[i]
 
 
 def _offset(i: int, ref: int) -> str:
@@ -43,83 +45,93 @@ def _offset(i: int, ref: int) -> str:
     return str(d) if -5 <= d <= 5 else ("far-" if d < 0 else "far+")
 
 
-def _next(doc: Doc, i: int, hi: int) -> Token | None:
+def _next(v: ParseView, i: int, hi: int) -> int | None:
     j = i + 1
-    while j < hi and doc[j].is_space:
+    while j < hi and v.space[j]:
         j += 1
-    return doc[j] if j < hi else None
+    return j if j < hi else None
 
 
-def _prev(doc: Doc, i: int, lo: int) -> Token | None:
+def _prev(v: ParseView, i: int, lo: int) -> int | None:
     j = i - 1
-    while j >= lo and doc[j].is_space:
+    while j >= lo and v.space[j]:
         j -= 1
-    return doc[j] if j >= lo else None
+    return j if j >= lo else None
 
 
-def _edge_deps(tok: Token, right: bool) -> list[str]:
-    """Dependency labels of the constituents that ``tok`` closes (or opens):
+def _edge_deps(v: ParseView, i: int, right: bool) -> list[str]:
+    """Dependency labels of the constituents that token ``i`` closes (or opens):
     a boundary at a constituent's edge is far likelier than inside one."""
     out = []
-    node = tok
+    edge = v.right if right else v.left
+    node = i
     for _ in range(6):
-        if (node.right_edge if right else node.left_edge).i != tok.i:
+        if edge[node] != i:
             break
-        out.append(node.dep_)
-        if node.head is node:
+        out.append(v.dep[node])
+        if v.heads[node] == node:
             break
-        node = node.head
+        node = v.heads[node]
     return out
 
 
 def end_features(tok: Token, rule_end: int, hi: int, frame: str, root: int = -1, cue: frozenset[int] | set[int] = frozenset()) -> list[str]:
     """Features of ``tok`` as the last token of the content (``hi``: end of the sentence unit)."""
-    doc = tok.doc
-    n = _next(doc, tok.i, hi)
-    n2 = _next(doc, n.i, hi) if n is not None else None
-    ndep = n.dep_ if n is not None else "<none>"
-    nw = _word(n)
-    attach = "<none>" if n is None else n.dep_ + ("<" if n.head.i <= tok.i else ">")
+    return _end_features(parse_view(tok.doc), tok.i, rule_end, hi, frame, root, cue)
+
+
+def _end_features(
+    v: ParseView, i: int, rule_end: int, hi: int, frame: str, root: int = -1, cue: frozenset[int] | set[int] = frozenset()
+) -> list[str]:
+    n = _next(v, i, hi)
+    n2 = _next(v, n, hi) if n is not None else None
+    ndep = v.dep[n] if n is not None else "<none>"
+    nw = _word(v, n)
+    attach = "<none>" if n is None else v.dep[n] + ("<" if v.heads[n] <= i else ">")
+    w = _word(v, i)
+    d = _offset(i, rule_end)
     feats = [
         "bias",
-        "dep=" + tok.dep_,
-        "w=" + _word(tok),
+        "dep=" + v.dep[i],
+        "w=" + w,
         "ndep=" + ndep,
         "nw=" + nw,
-        "nw2=" + nw + "|" + _word(n2),
+        "nw2=" + nw + "|" + _word(v, n2),
         "att=" + attach,
-        "d=" + _offset(tok.i, rule_end),
-        "f|d=" + frame + "|" + _offset(tok.i, rule_end),
+        "d=" + d,
+        "f|d=" + frame + "|" + d,
         "f|nw=" + frame + "|" + nw,
         "f|att=" + frame + "|" + attach,
-        "last" if _only_punct_after(doc, tok.i, hi) else "notlast",
+        "last" if _only_punct_after(v, i, hi) else "notlast",
     ]
-    edges = _edge_deps(tok, right=True)
-    feats.extend("redge=" + d for d in edges)
-    feats.extend("nw|redge=" + nw + "|" + d for d in edges[:2])
+    edges = _edge_deps(v, i, right=True)
+    feats.extend("redge=" + dep for dep in edges)
+    feats.extend("nw|redge=" + nw + "|" + dep for dep in edges[:2])
     if n is not None:
-        opened = _opened(n)
+        opened = _opened(v, n)
+        odep = v.dep[opened]
+        head = v.heads[opened]
         # what the next constituent is and where it hangs decides whether it is reported too
-        where = "root" if opened.head.i == root else ("cue" if opened.head.i in cue else ("left" if opened.head.i < n.i else "right"))
+        where = "root" if head == root else ("cue" if head in cue else ("left" if head < n else "right"))
         feats += [
-            "odep=" + opened.dep_,
-            "odep|where=" + opened.dep_ + "|" + where,
-            "odep|nw=" + opened.dep_ + "|" + nw,
-            "f|odep|where=" + frame + "|" + opened.dep_ + "|" + where,
-            "olen=" + _bucket(opened.right_edge.i - opened.left_edge.i + 1),
+            "odep=" + odep,
+            "odep|where=" + odep + "|" + where,
+            "odep|nw=" + odep + "|" + nw,
+            "f|odep|where=" + frame + "|" + odep + "|" + where,
+            "olen=" + _bucket(v.right[opened] - v.left[opened] + 1),
         ]
-    feats.append("len=" + _bucket(tok.i - root))
+    feats.append("len=" + _bucket(i - root))
     return feats
 
 
-def _only_punct_after(doc: Doc, i: int, hi: int) -> bool:
+def _only_punct_after(v: ParseView, i: int, hi: int) -> bool:
     """Whether nothing but punctuation and space follows token ``i`` before ``hi``.
 
     Scanned back from ``hi``: a sentence rarely ends in more than a token or
     two of punctuation, and every end candidate asks.
     """
     j = hi - 1
-    while j > i and (doc[j].is_punct or doc[j].is_space):
+    while j > i and (v.punct[j] or v.space[j]):
         j -= 1
     return j <= i
 
@@ -128,37 +140,42 @@ def _bucket(n: int) -> str:
     return str(n) if n < 4 else ("4-7" if n < 8 else ("8-15" if n < 16 else "16+"))
 
 
-def _opened(tok: Token) -> Token:
-    """The largest constituent that starts at ``tok``."""
-    node = tok
-    while node.head is not node and node.head.left_edge.i == tok.i:
-        node = node.head
+def _opened(v: ParseView, i: int) -> int:
+    """The largest constituent that starts at token ``i``."""
+    node = i
+    while v.heads[node] != node and v.left[v.heads[node]] == i:
+        node = v.heads[node]
     return node
 
 
 def start_features(tok: Token, rule_start: int, lo: int, cue: set[int], frame: str) -> list[str]:
     """Features of ``tok`` as the first token of the content (``lo``: start of the sentence unit)."""
-    doc = tok.doc
-    p = _prev(doc, tok.i, lo)
-    pw = _word(p)
-    in_cue = p is not None and p.i in cue
-    head = "cue" if tok.head.i in cue else ("in" if tok.head.i > tok.i else "out")
+    return _start_features(parse_view(tok.doc), tok.i, rule_start, lo, cue, frame)
+
+
+def _start_features(v: ParseView, i: int, rule_start: int, lo: int, cue: set[int], frame: str) -> list[str]:
+    p = _prev(v, i, lo)
+    pw = _word(v, p)
+    in_cue = p is not None and p in cue
+    head = "cue" if v.heads[i] in cue else ("in" if v.heads[i] > i else "out")
+    w = _word(v, i)
+    sd = _offset(i, rule_start)
     feats = [
         "bias",
-        "sdep=" + tok.dep_,
-        "sw=" + _word(tok),
+        "sdep=" + v.dep[i],
+        "sw=" + w,
         "spw=" + pw,
-        "spdep=" + (p.dep_ if p is not None else "<none>"),
+        "spdep=" + (v.dep[p] if p is not None else "<none>"),
         "sprevcue" if in_cue else "sprevnot",
         "shead=" + head,
-        "sd=" + _offset(tok.i, rule_start),
-        "f|sd=" + frame + "|" + _offset(tok.i, rule_start),
-        "f|sw=" + frame + "|" + _word(tok),
-        "sw|spw=" + _word(tok) + "|" + pw,
-        "sw|head=" + _word(tok) + "|" + head,
-        "aftercue" if cue and tok.i > max(cue) else "beforecue",
+        "sd=" + sd,
+        "f|sd=" + frame + "|" + sd,
+        "f|sw=" + frame + "|" + w,
+        "sw|spw=" + w + "|" + pw,
+        "sw|head=" + w + "|" + head,
+        "aftercue" if cue and i > max(cue) else "beforecue",
     ]
-    feats.extend("ledge=" + d for d in _edge_deps(tok, right=False))
+    feats.extend("ledge=" + dep for dep in _edge_deps(v, i, right=False))
     return feats
 
 
@@ -198,19 +215,33 @@ def candidates(doc: Doc, first: int, last: int, lo: int, hi: int, cue: set[int])
     return starts, ends
 
 
+def _candidate_indices(v: ParseView, first: int, last: int, lo: int, hi: int, cue: set[int]) -> tuple[list[int], list[int]]:
+    """:func:`candidates`, as token indices."""
+
+    def keep(i: int) -> bool:
+        return not (v.punct[i] or v.space[i]) and i not in cue
+
+    begin = max(lo, first - _START_BACK)
+    starts = [i for i in range(begin, min(hi, last + 1)) if keep(i)]
+    ends = [i for i in range(begin, min(hi, first + _END_REACH)) if keep(i)]
+    return starts, ends
+
+
 def refine_span(
     model: BoundsModel, doc: Doc, first: int, last: int, lo: int, hi: int, cue: set[int], frame: str
 ) -> tuple[int, int] | None:
     """The best (first, last) token indices for the content, or None where no candidate fits."""
-    starts, ends = candidates(doc, first, last, lo, hi, cue)
+    v = parse_view(doc)
+    starts, ends = _candidate_indices(v, first, last, lo, hi, cue)
     if not starts or not ends:
         return None
-    best_s = max(starts, key=lambda t: model.score(model.start, start_features(t, first, lo, cue, frame)))
+    score = model.score
+    best_s = max(starts, key=lambda i: score(model.start, _start_features(v, i, first, lo, cue, frame)))
     # The content runs on one side of the cue: it never spans it.
-    limit = min((c for c in cue if c > best_s.i), default=hi)
-    ends = [t for t in ends if best_s.i <= t.i < limit]
+    limit = min((c for c in cue if c > best_s), default=hi)
+    ends = [i for i in ends if best_s <= i < limit]
     if not ends:
         return None
     root = doc[first : last + 1].root.i
-    best_e = max(ends, key=lambda t: model.score(model.end, end_features(t, last, hi, frame, root, cue)))
-    return best_s.i, best_e.i
+    best_e = max(ends, key=lambda i: score(model.end, _end_features(v, i, last, hi, frame, root, cue)))
+    return best_s, best_e

@@ -15,8 +15,9 @@ made hundreds of thousands of them per thousand sentences.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from typing import NamedTuple
 
-from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START, SPACY
+from spacy.attrs import DEP, ENT_IOB, IS_PUNCT, POS, ENT_TYPE, HEAD, IDX, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc, Span, Token
 
 __all__ = [
@@ -26,6 +27,8 @@ __all__ = [
     "entity_labels_from",
     "in_subtree",
     "lower_words",
+    "ParseView",
+    "parse_view",
     "paragraph_breaks",
     "sentence_of",
     "sentences",
@@ -41,6 +44,7 @@ _ARRAYS_KEY = "reportedly.token_arrays"
 _ENTS_KEY = "reportedly.entities"
 _LOWER_KEY = "reportedly.lower"
 _TREE_KEY = "reportedly.tree"
+_PARSE_KEY = "reportedly.parse_view"
 #: ``Token.ent_iob`` codes, as ``Token.ent_iob_`` names them
 _IOB_I, _IOB_B = 1, 3
 
@@ -243,3 +247,49 @@ def tokens_overlapping(sent: Span, start: int, end: int) -> list[Token]:
 
 
 _ENDS_KEY = "reportedly.token_ends"
+
+
+class ParseView(NamedTuple):
+    """A parsed Doc's words, tags and tree as plain lists, indexed by token.
+
+    For code that walks many tokens per candidate (attribution's boundary
+    features): ``doc[i]`` makes a new ``Token`` each time, and its ``head``,
+    ``left_edge`` and ``right_edge`` one more each.
+    """
+
+    lower: list[str]  # Token.lower_
+    pos: list[str]  # Token.pos_
+    dep: list[str]  # Token.dep_
+    punct: list[bool]  # Token.is_punct
+    space: list[int]  # Token.is_space, 0/1
+    heads: list[int]  # Token.head.i
+    left: list[int]  # Token.left_edge.i
+    right: list[int]  # Token.right_edge.i
+
+
+def parse_view(doc: Doc) -> ParseView:
+    """The :class:`ParseView` of ``doc``, built once."""
+    cached = doc.user_data.get(_PARSE_KEY)
+    if cached is not None and len(cached.heads) == len(doc):
+        return cached  # type: ignore[no-any-return]
+    strings = doc.vocab.strings
+    heads, deps, _ = tree(doc)
+    if len(doc):
+        pos_ids, punct = doc.to_array([POS, IS_PUNCT]).T.tolist()
+    else:
+        pos_ids, punct = [], []
+    # The subtree edges spaCy keeps per token (read, not recomputed, so a
+    # non-projective parse gives the same edges as ``Token.left_edge``).
+    edges = [(t.left_edge.i, t.right_edge.i) for t in doc]
+    view = ParseView(
+        lower=lower_words(doc),
+        pos=[strings[h] if h else "" for h in pos_ids],
+        dep=[strings[h] if h else "" for h in deps],
+        punct=[bool(x) for x in punct],
+        space=space_flags(doc),
+        heads=heads,
+        left=[a for a, _ in edges],
+        right=[b for _, b in edges],
+    )
+    doc.user_data[_PARSE_KEY] = view
+    return view
