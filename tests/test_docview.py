@@ -7,6 +7,7 @@ from reportedly.extract.docview import (
     entities_within,
     lower_words,
     paragraph_breaks,
+    parse_view,
     sentence_of,
     sentences,
     space_flags,
@@ -85,3 +86,16 @@ def test_tree_arrays_are_the_parse(nlp) -> None:
     assert heads == [t.head.i for t in doc]
     assert [doc.vocab.strings[d] for d in deps] == [t.dep_ for t in doc]
     assert children == [[c.i for c in t.children] for t in doc]
+
+
+def test_parse_view_is_the_tokens_words_tags_and_tree(nlp) -> None:
+    doc = nlp(TEXT)
+    view = parse_view(doc)
+    assert view.lower == [t.lower_ for t in doc]
+    assert view.pos == [t.pos_ for t in doc]
+    assert view.dep == [t.dep_ for t in doc]
+    assert view.punct == [t.is_punct for t in doc]
+    assert view.heads == [t.head.i for t in doc]
+    assert view.left == [t.left_edge.i for t in doc]
+    assert view.right == [t.right_edge.i for t in doc]
+    assert parse_view(doc) is view  # built once per Doc
