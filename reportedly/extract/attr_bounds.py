@@ -206,17 +206,12 @@ def load_bounds_model() -> BoundsModel | None:
 
 def candidates(doc: Doc, first: int, last: int, lo: int, hi: int, cue: set[int]) -> tuple[list[Token], list[Token]]:
     """Start and end candidates around the rules' content tokens ``first..last`` in the unit ``[lo, hi)``."""
-    starts = [
-        t
-        for t in doc[max(lo, first - _START_BACK) : min(hi, last + 1)]
-        if not (t.is_punct or t.is_space) and t.i not in cue
-    ]
-    ends = [t for t in doc[max(lo, first - _START_BACK) : min(hi, first + _END_REACH)] if not (t.is_punct or t.is_space) and t.i not in cue]
-    return starts, ends
+    starts, ends = _candidate_indices(parse_view(doc), first, last, lo, hi, cue)
+    return [doc[i] for i in starts], [doc[i] for i in ends]
 
 
 def _candidate_indices(v: ParseView, first: int, last: int, lo: int, hi: int, cue: set[int]) -> tuple[list[int], list[int]]:
-    """:func:`candidates`, as token indices."""
+    """:func:`candidates`, as token indices: neither punctuation, space nor cue."""
 
     def keep(i: int) -> bool:
         return not (v.punct[i] or v.space[i]) and i not in cue

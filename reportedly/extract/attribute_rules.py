@@ -19,8 +19,9 @@ matched against the Doc as it was before any rule applied, and the rules
 apply in the order they were added, a later one overriding what an earlier
 one set. A ruler with a pattern of another shape (operators, other token
 keys) is not compiled (:func:`compile_ruler` returns ``None``) and stays as
-it is. ``reportedly.extract.Extractor`` swaps the compiled form in for the
-model it loads itself; a pipeline passed in by a user is never modified.
+it is. ``reportedly.extract.model.load_base_model`` swaps the compiled form
+in for the model reportedly loads itself; a pipeline passed in by a user is
+never modified.
 """
 
 from __future__ import annotations
@@ -82,21 +83,9 @@ def _token_test(token: Mapping[str, Any]) -> Test | None:
     return lambda values: all(test(values[i]) for i, test in tests)
 
 
-def _named_words(token: Mapping[str, Any]) -> set[str] | None:
-    """The lower forms a one-token pattern can match, or None if it tests words otherwise."""
-    spec = token.get("LOWER")
-    if spec is None:
-        return set()
-    if isinstance(spec, str):
-        return {spec}
-    if isinstance(spec, dict) and set(spec) == {"IN"}:
-        return set(spec["IN"])
-    return None
-
-
-def _named_tags(token: Mapping[str, Any]) -> set[str] | None:
-    """The tags a one-token pattern requires, or None if it hits any tag."""
-    spec = token.get("TAG")
+def _listed(token: Mapping[str, Any], key: str) -> set[str] | None:
+    """The values a token pattern allows for ``key`` by equality or ``IN``; None if it tests ``key`` otherwise or not at all."""
+    spec = token.get(key)
     if isinstance(spec, str):
         return {spec}
     if isinstance(spec, dict) and set(spec) == {"IN"}:
@@ -118,12 +107,12 @@ class _Sequence:
         self.start_regex: re.Pattern[str] | None = None
         first = pattern[0]
         for key in ("LOWER", "DEP", "TAG"):
-            spec = first.get(key)
-            values = [spec] if isinstance(spec, str) else spec.get("IN") if isinstance(spec, dict) else None
-            if isinstance(values, list):
+            values = _listed(first, key)
+            if values is not None:
                 self.start_column = _KEYS.index(key)
-                self.start_ids = sorted({get_string_id(v) for v in values})
+                self.start_ids = sorted(get_string_id(v) for v in values)
                 break
+            spec = first.get(key)
             if key == "LOWER" and isinstance(spec, dict) and set(spec) == {"REGEX"}:
                 self.start_column = _KEYS.index(key)
                 self.start_regex = re.compile(spec["REGEX"])
@@ -167,10 +156,10 @@ class CompiledAttributeRules:
         self._named_ids = numpy.array(sorted(get_string_id(w) for w in named), dtype="uint64")
         self._table: dict[tuple[int, int, int, int], tuple[tuple[int, ...], dict[int, Any]]] = {}
 
-    def _values(self, key: Sequence[int], keep_word: bool) -> Values:
+    def _values(self, key: Sequence[int]) -> Values:
         strings = self.vocab.strings
         tag, lower, dep, space = key
-        word = strings[lower] if lower and keep_word else ""
+        word = strings[lower] if lower else ""
         return (strings[tag] if tag else "", word, strings[dep] if dep else "", bool(space))
 
     def _outcome(self, key: tuple[int, int, int, int]) -> tuple[tuple[int, ...], dict[int, Any]]:
@@ -179,7 +168,7 @@ class CompiledAttributeRules:
         if found is None:
             if len(self._table) > _TABLE_LIMIT:
                 self._table.clear()
-            values = self._values(key, keep_word=True)
+            values = self._values(key)
             candidates = sorted(self._any_tag + self._by_tag.get(values[0], []), key=lambda pair: pair[0])
             rules = tuple(rule for rule, tests in candidates if any(test(values) for test in tests))
             found = self._table[key] = (rules, self._merge(rules))
@@ -191,12 +180,12 @@ class CompiledAttributeRules:
             merged.update(self._attrs[rule])
         return merged
 
-    def _sequence_hits(self, doc: Doc, keys: numpy.ndarray) -> dict[int, list[tuple[int, int]]]:
+    def _sequence_hits(self, keys: numpy.ndarray) -> dict[int, list[tuple[int, int]]]:
         """``{token: [(rule, match start)]}`` for the patterns matched by hand."""
         hits: dict[int, list[tuple[int, int]]] = {}
         for seq in self._sequences:
             for start in seq.starts(keys, self.vocab.strings):
-                if all(test(self._values(keys[start + k], keep_word=True)) for k, test in enumerate(seq.tests)):
+                if all(test(self._values(keys[start + k])) for k, test in enumerate(seq.tests)):
                     end = start + seq.length
                     target = (start if seq.index >= 0 else end) + seq.index
                     if not start <= target < end:
@@ -208,7 +197,7 @@ class CompiledAttributeRules:
         if not len(doc):
             return doc
         keys = doc.to_array(_KEY_ATTRS)
-        hits = self._sequence_hits(doc, keys) if self._sequences else {}
+        hits = self._sequence_hits(keys) if self._sequences else {}
         # Words no rule names behave alike: one key for all of them.
         lookup = keys.copy()
         lookup[~numpy.isin(lookup[:, 1], self._named_ids), 1] = 0
@@ -269,10 +258,11 @@ def compile_ruler(ruler: AttributeRuler) -> CompiledAttributeRules | None:
             if any(test is None for test in tests):
                 return None
             compiled.append([t for t in tests if t is not None])
-        words = [(_named_words(p[0]) if len(p) == 1 else None) for p in patterns]
+        # A word tested other than by value or IN (NOT_IN, REGEX) needs the word itself: matched by hand.
+        words = [(set() if "LOWER" not in p[0] else _listed(p[0], "LOWER")) if len(p) == 1 else None for p in patterns]
         if all(w is not None for w in words) and index in (0, -1):
             named = set().union(*(w for w in words if w is not None))
-            tags = [_named_tags(p[0]) for p in patterns]
+            tags = [_listed(p[0], "TAG") for p in patterns]
             tagged = None if any(t is None for t in tags) else set().union(*(t for t in tags if t is not None))
             single.append((rule, [tests[0] for tests in compiled], named, tagged))
         else:

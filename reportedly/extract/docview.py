@@ -17,7 +17,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from typing import NamedTuple
 
-from spacy.attrs import DEP, ENT_IOB, IS_PUNCT, POS, ENT_TYPE, HEAD, IDX, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START, SPACY
+from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, ORTH, POS, SENT_START, SPACY
 from spacy.tokens import Doc, Span, Token
 
 __all__ = [
