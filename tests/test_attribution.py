@@ -441,3 +441,25 @@ def test_governing_verb_opens_the_cue(nlp, lex):
     text, atts = _atts(nlp, "The governor decided on Monday to call for a new vote.", lex)
     assert [a.cue for a in atts] == ["decided on Monday to call for"]
     assert _content(text, atts[0]) == "a new vote"
+
+
+def test_speech_verb_closing_a_paragraph_with_a_colon_reports_the_next(nlp, lex):
+    text, atts = _atts(
+        nlp,
+        "The governor spoke after the vote. Limbaugh added:\n\n"
+        "This is the greatest fear I have ever seen from a front-runner.\n\nThe hearing resumed on Monday.",
+        lex,
+    )
+    att = _by_cue(atts, "added")
+    assert att.source is not None and att.source.name == "Limbaugh"
+    assert _content(text, att) == "This is the greatest fear I have ever seen from a front-runner."
+
+
+def test_speech_verb_ending_the_sentence_reports_what_stands_before_it(nlp, lex):
+    text, atts = _atts(nlp, "Not a chance, experts say.", lex)
+    att = _by_cue(atts, "say")
+    assert _content(text, att) == "Not a chance"
+    assert att.source is not None and att.source.text == "experts"
+    # 'said yes': what was said follows the verb, nothing before it is content.
+    text, atts = _atts(nlp, "Asked whether he would run again, the senator said yes.", lex)
+    assert all("Asked" not in _content(text, a) for a in atts)
