@@ -25,6 +25,12 @@ runs; "per worker" is the largest extraction process (the pool's workers, or
 Spark's Python workers; the single process when ``--workers 1``), "main" the
 coordinating process (``run``'s store writer, or the Spark JVM).
 
+Before and after the runs, a fixed single-threaded load is timed alone and
+as two copies at once (``--calibrate N`` rounds): two copies run slower each
+wherever the two virtual cores share hardware or the host is busy, and
+``2 x alone / paired`` says what two processes can gain on this machine at
+that time. The 2-worker ratio is printed beside it.
+
 The targets of issue 7 are printed beside the ratios they are about.
 """
 
@@ -211,6 +217,45 @@ class Row:
         return self.articles / self.seconds if self.seconds else 0.0
 
 
+#: A fixed single-threaded load, part interpreter and part small matrix
+#: products, like a parser's: how fast one core runs it alone and beside
+#: another copy says how much two processes can gain on this machine at all.
+_LOAD = (
+    "import os, time, numpy as np\n"
+    "os.environ['OPENBLAS_NUM_THREADS'] = '1'\n"
+    "a = np.ones((64, 64)); t = time.perf_counter(); x = 0\n"
+    "for i in range(4_500_000):\n"
+    "    x += i * i\n"
+    "    if i % 50 == 0: a = np.tanh(a @ a / 64)\n"
+    "print(time.perf_counter() - t)\n"
+)
+
+
+def _load_times(copies: int) -> list[float]:
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    procs = [subprocess.Popen([sys.executable, "-c", _LOAD], stdout=subprocess.PIPE, text=True, env=env) for _ in range(copies)]
+    return [float(p.communicate()[0]) for p in procs]
+
+
+def parallel_speedup(rounds: int = 3) -> tuple[float, float]:
+    """What 2 processes give over 1 on this machine right now, for a fixed load.
+
+    Returns (speed-up, seconds alone): the load's time alone over its time
+    beside a second copy, times two. Where the two virtual cores share a
+    physical one, or the host is busy, it falls well under 2, and a 2-worker
+    run falls with it; the benchmark prints it beside the ratio. It is not a
+    strict ceiling for ``run``: with one worker the main process's own work
+    (reading, writing) is serial, with two it overlaps the workers'.
+    """
+    alone: list[float] = []
+    paired: list[float] = []
+    for _ in range(rounds):
+        alone += _load_times(1)
+        paired += _load_times(2)
+    one = statistics.median(alone)
+    return 2 * one / statistics.median(paired), one
+
+
 def run_config(mode: str, workers: int, scale: int, corpus: Path, articles: int, work: Path) -> Row:
     out = work / f"{mode}-{workers}-{scale}"
     shutil.rmtree(out, ignore_errors=True)
@@ -256,7 +301,7 @@ def _fmt_ratio(value: float | None, target: str, passed: bool | None) -> str:
     return f"{value:.2f} (target {target}){mark}"
 
 
-def report(rows: list[Row]) -> str:
+def report(rows: list[Row], speedup: float | None = None) -> str:
     lines = [
         "| mode | workers | input | articles | seconds | articles/s | peak RSS per worker (MiB) | main process (MiB) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -275,6 +320,8 @@ def report(rows: list[Row]) -> str:
         if one and two:
             v = two.rate / one.rate
             lines.append(f"| run: articles/s with 2 workers / 1 worker | {s}x | {_fmt_ratio(v, '>= 1.8', v >= 1.8)} |")
+            if speedup:
+                lines.append(f"| run: that ratio / a fixed load's 2-process speed-up ({speedup:.2f}) | {s}x | {v / speedup:.2f} |")
         spark, run2 = get.get(("spark", 2, s)), get.get(("run", 2, s))
         if spark and run2:
             v = spark.seconds / run2.seconds
@@ -310,6 +357,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-spark", action="store_true", help="measure `run` only")
     parser.add_argument("--keep", type=Path, default=None, help="work folder to keep (default: a temp dir)")
     parser.add_argument(
+        "--calibrate", type=int, default=3, metavar="N",
+        help="rounds of the fixed load that measure this machine's 2-process speed-up (0: skip)",
+    )
+    parser.add_argument(
         "--repeat", type=int, default=1, help="runs of each configuration; the table keeps each one's median"
     )
     args = parser.parse_args(argv)
@@ -329,7 +380,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     work = args.keep or Path(tempfile.mkdtemp(prefix="reportedly-scale-"))
     texts = base_texts(args.shared, args.base)
     print(f"{len(texts)} base articles ({sum(len(t.split()) for t in texts)} words); cores: {os.cpu_count()}")
+    speedups: list[float] = []
+
+    def calibrate(when: str) -> None:
+        if args.calibrate > 0 and 2 in run_workers:
+            speedup, alone = parallel_speedup(args.calibrate)
+            speedups.append(speedup)
+            print(f"  2-process speed-up of a fixed load {when}: {speedup:.2f}x ({alone:.2f} s alone)", flush=True)
+
     rows: list[Row] = []
+    calibrate("before")
     try:
         for scale in scales:
             corpus = work / f"corpus-{scale}x"
@@ -349,8 +409,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
+    calibrate("after")
     print()
-    print(report(rows))
+    print(report(rows, statistics.median(speedups) if speedups else None))
     return 0
 
 
