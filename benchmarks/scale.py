@@ -395,17 +395,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             corpus = work / f"corpus-{scale}x"
             n = write_corpus(texts, scale, corpus)
             configs = [("run", w) for w in run_workers] + [("spark", w) for w in spark_workers]
-            for mode, workers in configs:
-                runs: list[Row] = []
-                for _ in range(max(1, args.repeat)):
+            runs: dict[tuple[str, int], list[Row]] = {c: [] for c in configs}
+            # Round-robin over the configurations, not each one's repeats back
+            # to back: a slow spell of the host then costs every configuration
+            # alike instead of skewing the ratios between them.
+            for _ in range(max(1, args.repeat)):
+                for mode, workers in configs:
                     row = run_config(mode, workers, scale, corpus, n, work)
-                    runs.append(row)
+                    runs[(mode, workers)].append(row)
                     print(
                         f"  {mode:5} w={workers} {scale:>2}x {n:>5} articles: {row.seconds:7.1f} s "
                         f"{row.rate:6.2f}/s worker {row.worker_rss / _MIB:5.0f} MiB main {row.main_rss / _MIB:5.0f} MiB",
                         flush=True,
                     )
-                rows.append(median_row(runs))
+            rows.extend(median_row(runs[c]) for c in configs)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
