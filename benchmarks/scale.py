@@ -294,6 +294,20 @@ def median_row(runs: Sequence[Row]) -> Row:
     )
 
 
+def round_ratios(runs: dict[tuple[str, int], list[Row]]) -> str:
+    """The targets' ratios taken within each round, where both runs met the
+    same spell of the host: steadier than a ratio of two medians."""
+    parts = []
+    one, two, spark = runs.get(("run", 1), []), runs.get(("run", 2), []), runs.get(("spark", 2), [])
+    if one and two:
+        values = [b.rate / a.rate for a, b in zip(one, two) if a.ok and b.ok and a.rate]
+        parts.append("2 workers / 1 " + ", ".join(f"{v:.2f}" for v in values))
+    if two and spark:
+        values = [b.seconds / a.seconds for a, b in zip(two, spark) if a.ok and b.ok and a.seconds]
+        parts.append("Spark / run --workers 2 " + ", ".join(f"{v:.2f}" for v in values))
+    return "; ".join(parts)
+
+
 def _fmt_ratio(value: float | None, target: str, passed: bool | None) -> str:
     if value is None:
         return "n/a"
@@ -409,6 +423,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         flush=True,
                     )
             rows.extend(median_row(runs[c]) for c in configs)
+            paired = round_ratios(runs)
+            if paired:
+                print(f"  {scale}x, ratios within each round: {paired}", flush=True)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
