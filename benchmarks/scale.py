@@ -221,8 +221,7 @@ class Row:
 #: products, like a parser's: how fast one core runs it alone and beside
 #: another copy says how much two processes can gain on this machine at all.
 _LOAD = (
-    "import os, time, numpy as np\n"
-    "os.environ['OPENBLAS_NUM_THREADS'] = '1'\n"
+    "import time, numpy as np\n"
     "a = np.ones((64, 64)); t = time.perf_counter(); x = 0\n"
     "for i in range(4_500_000):\n"
     "    x += i * i\n"

@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-from reportedly.extract.attr_eval import Scorer, load_training_set, read_ann, to_relations, training_arguments  # noqa: E402
+from reportedly.extract.attr_eval import ROLES, Scorer, load_training_set, read_ann, to_relations, training_arguments  # noqa: E402
 from reportedly.extract.attr_lexicon import load_lexicon  # noqa: E402
 from reportedly.extract.attribution import (  # noqa: E402
     cue_features,
@@ -74,8 +74,14 @@ def _fold_models(x: "csr_matrix", labels: list[int], groups: list[int], c: float
     return out
 
 
+#: Weights smaller than this are not shipped (nor used when choosing the threshold).
+MIN_WEIGHT = 0.05
 #: Thresholds tried for the classifier.
 THRESHOLDS = [round(float(t), 2) for t in np.arange(0.25, 0.651, 0.05)]
+
+
+def _kept_weights(names: list[str], coef: np.ndarray) -> dict[str, float]:
+    return {n: round(float(w), 4) for n, w in zip(names, coef) if abs(w) >= MIN_WEIGHT}
 
 
 def _candidate_f1s(models: dict[int, tuple[np.ndarray, float, np.ndarray]], labels: list[int], groups: list[int]) -> None:
@@ -112,7 +118,7 @@ def _best_threshold(
     """
     base = load_lexicon(bounds=False, cue_edge=False)
     lexicons = {
-        k: replace(base, cue_weights=MappingProxyType({n: float(v) for n, v in zip(names, w) if abs(v) >= 0.05}), cue_bias=b)
+        k: replace(base, cue_weights=MappingProxyType(_kept_weights(names, w)), cue_bias=b)
         for k, (w, b, _p) in models.items()
     }
     gold_rel = [read_ann(gold[p.stem]) for p in paths]
@@ -122,7 +128,7 @@ def _best_threshold(
         for n, doc in enumerate(docs):
             lex = replace(lexicons[n % folds], cue_threshold=threshold)
             scorer.add(doc.text, gold_rel[n], to_relations(find_attributions(doc, lex)))
-        f1 = [scorer.roles[role].exact[2] for role in ("source", "cue", "content")]
+        f1 = [scorer.roles[role].exact[2] for role in ROLES]
         score = sum(f1) / 3
         print(f"  threshold {threshold:.2f}: held-out exact F1 source {f1[0]:.4f} cue {f1[1]:.4f} content {f1[2]:.4f}")
         if score > best_score + 1e-9:
@@ -193,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     threshold = _best_threshold(models, names, args.folds, paths, gold, docs)
     model = LogisticRegression(C=args.c, max_iter=3000)
     model.fit(x, labels)
-    weights = {str(n): round(float(w), 4) for n, w in zip(names, model.coef_[0]) if abs(w) >= 0.05}
+    weights = _kept_weights(names, model.coef_[0])
     model_path = args.out / "cue_model.json"
     model_path.write_text(
         json.dumps({"bias": round(float(model.intercept_[0]), 4), "C": args.c, "candidates": len(labels),

@@ -481,12 +481,12 @@ def verb_frame(
     return "", [], []
 
 
-def _by_position(verb: Token, subject: Token | None, text: str) -> tuple[str, list[tuple[int, int]]]:
+def _by_position(verb: Token, lemma: str, subject: Token | None, text: str) -> tuple[str, list[tuple[int, int]]]:
     """A speech verb the parser hangs nothing reportable on: what it reports
     found by position, as the frame it stands for ("quote" for a block after
     a colon, "paren" for a clause before it). Extraction only: the learned
     cue table is trained on :func:`verb_frame`'s candidates."""
-    if verb.lemma_.lower() not in _SPEECH_VERBS:
+    if lemma not in _SPEECH_VERBS:
         return "", []
     lo, hi = _unit(verb)
     block = _colon_block(verb, hi, text)
@@ -522,7 +522,7 @@ def _colon_block(verb: Token, hi: int, text: str) -> tuple[int, int] | None:
 
 
 def _tail_content(verb: Token, subject: Token | None, lo: int) -> list[Token]:
-    """'Language unclear on X, experts say.', '“Full panic mode,” said X':
+    """'Not a chance, experts say.' (parsed with no clause under "say"):
     a speech verb that ends its sentence reports what stands before it,
     up to the comma, dash or closing quote that sets the source off."""
     doc = verb.doc
@@ -536,9 +536,9 @@ def _tail_content(verb: Token, subject: Token | None, lo: int) -> list[Token]:
     before = [t for t in doc[lo:left] if not t.is_space]
     if len(before) < 3 or before[-1].text not in {",", "”", "\"", "—", "--", "–"}:
         return []
-    while before and (before[-1].is_punct or before[-1].is_space):
+    while before and before[-1].is_punct:
         before.pop()
-    while before and (before[0].is_punct or before[0].is_space):
+    while before and before[0].is_punct:
         before.pop(0)
     return before if len(before) >= 2 else []
 
@@ -674,7 +674,7 @@ def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, in
     subject, passive = verb_subject(verb)
     frame, content, extra_cue = verb_frame(verb, subject, regions, text)
     if not frame:
-        frame, content = _by_position(verb, subject, text)
+        frame, content = _by_position(verb, lemma, subject, text)
     if not frame:
         return None
     if lex.cue_weights:
