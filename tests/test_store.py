@@ -263,3 +263,45 @@ def test_bounded_writes_retry_a_batch_the_cap_cannot_hold(tmp_path):
                 result = store.add_batch([(d, []) for d in docs[i : i + 10]])
                 assert len(result.added) == 10
         assert store.connection.execute("SELECT count(*) FROM documents").fetchone()[0] == 40
+
+
+def _sources_rows(store: Store) -> list[tuple]:
+    return [tuple(s.values()) for s in store.sources()]
+
+
+def test_bounded_writes_rebuild_sources_once_at_the_end(tmp_path, docs, claims_a, claims_b):
+    """Inside a run the batches only mark ``sources`` stale; leaving rebuilds it,
+    to exactly the rows that refreshing after every batch gives."""
+    with fill(tmp_path / "each.duckdb", docs, claims_a, claims_b) as store:
+        expected = _sources_rows(store)
+        assert not store.sources_stale
+    assert expected, "the claims name sources"
+    with Store(tmp_path / "run.duckdb") as store:
+        with store.bounded_writes():
+            store.add_batch([(docs[0], claims_a)])
+            store.add_batch([(docs[1], claims_b)])
+            assert store.sources_stale and store.count_sources() == 0
+        assert not store.sources_stale
+        assert _sources_rows(store) == expected
+
+
+def test_sources_of_a_run_killed_before_its_rebuild(tmp_path, docs, claims_a, claims_b):
+    """A run stopped between its committed batches and the rebuild (kill -9):
+    a reader sees sources derived live, the next writer rebuilds the table."""
+    with fill(tmp_path / "each.duckdb", docs, claims_a, claims_b) as store:
+        expected = _sources_rows(store)
+    path = tmp_path / "killed.duckdb"
+    store = Store(path)
+    writes = store.bounded_writes()
+    writes.__enter__()  # never left: the process dies with the run
+    store.add_batch([(docs[0], claims_a), (docs[1], claims_b)])
+    store.close()
+    with Store(path, read_only=True) as reader:
+        assert reader.sources_stale
+        assert _sources_rows(reader) == expected and reader.count_sources() == len(expected)
+        assert reader.connection.execute("SELECT count(*) FROM sources").fetchone()[0] == 0  # the stale table
+        assert reader.export("sources", tmp_path / "s.csv", "csv") == len(expected)
+    with Store(path) as writer:
+        assert not writer.sources_stale
+        assert writer.connection.execute("SELECT count(*) FROM sources").fetchone()[0] == len(expected)
+        assert _sources_rows(writer) == expected

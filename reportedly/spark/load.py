@@ -84,11 +84,14 @@ def import_parquet(folder: str | Path, store: Store, batch_size: int = BATCH_SIZ
         n_claims += result.claims_added
         batch.clear()
 
-    for pair in iter_parquet_pairs(folder):
-        read += 1
-        batch.append(pair)
-        if len(batch) >= batch_size:
+    # Bounded like `reportedly run`'s writes: memory held flat, and the
+    # sources table rebuilt once at the end rather than after every batch.
+    with store.bounded_writes():
+        for pair in iter_parquet_pairs(folder):
+            read += 1
+            batch.append(pair)
+            if len(batch) >= batch_size:
+                flush()
+        if batch:
             flush()
-    if batch:
-        flush()
     return ImportSummary(documents_read=read, documents_added=added, already_stored=already, claims_added=n_claims)

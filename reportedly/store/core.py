@@ -39,6 +39,13 @@ TableName = Literal["documents", "claims", "sources"]
 _NEVER = "1TB"
 _CHECKPOINT_BYTES = 16 * 1024 * 1024
 
+#: ``sources`` rows derived from ``claims``; ``{where}`` narrows it to some names.
+_SOURCES_SQL = (
+    "SELECT coalesce(source_name, source_text) AS name, mode(source_kind) AS kind, "
+    "mode(source_anonymous) AS anonymous, count(*) AS n_claims, count(DISTINCT doc_id) AS n_documents "
+    "FROM claims WHERE {where} GROUP BY 1"
+)
+
 # Rows fetched at a time when streaming results out of DuckDB.
 _FETCH = 2048
 
@@ -101,8 +108,13 @@ class Store:
         except duckdb.Error as exc:
             # Typically another process holds the write lock.
             raise StoreError(str(self.path), f"cannot open: {exc}") from exc
+        # Names whose ``sources`` rows wait for the end of :meth:`bounded_writes`.
+        self._deferred_sources = False
+        self._sources_relation = "sources"
         try:
             ensure_schema(self._conn, str(self.path), writable=not read_only)
+            if self.sources_stale:
+                self._repair_sources()
         except BaseException:
             self.close()
             raise
@@ -155,14 +167,22 @@ class Store:
         # article texts) in memory: peak memory grew with the ledger until it
         # was off. Appended rows stay in the row groups the batches wrote.
         self.connection.execute("SET max_vacuum_tasks = 0")
+        # Recomputing a batch's sources scans every claim stored so far, so
+        # per batch it made a long run quadratic (180 ms a batch at 60,000
+        # articles, growing); inside a run the batches only mark ``sources``
+        # stale and it is rebuilt once, in one scan, when the run ends.
+        self._deferred_sources = True
         try:
             yield self
         finally:
             self._write_cache = None
+            self._deferred_sources = False
             if self._conn is not None:
                 self._conn.execute("RESET memory_limit")
                 self._conn.execute("RESET checkpoint_threshold")
                 self._conn.execute("RESET max_vacuum_tasks")
+                if self.sources_stale:
+                    self.refresh_sources()
 
     def _fit_memory(self, pairs: Sequence[tuple[Document, list[Claim]]]) -> None:
         """Set DuckDB's memory limit to the cache plus what this batch needs."""
@@ -275,7 +295,10 @@ class Store:
             )
             touched.update(_source_key(c) for c in claims_out)
             touched.discard(None)
-            self._refresh_sources(sorted(n for n in touched if n is not None))
+            if self._deferred_sources:
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('sources_stale', 'true')")
+            else:
+                self._refresh_sources(sorted(n for n in touched if n is not None))
             conn.execute("INSERT OR REPLACE INTO meta VALUES ('links_stale', 'true')")
             conn.execute("COMMIT")
         except BaseException as exc:
@@ -325,14 +348,52 @@ class Store:
         conn = self.connection
         params = {"names": list(names)}
         conn.execute("DELETE FROM sources WHERE name IN (SELECT unnest($names::VARCHAR[]))", params)
-        conn.execute(
-            "INSERT INTO sources "
-            "SELECT coalesce(source_name, source_text) AS name, mode(source_kind), "
-            "mode(source_anonymous), count(*), count(DISTINCT doc_id) FROM claims "
-            "WHERE coalesce(source_name, source_text) IN (SELECT unnest($names::VARCHAR[])) "
-            "GROUP BY 1",
-            params,
-        )
+        where = "coalesce(source_name, source_text) IN (SELECT unnest($names::VARCHAR[]))"
+        conn.execute("INSERT INTO sources " + _SOURCES_SQL.format(where=where), params)
+
+    @property
+    def sources_stale(self) -> bool:
+        """True while ``sources`` lags ``claims``: a run inside
+        :meth:`bounded_writes` was stopped before rebuilding it."""
+        row = self.connection.execute("SELECT value FROM meta WHERE key = 'sources_stale'").fetchone()
+        return bool(row) and row[0] == "true"
+
+    def refresh_sources(self) -> None:
+        """Rebuild the whole ``sources`` table from ``claims``, in one transaction."""
+        if self.read_only:
+            raise StoreError(str(self.path), "opened read-only; cannot rebuild sources")
+        conn = self.connection
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            conn.execute("DELETE FROM sources")
+            where = "coalesce(source_name, source_text) IS NOT NULL"
+            conn.execute("INSERT INTO sources " + _SOURCES_SQL.format(where=where))
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('sources_stale', 'false')")
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            conn.execute("ROLLBACK")
+            if isinstance(exc, duckdb.Error):
+                raise StoreError(str(self.path), f"could not rebuild sources: {exc}") from exc
+            raise
+
+    def _repair_sources(self) -> None:
+        """A run was killed between its batches and its final rebuild: a writer
+        rebuilds ``sources`` now; a reader derives the rows live instead (see
+        :attr:`sources_relation`)."""
+        if not self.read_only:
+            self.refresh_sources()
+            return
+        where = "coalesce(source_name, source_text) IS NOT NULL"
+        self._sources_relation = f"({_SOURCES_SQL.format(where=where)}) AS sources"
+
+    @property
+    def sources_relation(self) -> str:
+        """What to read sources from, for ``SELECT ... FROM {sources_relation}``:
+        the ``sources`` table, or, in a reader of a store whose run was killed
+        before rebuilding it, the same rows derived from ``claims``. (DuckDB
+        lets no reader write, and a temporary view would not reach the
+        cursors of other threads.)"""
+        return self._sources_relation
 
     @property
     def links_stale(self) -> bool:
@@ -443,7 +504,7 @@ class Store:
 
     def sources(self) -> list[dict[str, Any]]:
         """The ``sources`` table, most cited first."""
-        return list(self._fetch_dicts("SELECT * FROM sources ORDER BY n_claims DESC, name"))
+        return list(self._fetch_dicts(f"SELECT * FROM {self.sources_relation} ORDER BY n_claims DESC, name"))
 
     def count_documents(self, status: str | None = None) -> int:
         if status:
@@ -460,7 +521,7 @@ class Store:
         return int(row[0]) if row else 0
 
     def count_sources(self) -> int:
-        row = self.connection.execute("SELECT count(*) FROM sources").fetchone()
+        row = self.connection.execute(f"SELECT count(*) FROM {self.sources_relation}").fetchone()
         return int(row[0]) if row else 0
 
     # -- export ----------------------------------------------------------
@@ -484,8 +545,9 @@ class Store:
         order = {"documents": "path, id", "claims": "doc_id, start, id", "sources": "name"}[table]
         options = "FORMAT csv, HEADER true" if fmt == "csv" else "FORMAT parquet"
         literal = str(out).replace("'", "''")  # COPY takes no bound parameter for its target
-        self.connection.execute(f"COPY (SELECT * FROM {table} ORDER BY {order}) TO '{literal}' ({options})")
-        row = self.connection.execute(f"SELECT count(*) FROM {table}").fetchone()
+        source = self.sources_relation if table == "sources" else table
+        self.connection.execute(f"COPY (SELECT * FROM {source} ORDER BY {order}) TO '{literal}' ({options})")
+        row = self.connection.execute(f"SELECT count(*) FROM {source}").fetchone()
         return int(row[0]) if row else 0
 
     def _export_jsonl(self, table: TableName, out: Path) -> int:

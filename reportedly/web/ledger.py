@@ -192,10 +192,10 @@ class Ledger:
 
     def sources(self, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
         """Sources by number of claims (the store keeps ``sources`` up to date)."""
-        total = self.scalar("SELECT count(*) FROM sources")
+        total = self.scalar(f"SELECT count(*) FROM {self._store.sources_relation}")
         rows = self.query(
             "SELECT name, kind, anonymous, n_claims AS claims, n_documents AS documents "
-            "FROM sources ORDER BY n_claims DESC, name LIMIT ? OFFSET ?",
+            f"FROM {self._store.sources_relation} ORDER BY n_claims DESC, name LIMIT ? OFFSET ?",
             [limit, offset],
         )
         return int(total or 0), rows
@@ -203,7 +203,7 @@ class Ledger:
     def source_claims(self, name: str, limit: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         found = self.query(
             "SELECT name, kind, anonymous, n_claims AS claims, n_documents AS documents "
-            "FROM sources WHERE name = ?",
+            f"FROM {self._store.sources_relation} WHERE name = ?",
             [name],
         )
         if not found:
@@ -225,7 +225,7 @@ class Ledger:
             "claims": self.scalar("SELECT count(*) FROM claims"),
             "quantities": self.scalar("SELECT count(*) FROM claims WHERE kind = 'quantity'"),
             "statements": self.scalar("SELECT count(*) FROM claims WHERE kind = 'statement'"),
-            "sources": self.scalar("SELECT count(*) FROM sources"),
+            "sources": self.scalar(f"SELECT count(*) FROM {self._store.sources_relation}"),
         }
         for table in ("series", "conflicts"):
             counts[table] = self.scalar(f"SELECT count(*) FROM {table}") if self.tables.has(table) else 0
