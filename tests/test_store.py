@@ -305,3 +305,40 @@ def test_sources_of_a_run_killed_before_its_rebuild(tmp_path, docs, claims_a, cl
         assert not writer.sources_stale
         assert writer.connection.execute("SELECT count(*) FROM sources").fetchone()[0] == len(expected)
         assert _sources_rows(writer) == expected
+
+
+class _LookupOutOfMemoryOnce:
+    """A connection whose first id lookup runs out of memory, as one did under
+    a 4 MiB write cap at 960 articles (DuckDB holds the cap's blocks pinned)."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
+        self.conn, self.failed, self.limits = conn, False, []
+
+    def execute(self, sql: str, *args: object) -> duckdb.DuckDBPyConnection:
+        if sql.startswith("SELECT id, status") and not self.failed:
+            self.failed = True
+            raise duckdb.OutOfMemoryException("could not allocate block of size 256.0 KiB")
+        if "memory_limit" in sql:
+            self.limits.append(sql)
+        return self.conn.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.conn, name)
+
+
+def test_lookup_under_the_write_cap_retries_without_it(tmp_path, docs, claims_a):
+    with Store(tmp_path / "l.duckdb") as store, store.bounded_writes(cache_bytes=1):
+        store.add_batch([(docs[0], claims_a)])
+        real, store._conn = store._conn, _LookupOutOfMemoryOnce(store._conn)  # type: ignore[assignment]
+        try:
+            assert store.stored_status([d.id for d in docs]) == {docs[0].id: "ok"}
+            assert store._conn.failed and store._conn.limits == ["RESET memory_limit"]
+            store.add_batch([(docs[1], [])])  # and the next batch sets its own cap
+            assert any(sql.startswith("SET memory_limit") for sql in store._conn.limits[1:])
+        finally:
+            store._conn = real
+    with Store(tmp_path / "plain.duckdb") as store:  # no cap to lift: the error is the caller's
+        store._conn = _LookupOutOfMemoryOnce(store._conn)  # type: ignore[assignment]
+        with pytest.raises(duckdb.OutOfMemoryException):
+            store.stored_status([docs[0].id])
+        store._conn = store._conn.conn

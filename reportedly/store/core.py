@@ -224,10 +224,17 @@ class Store:
         """``{id: status}`` for those of ``ids`` already in the store."""
         if not ids:
             return {}
-        rows = self.connection.execute(
-            "SELECT id, status FROM documents WHERE id IN (SELECT unnest($ids::VARCHAR[]))",
-            {"ids": list(ids)},
-        ).fetchall()
+        sql = "SELECT id, status FROM documents WHERE id IN (SELECT unnest($ids::VARCHAR[]))"
+        try:
+            rows = self.connection.execute(sql, {"ids": list(ids)}).fetchall()
+        except duckdb.OutOfMemoryException:
+            if self._write_cache is None:
+                raise
+            # The cap the last batch left is sized for its writes, not for a
+            # lookup in a large ledger: look up without it (the next batch
+            # sets its own cap; putting this one back could fail the same way).
+            self.connection.execute("RESET memory_limit")
+            rows = self.connection.execute(sql, {"ids": list(ids)}).fetchall()
         return {row[0]: row[1] for row in rows}
 
     def add_batch(self, pairs: Sequence[tuple[Document, list[Claim]]]) -> BatchResult:
