@@ -88,7 +88,8 @@ CLAIM_COLUMNS: tuple[tuple[str, str], ...] = (
     ("frame", "JSON NOT NULL"),
 )
 
-#: ``sources`` is derived from ``claims`` after every batch (see Store).
+#: ``sources`` is derived from ``claims``: after every batch, or once at the end
+#: of a run's writes (``Store.bounded_writes``; ``meta.sources_stale`` until then).
 SOURCE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "VARCHAR PRIMARY KEY"),
     ("kind", "VARCHAR"),
