@@ -463,3 +463,22 @@ def test_speech_verb_ending_the_sentence_reports_what_stands_before_it(nlp, lex)
     # 'said yes': what was said follows the verb, nothing before it is content.
     text, atts = _atts(nlp, "Asked whether he would run again, the senator said yes.", lex)
     assert all("Asked" not in _content(text, a) for a in atts)
+
+
+def test_passive_cue_without_agent_says_it_of_its_subject(nlp, lex):
+    text, atts = _atts(nlp, "Clinton was declared the winner in Maryland.", lex)
+    att = _by_cue(atts, "was declared")
+    assert att.source is None and att.source_span is None
+    assert [text[a:b] for a, b in att.content] == ["Clinton", "the winner in Maryland"]
+
+
+def test_quote_continues_after_content_that_ends_in_a_quote(nlp, lex):
+    # the reported clause opens with the speaker's subject outside the quote marks
+    text, atts = _atts(
+        nlp,
+        "Biden “has a lot of really good roles to play,” said Doyle, whose home state is a target. "
+        "“He deservedly has that appeal.”",
+        lex,
+    )
+    att = _by_cue(atts, "said")
+    assert text[att.content[-1][0] : att.content[-1][1]] == "“He deservedly has that appeal.”"

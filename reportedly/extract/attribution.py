@@ -724,6 +724,14 @@ def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, in
         first = _fragments(text, source)
         if first and first[-1][1] <= content[0][0]:
             return _Found(cue, None, None, first + content, [], "verb:raising")
+    if passive and subject is None and frame == "object" and verb.idx < content[0][0]:
+        # "Clinton was declared the winner", "Many are expected to fan out":
+        # with no agent, what is declared or expected is said of the passive
+        # subject, and annotators make it the content's first fragment.
+        raised = [c for c in verb.children if c.dep_ == "nsubjpass" and c.lower_ not in {"it", "this", "there"}]
+        first = _fragments(text, _source_tokens(raised[0])) if raised else []
+        if first and first[-1][1] <= verb.idx:
+            return _Found(cue, None, None, first + content, [], "verb:passive")
     return _Found(cue, subject, source, content, _via(verb, lex), "verb:" + frame)
 
 
@@ -1076,10 +1084,11 @@ def _nest_reports(text: str, atts: list[Attribution]) -> None:
 
 
 def _ends_a_quote(text: str, span: tuple[int, int], regions: list[tuple[int, int]]) -> bool:
-    """Whether a content span ends where a quotation ends: the whole quote, or
-    a quoted clause trimmed of its marks ('“We will win,”' as 'We will win')."""
+    """Whether a content span ends where a quotation ends: the whole quote, a
+    quoted clause trimmed of its marks ('“We will win,”' as 'We will win'), or
+    a clause whose quote opens inside it ('Biden “has a lot of roles to play,”')."""
     for a, b in regions:
-        if a <= span[0] and span[1] <= b and not text[span[1] : b].strip(" ,.!?;:—–-'\"”’"):
+        if a < span[1] <= b and not text[span[1] : b].strip(" ,.!?;:—–-'\"”’"):
             return True
     return False
 
