@@ -323,3 +323,21 @@ def test_facets_of_huge_match_sets_are_estimated_from_a_sample(monkeypatch: pyte
     assert estimated["facets_approximate"] is True and estimated["total"] == exact["total"]
     assert sum(f["count"] for f in estimated["facets"]["kind"]) == exact["total"]  # scaled back up
     assert "≈" in client.get("/search?q=fighters").text
+
+
+def test_sources_of_a_run_killed_before_its_rebuild(built: tuple[TestClient, dict[str, Any], Path],
+                                                    tmp_path: Path) -> None:
+    """The app reads sources derived live from a store whose run died before rebuilding them."""
+    client, _, db = built
+    killed = tmp_path / "killed.duckdb"
+    con = duckdb.connect(str(killed))
+    con.execute(f"ATTACH '{db}' AS built (READ_ONLY)")
+    con.execute("COPY FROM DATABASE built TO killed")
+    con.execute("DETACH built")
+    con.execute("DELETE FROM sources")
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('sources_stale', 'true')")
+    con.close()
+    expected = client.get("/sources.json").json()["sources"]
+    stale = TestClient(create_app(killed))
+    assert stale.get("/sources.json").json()["sources"] == expected
+    assert stale.get("/sources/defence%20ministry.json").status_code == 200
