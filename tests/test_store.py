@@ -342,3 +342,13 @@ def test_lookup_under_the_write_cap_retries_without_it(tmp_path, docs, claims_a)
         with pytest.raises(duckdb.OutOfMemoryException):
             store.stored_status([docs[0].id])
         store._conn = store._conn.conn
+
+
+def test_an_error_inside_the_writes_still_rebuilds_sources(tmp_path, docs, claims_a):
+    with fill(tmp_path / "each.duckdb", docs, claims_a, []) as store:
+        expected = _sources_rows(store)
+    with Store(tmp_path / "stopped.duckdb") as store:
+        with pytest.raises(KeyboardInterrupt), store.bounded_writes():
+            store.add_batch([(docs[0], claims_a)])
+            raise KeyboardInterrupt
+        assert not store.sources_stale and _sources_rows(store) == expected

@@ -108,7 +108,8 @@ class Store:
         except duckdb.Error as exc:
             # Typically another process holds the write lock.
             raise StoreError(str(self.path), f"cannot open: {exc}") from exc
-        # Names whose ``sources`` rows wait for the end of :meth:`bounded_writes`.
+        # True inside :meth:`bounded_writes`: batches mark ``sources`` stale
+        # instead of refreshing it.
         self._deferred_sources = False
         self._sources_relation = "sources"
         try:
@@ -172,8 +173,10 @@ class Store:
         # articles, growing); inside a run the batches only mark ``sources``
         # stale and it is rebuilt once, in one scan, when the run ends.
         self._deferred_sources = True
+        failed = True
         try:
             yield self
+            failed = False
         finally:
             self._write_cache = None
             self._deferred_sources = False
@@ -182,7 +185,14 @@ class Store:
                 self._conn.execute("RESET checkpoint_threshold")
                 self._conn.execute("RESET max_vacuum_tasks")
                 if self.sources_stale:
-                    self.refresh_sources()
+                    try:
+                        self.refresh_sources()
+                    except (StoreError, KeyboardInterrupt):
+                        # Leaving on an error (Ctrl-C included), that error is
+                        # the one to report; the flag stays and the next writer
+                        # rebuilds.
+                        if not failed:
+                            raise
 
     def _fit_memory(self, pairs: Sequence[tuple[Document, list[Claim]]]) -> None:
         """Set DuckDB's memory limit to the cache plus what this batch needs."""
