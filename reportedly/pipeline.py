@@ -12,6 +12,9 @@ stored are dropped *before* extraction, so a second run over the same input
 adds nothing and costs little more than reading the files. The claims do not
 depend on ``workers``: extraction is a pure function of one document, results
 come back in input order, and the store is written only by this process.
+With workers, HTML pages (files and WARC records) are also parsed in them:
+this process reads them and hands them over unparsed
+(:mod:`reportedly.ingest.deferred`).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from reportedly.types import Claim, Document
 if TYPE_CHECKING:
     from reportedly.extract import Extractor
     from reportedly.ingest import Manifest
+    from reportedly.ingest.deferred import Deferred
 
 __all__ = ["IN_FLIGHT_PER_WORKER", "WORKER_CHUNK", "Problem", "RunSummary", "extract_chunk", "run"]
 
@@ -129,14 +133,18 @@ def run(
     loaded = Manifest.load(manifest) if isinstance(manifest, (str, Path)) else manifest
     summary = RunSummary(db=Path(db), workers=workers)
     started = time.perf_counter()
-    with Store(db) as store:
-        documents = iter_documents([str(p) for p in paths], manifest=loaded, default_published=published)
+    with Store(db) as store, _Pool(workers) as pool:
+        # With workers, pages are parsed in them too: parsing HTML costs about
+        # seven times what reading a text file does, and in this process it
+        # would cap how many workers can be kept busy.
+        items = iter_documents([str(p) for p in paths], manifest=loaded, default_published=published, defer=workers > 1)
+        documents = _resolve_in_pool(items, pool) if workers > 1 else items
         readable: deque[bool] = deque()
-        todo = _unstored(documents, store, summary, window=batch_size, readable=readable)
+        todo = _unstored(documents, store, summary, window=batch_size, readable=readable)  # type: ignore[arg-type]
         if workers == 1:
             pairs = _extract_here(todo, chunk=batch_size, extractor=extractor)
         else:
-            pairs = _extract_in_pool(todo, workers=workers)
+            pairs = _extract_in_pool(todo, pool)
         pairs = _note_failures(pairs, readable, summary)
         with _Progress(enabled=progress and sys.stderr.isatty()) as bar, store.bounded_writes():
             for batch in _batches(bar.track(pairs), batch_size):
@@ -274,55 +282,97 @@ _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def _init_worker() -> None:
-    global _worker_extractor
     for name in _ONE_THREAD:  # before numpy/spaCy are imported in this process
         os.environ.setdefault(name, "1")
-    from reportedly.extract import Extractor
 
-    _worker_extractor = Extractor()
+
+def _worker() -> "Extractor":
+    """This worker's Extractor, loaded by its first extraction task: a worker
+    that only ever parses pages (a rerun over stored input) loads no model."""
+    global _worker_extractor
+    if _worker_extractor is None:
+        from reportedly.extract import Extractor
+
+        _worker_extractor = Extractor()
+    return _worker_extractor
 
 
 def _work(docs: list[Document]) -> list[Pair]:
-    if _worker_extractor is None:
-        raise RuntimeError("worker used before its initializer ran")
-    return extract_chunk(_worker_extractor, docs)
+    return extract_chunk(_worker(), docs)
 
 
-def _extract_in_pool(docs: Iterable[Document], workers: int) -> Iterator[Pair]:
-    """Extract in ``workers`` processes, yielding results in input order.
+def _parse(items: list["Document | Deferred"]) -> list[Document]:
+    from reportedly.ingest.deferred import resolve
+
+    return [resolve(item) for item in items]
+
+
+class _Pool:
+    """``workers`` spawned processes, started on first use and shared by page
+    parsing and extraction. Spawned (not forked) so no DuckDB or thread state
+    is copied."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._executor: ProcessPoolExecutor | None = None
+
+    def submit(self, fn: Callable[[list[Any]], list[T]], chunk: list[Any]) -> "Future[list[T]]":
+        if self._executor is None:
+            context = multiprocessing.get_context("spawn")
+            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_init_worker)
+        return self._executor.submit(fn, chunk)
+
+    def __enter__(self) -> "_Pool":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _in_order(
+    items: Iterable[T], pool: _Pool, fn: Callable[[list[T]], list[Any]], needs_pool: Callable[[list[T]], bool]
+) -> Iterator[Any]:
+    """``fn`` over chunks of ``items`` in the pool, results in input order.
 
     Chunks are submitted only while fewer than ``IN_FLIGHT_PER_WORKER`` per
-    worker are pending, so the input is read no faster than it is processed.
-    Processes are spawned (not forked) so no DuckDB or thread state is copied,
-    and only once there is something to extract: a rerun over stored input
-    loads no model at all.
+    worker are pending, so the input is read no faster than it is processed;
+    a chunk ``needs_pool`` turns down passes through as it is, in its place.
     """
-    pool: ProcessPoolExecutor | None = None
-    pending: deque[tuple[list[Document], Future[list[Pair]]]] = deque()
+    pending: deque[tuple[list[T], Future[list[Any]] | None]] = deque()
 
-    def next_result() -> list[Pair]:
+    def next_result() -> list[Any]:
         chunk, future = pending.popleft()
+        if future is None:
+            return chunk
         try:
             return future.result()
         except BrokenProcessPool as exc:
-            raise ExtractionError(chunk[0].id, f"a worker process died ({exc}); try fewer --workers") from exc
+            where = getattr(chunk[0], "id", None) or getattr(chunk[0], "path", "?")
+            raise ExtractionError(where, f"a worker process died ({exc}); try fewer --workers") from exc
 
-    try:
-        for chunk in _chunks(docs, WORKER_CHUNK):
-            if pool is None:
-                if not any(d.ok for d in chunk):
-                    yield from ((d, []) for d in chunk)  # nothing pending, so still in order
-                    continue
-                context = multiprocessing.get_context("spawn")
-                pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker)
-            pending.append((chunk, pool.submit(_work, chunk)))
-            while len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-                yield from next_result()
-        while pending:
+    for chunk in _chunks(items, WORKER_CHUNK):
+        pending.append((chunk, pool.submit(fn, chunk) if needs_pool(chunk) else None))
+        while len(pending) >= pool.workers * IN_FLIGHT_PER_WORKER:
             yield from next_result()
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+    while pending:
+        yield from next_result()
+
+
+def _resolve_in_pool(items: Iterable["Document | Deferred"], pool: _Pool) -> Iterator[Document]:
+    """Documents in input order, pages parsed in the pool."""
+    from reportedly.ingest.deferred import Deferred
+
+    return _in_order(items, pool, _parse, lambda chunk: any(isinstance(i, Deferred) for i in chunk))
+
+
+def _extract_in_pool(docs: Iterable[Document], pool: _Pool) -> Iterator[Pair]:
+    """Extract in the pool, yielding results in input order; chunks with
+    nothing readable pass through without starting it, so a rerun over
+    stored input loads no model."""
+    pairs = _in_order(docs, pool, _work, lambda chunk: any(d.ok for d in chunk))
+    for item in pairs:
+        yield item if isinstance(item, tuple) else (item, [])
 
 
 # -- helpers ---------------------------------------------------------------

@@ -13,6 +13,7 @@ import pytest
 
 from reportedly import pipeline
 from reportedly.pipeline import run
+from test_warc import EXAMPLES
 from reportedly.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -218,7 +219,7 @@ def test_input_is_streamed_not_read_ahead(tmp_path, monkeypatch):
     stored = 0
     ahead: list[int] = []  # documents read but not yet committed, at every read
 
-    def endless(paths, manifest=None, default_published=None):
+    def endless(paths, manifest=None, default_published=None, defer=False):
         for i in range(400):
             text = f"Article number {i} reports that {i} people attended."
             ahead.append(i + 1 - stored)
@@ -318,3 +319,31 @@ def test_pipe_caches_are_emptied_past_their_bound(extractor, monkeypatch):
     assert len(lemmatizer.cache) == 11
     _bound_pipe_caches(extractor.nlp, limit=10)
     assert lemmatizer.cache == {}
+
+
+def test_pages_parsed_in_workers_give_what_one_process_gives(tmp_path, extractor):
+    """With workers, HTML files and WARC records are parsed in the pool; the
+    documents (problems included) and claims are those of one process."""
+    from test_warc import example_pages, junk_pages
+
+    from reportedly.ingest import iter_documents
+    from reportedly.ingest.deferred import Deferred
+    from reportedly.ingest.warc import write_warc
+
+    data = tmp_path / "in"
+    data.mkdir()
+    for page in sorted(EXAMPLES.glob("*.html")):
+        (data / page.name).write_bytes(page.read_bytes())
+    write_warc(data / "crawl.warc.gz", example_pages()[:4] + junk_pages())
+    deferred = [d for d in iter_documents([str(data)], defer=True) if isinstance(d, Deferred)]
+    assert len(deferred) >= 7  # every page, from files and records, waits for a worker
+
+    one = run([data], tmp_path / "one.duckdb", progress=False, link=False, extractor=extractor)
+    two = run([data], tmp_path / "two.duckdb", workers=2, batch_size=3, progress=False, link=False)
+    assert (one.seen, one.added, one.skipped, one.claims_added) == (two.seen, two.added, two.skipped, two.claims_added)
+    assert one.added >= 6 and one.skipped >= 4
+    with Store(tmp_path / "one.duckdb", read_only=True) as a, Store(tmp_path / "two.duckdb", read_only=True) as b:
+        assert [c.to_dict() for c in a.claims()] == [c.to_dict() for c in b.claims()]
+        assert [d.to_dict() for d in a.documents()] == [d.to_dict() for d in b.documents()]
+    again = run([data], tmp_path / "two.duckdb", workers=2, progress=False, link=False)
+    assert again.added == 0 and again.already_stored == one.added + one.already_stored

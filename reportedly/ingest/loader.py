@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from reportedly.errors import IngestError, UnsupportedInput
 from reportedly.ingest.assemble import Layer, assemble, problem_document
+from reportedly.ingest.deferred import Deferred
 from reportedly.ingest.discover import iter_files
 from reportedly.ingest.html import document_from_html
 from reportedly.ingest.manifest import Manifest, read_sidecar
@@ -106,8 +108,13 @@ def iter_file(
     *,
     layers: list[Layer] | None = None,
     record_meta: RecordMeta | None = None,
-) -> Iterator[Document]:
-    """Stream the documents of one file (one, or one per record); never raises for file problems."""
+    defer: bool = False,
+) -> Iterator[Document | Deferred]:
+    """Stream the documents of one file (one, or one per record); never raises for file problems.
+
+    With ``defer``, HTML pages (files and WARC records) come as
+    :class:`~reportedly.ingest.deferred.Deferred` tasks, read but not parsed.
+    """
     path = Path(path)
     fmt = _format_of(path)
     named: list[Layer] = layers if layers is not None else [("meta", dict(meta or {}))]
@@ -126,9 +133,12 @@ def iter_file(
             flat: dict[str, Any] = {}
             for _name, layer in reversed(named):
                 flat.update(layer)
-            yield from iter_warc(path, flat)
+            yield from iter_warc(path, flat, defer=defer)
         elif fmt == "html":
-            yield document_from_html(_read_checked(path), str(path), layers=named, defaults=default_meta)
+            page = Deferred(
+                str(path), partial(document_from_html, _read_checked(path), str(path), layers=named, defaults=default_meta)
+            )
+            yield page if defer else page.resolve()
         elif fmt in ("jsonl", "json", "csv"):
             yield from _records_file(path, fmt, [*named, *defaults], record_meta)
         else:
@@ -151,16 +161,38 @@ def load_file(path: str | Path, meta: Mapping[str, Any] | None = None, default_p
     return list(iter_file(path, meta, default_published))
 
 
+@overload
 def iter_documents(
     paths: Sequence[str | Path],
     manifest: Manifest | None = None,
     default_published: str | None = None,
-) -> Iterator[Document]:
+    *,
+    defer: Literal[False] = False,
+) -> Iterator[Document]: ...
+
+
+@overload
+def iter_documents(
+    paths: Sequence[str | Path],
+    manifest: Manifest | None = None,
+    default_published: str | None = None,
+    *,
+    defer: bool,
+) -> Iterator[Document | Deferred]: ...
+
+
+def iter_documents(
+    paths: Sequence[str | Path],
+    manifest: Manifest | None = None,
+    default_published: str | None = None,
+    *,
+    defer: bool = False,
+) -> Iterator[Document | Deferred]:
     """Stream the documents of files, folders and globs, with manifest and sidecar metadata.
 
     Precedence: manifest, then sidecar, then the file's own metadata, then
     ``default_published``. The manifest file itself and sidecars are never
-    read as articles.
+    read as articles. ``defer``: HTML pages come unparsed (see :func:`iter_file`).
     """
     exclude = [manifest.path] if manifest is not None and manifest.path is not None else []
     for path in iter_files(paths, exclude=exclude):
@@ -170,7 +202,13 @@ def iter_documents(
         def record_meta(number: int, path: Path = path) -> list[Layer]:
             return [("manifest", manifest.lookup(path, record=number))] if manifest else []
 
-        for doc in iter_file(path, default_published=default_published, layers=layers, record_meta=record_meta):
+        for doc in iter_file(path, default_published=default_published, layers=layers, record_meta=record_meta, defer=defer):
             if note:
-                doc.reason = f"{doc.reason}; {note}" if doc.reason else note
-            yield doc
+                yield doc.then(partial(_with_note, note)) if isinstance(doc, Deferred) else _with_note(note, doc)
+            else:
+                yield doc
+
+
+def _with_note(note: str, doc: Document) -> Document:
+    doc.reason = f"{doc.reason}; {note}" if doc.reason else note
+    return doc

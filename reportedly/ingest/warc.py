@@ -27,6 +27,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -36,6 +37,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from reportedly.errors import UnsupportedInput
+from reportedly.ingest.deferred import Deferred
 from reportedly.ingest.sniff import decode_bytes, looks_binary, raw_id
 from reportedly.settings import MAX_FILE_BYTES
 from reportedly.types import Document
@@ -70,13 +72,14 @@ class _Record:
         return f"{warc_path}#{self.record_id}"
 
 
-def iter_warc(path: str | Path, meta: Mapping[str, Any] | None = None) -> Iterator[Document]:
+def iter_warc(path: str | Path, meta: Mapping[str, Any] | None = None, *, defer: bool = False) -> Iterator[Document | Deferred]:
     """Yield one Document per response/resource record of the WARC file at ``path``.
 
     ``meta`` (e.g. a manifest row for the WARC file: publisher, ...) is
     passed on to :func:`reportedly.ingest.document_from_html` for every
     record, with ``url`` set to the record's own target URL. Streaming: one
-    record in memory at a time.
+    record in memory at a time. With ``defer``, HTML records come as
+    :class:`~reportedly.ingest.deferred.Deferred` tasks, read but not parsed.
     """
     warc_path = str(path)
     try:
@@ -104,7 +107,8 @@ def iter_warc(path: str | Path, meta: Mapping[str, Any] | None = None) -> Iterat
             seen += 1
             if record.rec_type not in _PAYLOAD_RECORDS:
                 continue
-            yield _document(record, seen, warc_path, meta)
+            page = _document(record, seen, warc_path, meta)
+            yield page.resolve() if isinstance(page, Deferred) and not defer else page
         if records.truncated:
             yield _broken(warc_path, seen, "the last gzip member is cut short (truncated download?)")
     finally:
@@ -129,7 +133,7 @@ class _CheckedIterator(ArchiveIterator):  # type: ignore[misc]
         super().close()
 
 
-def _document(record: ArcWarcRecord, number: int, warc_path: str, meta: Mapping[str, Any] | None) -> Document:
+def _document(record: ArcWarcRecord, number: int, warc_path: str, meta: Mapping[str, Any] | None) -> Document | Deferred:
     head = _Record(
         # The ordinal stands in for a missing (mandatory) record id, so ids
         # stay the same from run to run and from `run` to the Spark job.
@@ -172,11 +176,10 @@ def _document(record: ArcWarcRecord, number: int, warc_path: str, meta: Mapping[
     # routes .warc files to this module.
     from reportedly.ingest import document_from_html
 
-    doc = document_from_html(html, where, doc_meta)
-    return _with_crawl_metadata(doc, head)
+    return Deferred(where, partial(document_from_html, html, where, doc_meta), (partial(_with_crawl_metadata, head),))
 
 
-def _with_crawl_metadata(doc: Document, head: _Record) -> Document:
+def _with_crawl_metadata(head: _Record, doc: Document) -> Document:
     doc.format = _FORMAT
     if head.url and not doc.url:
         doc.url = head.url
