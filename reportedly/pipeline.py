@@ -46,6 +46,7 @@ __all__ = ["IN_FLIGHT_PER_WORKER", "WORKER_CHUNK", "Problem", "RunSummary", "ext
 
 Pair = tuple[Document, list[Claim]]
 T = TypeVar("T")
+R = TypeVar("R")
 
 #: Documents sent to a worker at a time: small enough to spread the work
 #: evenly, large enough that pickling overhead stays negligible.
@@ -137,10 +138,13 @@ def run(
         # With workers, pages are parsed in them too: parsing HTML costs about
         # seven times what reading a text file does, and in this process it
         # would cap how many workers can be kept busy.
-        items = iter_documents([str(p) for p in paths], manifest=loaded, default_published=published, defer=workers > 1)
-        documents = _resolve_in_pool(items, pool) if workers > 1 else items
+        inputs = [str(p) for p in paths]
+        if workers > 1:
+            documents = _resolve_in_pool(iter_documents(inputs, loaded, published, defer=True), pool)
+        else:
+            documents = iter_documents(inputs, loaded, published)
         readable: deque[bool] = deque()
-        todo = _unstored(documents, store, summary, window=batch_size, readable=readable)  # type: ignore[arg-type]
+        todo = _unstored(documents, store, summary, window=batch_size, readable=readable)
         if workers == 1:
             pairs = _extract_here(todo, chunk=batch_size, extractor=extractor)
         else:
@@ -316,7 +320,7 @@ class _Pool:
         self.workers = workers
         self._executor: ProcessPoolExecutor | None = None
 
-    def submit(self, fn: Callable[[list[Any]], list[T]], chunk: list[Any]) -> "Future[list[T]]":
+    def submit(self, fn: Callable[[list[T]], list[R]], chunk: list[T]) -> "Future[list[R]]":
         if self._executor is None:
             context = multiprocessing.get_context("spawn")
             self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_init_worker)
@@ -331,28 +335,30 @@ class _Pool:
 
 
 def _in_order(
-    items: Iterable[T], pool: _Pool, fn: Callable[[list[T]], list[Any]], needs_pool: Callable[[list[T]], bool]
-) -> Iterator[Any]:
+    items: Iterable[T], pool: _Pool, fn: Callable[[list[T]], list[R]], here: Callable[[list[T]], list[R] | None]
+) -> Iterator[R]:
     """``fn`` over chunks of ``items`` in the pool, results in input order.
 
     Chunks are submitted only while fewer than ``IN_FLIGHT_PER_WORKER`` per
-    worker are pending, so the input is read no faster than it is processed;
-    a chunk ``needs_pool`` turns down passes through as it is, in its place.
+    worker are pending, so the input is read no faster than it is processed.
+    A chunk for which ``here`` already gives the result (nothing in it needs
+    a worker) is not sent, and takes its place in the order as it is.
     """
-    pending: deque[tuple[list[T], Future[list[Any]] | None]] = deque()
+    pending: deque[tuple[list[T], Future[list[R]] | list[R]]] = deque()
 
-    def next_result() -> list[Any]:
-        chunk, future = pending.popleft()
-        if future is None:
-            return chunk
+    def next_result() -> list[R]:
+        chunk, result = pending.popleft()
+        if not isinstance(result, Future):
+            return result
         try:
-            return future.result()
+            return result.result()
         except BrokenProcessPool as exc:
             where = getattr(chunk[0], "id", None) or getattr(chunk[0], "path", "?")
             raise ExtractionError(where, f"a worker process died ({exc}); try fewer --workers") from exc
 
     for chunk in _chunks(items, WORKER_CHUNK):
-        pending.append((chunk, pool.submit(fn, chunk) if needs_pool(chunk) else None))
+        done = here(chunk)
+        pending.append((chunk, pool.submit(fn, chunk) if done is None else done))
         while len(pending) >= pool.workers * IN_FLIGHT_PER_WORKER:
             yield from next_result()
     while pending:
@@ -361,18 +367,23 @@ def _in_order(
 
 def _resolve_in_pool(items: Iterable["Document | Deferred"], pool: _Pool) -> Iterator[Document]:
     """Documents in input order, pages parsed in the pool."""
-    from reportedly.ingest.deferred import Deferred
 
-    return _in_order(items, pool, _parse, lambda chunk: any(isinstance(i, Deferred) for i in chunk))
+    def here(chunk: list["Document | Deferred"]) -> list[Document] | None:
+        docs = [i for i in chunk if isinstance(i, Document)]
+        return docs if len(docs) == len(chunk) else None
+
+    return _in_order(items, pool, _parse, here)
 
 
 def _extract_in_pool(docs: Iterable[Document], pool: _Pool) -> Iterator[Pair]:
     """Extract in the pool, yielding results in input order; chunks with
     nothing readable pass through without starting it, so a rerun over
     stored input loads no model."""
-    pairs = _in_order(docs, pool, _work, lambda chunk: any(d.ok for d in chunk))
-    for item in pairs:
-        yield item if isinstance(item, tuple) else (item, [])
+
+    def here(chunk: list[Document]) -> list[Pair] | None:
+        return None if any(d.ok for d in chunk) else [(d, []) for d in chunk]
+
+    return _in_order(docs, pool, _work, here)
 
 
 # -- helpers ---------------------------------------------------------------

@@ -37,7 +37,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from reportedly.errors import UnsupportedInput
-from reportedly.ingest.deferred import Deferred
+from reportedly.ingest.deferred import Deferred, resolve
 from reportedly.ingest.sniff import decode_bytes, looks_binary, raw_id
 from reportedly.settings import MAX_FILE_BYTES
 from reportedly.types import Document
@@ -108,7 +108,7 @@ def iter_warc(path: str | Path, meta: Mapping[str, Any] | None = None, *, defer:
             if record.rec_type not in _PAYLOAD_RECORDS:
                 continue
             page = _document(record, seen, warc_path, meta)
-            yield page.resolve() if isinstance(page, Deferred) and not defer else page
+            yield page if defer else resolve(page)
         if records.truncated:
             yield _broken(warc_path, seen, "the last gzip member is cut short (truncated download?)")
     finally:

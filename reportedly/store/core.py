@@ -45,6 +45,7 @@ _SOURCES_SQL = (
     "mode(source_anonymous) AS anonymous, count(*) AS n_claims, count(DISTINCT doc_id) AS n_documents "
     "FROM claims WHERE {where} GROUP BY 1"
 )
+_EVERY_SOURCE = "coalesce(source_name, source_text) IS NOT NULL"
 
 # Rows fetched at a time when streaming results out of DuckDB.
 _FETCH = 2048
@@ -310,13 +311,12 @@ class Store:
                 "TRY_CAST(time_start AS DATE) AS time_start, TRY_CAST(time_end AS DATE) AS time_end, "
                 "frame::JSON AS frame) FROM _batch_claims"
             )
-            touched.update(_source_key(c) for c in claims_out)
-            touched.discard(None)
             if self._deferred_sources:
-                conn.execute("INSERT OR REPLACE INTO meta VALUES ('sources_stale', 'true')")
+                self._set_flag("sources_stale", True)
             else:
+                touched.update(_source_key(c) for c in claims_out)
                 self._refresh_sources(sorted(n for n in touched if n is not None))
-            conn.execute("INSERT OR REPLACE INTO meta VALUES ('links_stale', 'true')")
+            self._set_flag("links_stale", True)
             conn.execute("COMMIT")
         except BaseException as exc:
             # BaseException: a Ctrl-C half way must not leave a half batch.
@@ -372,8 +372,7 @@ class Store:
     def sources_stale(self) -> bool:
         """True while ``sources`` lags ``claims``: a run inside
         :meth:`bounded_writes` was stopped before rebuilding it."""
-        row = self.connection.execute("SELECT value FROM meta WHERE key = 'sources_stale'").fetchone()
-        return bool(row) and row[0] == "true"
+        return self._flag("sources_stale")
 
     def refresh_sources(self) -> None:
         """Rebuild the whole ``sources`` table from ``claims``, in one transaction."""
@@ -383,9 +382,8 @@ class Store:
         conn.execute("BEGIN TRANSACTION")
         try:
             conn.execute("DELETE FROM sources")
-            where = "coalesce(source_name, source_text) IS NOT NULL"
-            conn.execute("INSERT INTO sources " + _SOURCES_SQL.format(where=where))
-            conn.execute("INSERT OR REPLACE INTO meta VALUES ('sources_stale', 'false')")
+            conn.execute("INSERT INTO sources " + _SOURCES_SQL.format(where=_EVERY_SOURCE))
+            self._set_flag("sources_stale", False)
             conn.execute("COMMIT")
         except BaseException as exc:
             conn.execute("ROLLBACK")
@@ -400,8 +398,7 @@ class Store:
         if not self.read_only:
             self.refresh_sources()
             return
-        where = "coalesce(source_name, source_text) IS NOT NULL"
-        self._sources_relation = f"({_SOURCES_SQL.format(where=where)}) AS sources"
+        self._sources_relation = f"({_SOURCES_SQL.format(where=_EVERY_SOURCE)}) AS sources"
 
     @property
     def sources_relation(self) -> str:
@@ -412,17 +409,23 @@ class Store:
         cursors of other threads.)"""
         return self._sources_relation
 
+    def _flag(self, key: str) -> bool:
+        row = self.connection.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return bool(row) and row[0] == "true"
+
+    def _set_flag(self, key: str, value: bool) -> None:
+        self.connection.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, "true" if value else "false"])
+
     @property
     def links_stale(self) -> bool:
         """True when documents were added since :meth:`mark_linked` was last called."""
-        row = self.connection.execute("SELECT value FROM meta WHERE key = 'links_stale'").fetchone()
-        return bool(row) and row[0] == "true"
+        return self._flag("links_stale")
 
     def mark_linked(self) -> None:
         """Record that the cross-document links are up to date with the documents."""
         if self.read_only:
             raise StoreError(str(self.path), "opened read-only; cannot record linking")
-        self.connection.execute("INSERT OR REPLACE INTO meta VALUES ('links_stale', 'false')")
+        self._set_flag("links_stale", False)
 
     # -- reading ---------------------------------------------------------
 
