@@ -99,7 +99,9 @@ class Store:
         self.read_only = read_only
         if read_only and not self.path.exists():
             raise StoreError(str(self.path), "no store here; create one with `reportedly run PATH --db FILE`")
-        # DuckDB memory for writes, while inside :meth:`bounded_writes`.
+        # DuckDB memory for writes, while inside :meth:`bounded_writes` (None
+        # outside); inside, batches also mark ``sources`` stale instead of
+        # refreshing it.
         self._write_cache: int | None = None
         self._limit = ""
         if not read_only and self.path.parent != Path(""):
@@ -109,14 +111,17 @@ class Store:
         except duckdb.Error as exc:
             # Typically another process holds the write lock.
             raise StoreError(str(self.path), f"cannot open: {exc}") from exc
-        # True inside :meth:`bounded_writes`: batches mark ``sources`` stale
-        # instead of refreshing it.
-        self._deferred_sources = False
         self._sources_relation = "sources"
         try:
             ensure_schema(self._conn, str(self.path), writable=not read_only)
             if self.sources_stale:
-                self._repair_sources()
+                # A run was killed between its batches and its final rebuild:
+                # a writer rebuilds ``sources`` now, a reader derives the rows
+                # live (see :attr:`sources_relation`).
+                if read_only:
+                    self._sources_relation = f"({_SOURCES_SQL.format(where=_EVERY_SOURCE)}) AS sources"
+                else:
+                    self.refresh_sources()
         except BaseException:
             self.close()
             raise
@@ -173,14 +178,12 @@ class Store:
         # per batch it made a long run quadratic (180 ms a batch at 60,000
         # articles, growing); inside a run the batches only mark ``sources``
         # stale and it is rebuilt once, in one scan, when the run ends.
-        self._deferred_sources = True
         failed = True
         try:
             yield self
             failed = False
         finally:
             self._write_cache = None
-            self._deferred_sources = False
             if self._conn is not None:
                 self._conn.execute("RESET memory_limit")
                 self._conn.execute("RESET checkpoint_threshold")
@@ -311,7 +314,7 @@ class Store:
                 "TRY_CAST(time_start AS DATE) AS time_start, TRY_CAST(time_end AS DATE) AS time_end, "
                 "frame::JSON AS frame) FROM _batch_claims"
             )
-            if self._deferred_sources:
+            if self._write_cache is not None:
                 self._set_flag("sources_stale", True)
             else:
                 touched.update(_source_key(c) for c in claims_out)
@@ -390,15 +393,6 @@ class Store:
             if isinstance(exc, duckdb.Error):
                 raise StoreError(str(self.path), f"could not rebuild sources: {exc}") from exc
             raise
-
-    def _repair_sources(self) -> None:
-        """A run was killed between its batches and its final rebuild: a writer
-        rebuilds ``sources`` now; a reader derives the rows live instead (see
-        :attr:`sources_relation`)."""
-        if not self.read_only:
-            self.refresh_sources()
-            return
-        self._sources_relation = f"({_SOURCES_SQL.format(where=_EVERY_SOURCE)}) AS sources"
 
     @property
     def sources_relation(self) -> str:
