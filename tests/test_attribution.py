@@ -470,6 +470,11 @@ def test_passive_cue_without_agent_says_it_of_its_subject(nlp, lex):
     att = _by_cue(atts, "was declared")
     assert att.source is None and att.source_span is None
     assert [text[a:b] for a, b in att.content] == ["Clinton", "the winner in Maryland"]
+    # the same with a preposition joining the cue: "accused of", "blamed for"
+    text, atts = _atts(nlp, "The developer was accused of using the money for a luxury condominium.", lex)
+    att = _by_cue(atts, "was accused of")
+    assert att.source is None
+    assert [text[a:b] for a, b in att.content] == ["The developer", "using the money for a luxury condominium"]
 
 
 def test_quote_continues_after_content_that_ends_in_a_quote(nlp, lex):

@@ -724,8 +724,9 @@ def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, in
         first = _fragments(text, source)
         if first and first[-1][1] <= content[0][0]:
             return _Found(cue, None, None, first + content, [], "verb:raising")
-    if passive and subject is None and frame == "object" and verb.idx < content[0][0]:
-        # "Clinton was declared the winner", "Many are expected to fan out":
+    if passive and subject is None and frame in {"object", "prep"} and verb.idx < content[0][0]:
+        # "Clinton was declared the winner", "Many are expected to fan out",
+        # "Mr. Quiros was accused of using ...":
         # with no agent, what is declared or expected is said of the passive
         # subject, and annotators make it the content's first fragment.
         raised = [c for c in verb.children if c.dep_ == "nsubjpass" and c.lower_ not in {"it", "this", "there"}]
