@@ -62,6 +62,29 @@ def test_scorer_exact_and_overlap():
     assert scorer.roles["source"].overlap[0] == 0.5  # precision: "The" is extra
 
 
+def test_scorer_counts_spans_given_the_exact_cue():
+    text = "The Pentagon said that 15,000 remain. Officials added that it was over."
+    said, added = _at(text, "said"), _at(text, "added")
+    gold = [
+        Relation(source=[_at(text, "The Pentagon")], cue=[said], content=[_at(text, "that 15,000 remain")]),
+        Relation(source=[_at(text, "Officials")], cue=[added], content=[_at(text, "that it was over")]),
+    ]
+    pred = [
+        # the same cue, source and content (the content's full stop is trimmed)
+        Relation(source=[_at(text, "The Pentagon")], cue=[said], content=[_at(text, "that 15,000 remain.")]),
+        # the same cue with a content that starts late
+        Relation(source=[_at(text, "Officials")], cue=[added], content=[_at(text, "it was over")]),
+        # a cue no gold relation has is not counted at all
+        Relation(source=[_at(text, "Officials")], cue=[_at(text, "was")], content=[_at(text, "over")]),
+    ]
+    scorer = Scorer()
+    scorer.add(text, gold, pred)
+    assert scorer.same_cue == 2
+    assert scorer.given_cue("source") == 1.0
+    assert scorer.given_cue("content") == 0.5
+    assert Scorer().given_cue("content") == 0.0
+
+
 def test_rules_alone_without_learned_table(nlp):
     lex = load_lexicon(learned=False)
     assert not lex.frames and not lex.cue_weights

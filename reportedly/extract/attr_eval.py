@@ -264,8 +264,19 @@ class Scorer:
     """Accumulates exact and token-overlap scores per role over articles."""
 
     roles: dict[str, RoleScore] = field(default_factory=lambda: {r: RoleScore() for r in ROLES})
+    #: Predicted relations whose first cue fragment is a gold relation's
+    #: first cue fragment, and of those, how many have the same source or
+    #: content fragments as that gold relation: how well the spans around a
+    #: cue are drawn once the cue is right, apart from finding the cue.
+    same_cue: int = 0
+    same_given_cue: dict[str, int] = field(default_factory=lambda: {"source": 0, "content": 0})
+
+    def given_cue(self, role: str) -> float:
+        """Share of relations found with the exact cue whose ``role`` fragments are all exact."""
+        return self.same_given_cue[role] / self.same_cue if self.same_cue else 0.0
 
     def add(self, text: str, gold: list[Relation], pred: list[Relation]) -> None:
+        self._add_given_cue(text, gold, pred)
         words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
         for role in ROLES:
             g = _fragments(text, gold, role)
@@ -278,6 +289,23 @@ class Scorer:
             score.tok_tp += len(gt & pt)
             score.tok_pred += len(pt)
             score.tok_gold += len(gt)
+
+
+    def _add_given_cue(self, text: str, gold: list[Relation], pred: list[Relation]) -> None:
+        by_cue: dict[tuple[int, int], Relation] = {}
+        for rel in gold:
+            cue = trim_span(text, *rel.cue[0]) if rel.cue else None
+            if cue is not None:
+                by_cue.setdefault(cue, rel)
+        for rel in pred:
+            cue = trim_span(text, *rel.cue[0]) if rel.cue else None
+            match = by_cue.get(cue) if cue is not None else None
+            if match is None:
+                continue
+            self.same_cue += 1
+            for role in self.same_given_cue:
+                if _fragments(text, [rel], role) == _fragments(text, [match], role):
+                    self.same_given_cue[role] += 1
 
 
 def _fragments(text: str, rels: list[Relation], role: str) -> set[tuple[int, int]]:
