@@ -92,6 +92,31 @@ def test_rules_alone_without_learned_table(nlp):
     assert [a.cue for a in atts] == ["said"]
 
 
+def test_rules_run_where_the_weights_are_not_installed(nlp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # a copy of the package's data files without data/attr_model/, as a
+    # package built without the trained weights would have them
+    import shutil
+
+    import reportedly
+    from reportedly.extract import attr_bounds, attr_cue_edge, attr_lexicon
+
+    data = tmp_path / "data"
+    shutil.copytree(Path(reportedly.__file__).parent / "data", data, ignore=shutil.ignore_patterns("attr_model"))
+
+    class _Files:
+        @staticmethod
+        def files(package: str) -> Path:
+            assert package == "reportedly.data"
+            return data
+
+    for module in (attr_lexicon, attr_bounds, attr_cue_edge):
+        monkeypatch.setattr(module, "resources", _Files)
+    lex = load_lexicon()
+    assert not lex.cue_weights and not lex.frames and lex.bounds is None and lex.cue_edge is None
+    atts = find_attributions(nlp("The minister said that the border would stay closed."), lex)
+    assert [(a.cue, a.source.text if a.source else None) for a in atts] == [("said", "The minister")]
+
+
 def test_bounds_can_be_switched_off(nlp):
     lex = load_lexicon(bounds=False)
     assert lex.bounds is None and lex.cue_weights
