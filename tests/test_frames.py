@@ -308,6 +308,16 @@ def test_only_figures_counting_the_source_noun_are_dropped(nlp) -> None:
     assert [c.quantity.value for c in claims if c.kind == "quantity"] == [1.356e9]
 
 
+def test_a_figure_that_only_says_when_is_the_claims_time(nlp) -> None:
+    claims = real_claims(nlp, "The plant, which opened 40 years ago, employs 300 people.")
+    [figure] = [c for c in claims if c.kind == "quantity"]
+    assert figure.quantity.text == "300"
+    assert figure.time.text == "40 years ago"
+    # an interval between two events, or a duration, is still a figure
+    claims = real_claims(nlp, "Nine days later the siege ended after nine difficult months of warfare.")
+    assert [c.quantity.unit for c in claims if c.kind == "quantity"] == ["day", "month"]
+
+
 def test_a_trailing_report_ends_the_nested_statement(nlp) -> None:
     claims = real_claims(nlp, "Trump said the wall will be built, the Times reported.")
     [trump] = [c for c in claims if c.kind == "statement" and c.source.name == "Trump"]

@@ -97,6 +97,20 @@ _CLAUSE_DEPS = {"ccomp", "advcl", "relcl", "csubj", "csubjpass", "parataxis", "a
 #: and "from" do not ("the collapse of Mosul", "relocated to Libya").
 _PLACE_PREPS = {"in", "inside", "across", "throughout", "within", "near", "around", "at"}
 _PLACE_LABELS = {"GPE", "LOC"}
+_AGO = re.compile(r"\s*ago\b", re.I)
+_DURATION_UNITS = frozenset({"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"})
+
+
+def _points_to_a_time(text: str, q: Quantity) -> bool:
+    """Whether a figure only says when ("three years ago", "two weeks ago").
+
+    Such a span is a time reference, read into the claims' ``time``; as a
+    figure it would enter the ledger as "3 year" with nothing counted. An
+    interval between two events ("nine days later") stays a figure.
+    """
+    return q.unit in _DURATION_UNITS and _AGO.match(text, q.end) is not None
+
+
 _ACTOR_LABELS = {"ORG", "NORP"}
 
 
@@ -478,6 +492,8 @@ def build_claims(
                 continue  # "down from 30,000": already the previous value of a change
             if _counts_source(doc, mention, source_spans):
                 continue  # "Three officials": the source's count
+            if _points_to_a_time(full, mention.quantity):
+                continue  # "three years ago": the claim's time, not a figure
             claim = _quantity_claim(
                 doc, doc_id, sent, i, paragraph, mention, own, atts, continued, source_spans, offset, times, hedges
             )
