@@ -54,6 +54,29 @@ def test_pronoun_they_resolves_to_plural_source_and_inherits_via(nlp, lex):
     assert att.source_span is not None and text[att.source_span[0] : att.source_span[1]] == "They"
 
 
+def test_he_resolves_to_the_named_subject_of_its_own_sentence(nlp, lex):
+    # the small model labels "Trump" an organisation; "Obama" is the last named person
+    text, atts = _atts(
+        nlp,
+        'Obama spoke on Monday. At least a half-dozen times, Trump cited "Obama-Clinton" policies, '
+        "which he said had harmed the economy.",
+        lex,
+    )
+    att = _by_cue(atts, "said")
+    assert att.source is not None and att.source.resolved_from == "he"
+    assert (att.source.name, att.source.kind) == ("Trump", "person")
+    # not a subject inside what the pronoun reports
+    text, atts = _atts(nlp, "Audrey Scagnelli met us downtown. AT&T just finished laying the fiber, she said.", lex)
+    att = _by_cue(atts, "said")
+    assert att.source is not None and att.source.name == "Audrey Scagnelli"
+
+
+def test_a_title_of_the_other_sex_is_no_antecedent(nlp, lex):
+    text, atts = _atts(nlp, "Mr. Sanders spoke first. Mrs. Clinton invited the senator, and he said he would come.", lex)
+    att = _by_cue(atts, "said")
+    assert att.source is not None and att.source.name == "Sanders"
+
+
 def test_he_said_resolves_to_last_named_person_after_quote(nlp, lex):
     text, atts = _atts(
         nlp,
