@@ -89,6 +89,13 @@ def test_present_tense_defaults_to_publication(nlp) -> None:
     assert find_time(doc[:], None).anchor == "none"
 
 
+def test_so_far_as_a_degree_is_no_time(nlp) -> None:
+    doc = _parse(nlp, "She went so far as to say she will win.")
+    assert find_time(doc[:], "2016-03-01").anchor == "published"
+    doc = _parse(nlp, "The candidate he likes so far is Kasich.")
+    assert find_time(doc[:], "2016-03-01").text == "so far"
+
+
 def test_nearest_expression_wins_and_the_claim_is_not_its_own_time(nlp) -> None:
     doc = _parse(nlp, "On Monday officials said that 300 people had died by last week, up from 200 in 2015.")
     text = doc.text

@@ -395,7 +395,9 @@ def _resolve_core(norm: str, pub: date | None, parse: DateParse = parse_date) ->
 # --- finding expressions ------------------------------------------------------
 
 _EXTRA_PATTERNS = re.compile(
-    r"\b(?:(?:as of |since |until )?(?:now|currently|at present|at the moment|to date|so far)"
+    # "so far" as a degree ("went so far as to say", "so far behind") is no time
+    r"\b(?:(?:as of |since |until )?(?:now|currently|at present|at the moment|to date"
+    r"|so far(?!\s+(?:as|from|away|behind|ahead|beyond|removed|off|apart)\b))"
     rf"|(?:last |this |next |on )?(?:{'|'.join(_WEEKDAYS)})"
     r"|(?:earlier|later|early|late) (?:this|last|next) (?:week|month|year)"
     r"|(?:last|this|next|past) (?:spring|summer|autumn|fall|winter))\b",
