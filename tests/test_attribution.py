@@ -71,6 +71,14 @@ def test_he_resolves_to_the_named_subject_of_its_own_sentence(nlp, lex):
     assert att.source is not None and att.source.name == "Audrey Scagnelli"
 
 
+def test_a_surname_the_article_names_as_a_person_is_a_person(nlp, lex):
+    text, atts = _atts(nlp, 'Mike Centinello is a consultant. "The candidates will decide," Centinello said.', lex)
+    att = _by_cue(atts, "said")
+    assert att.source is not None and (att.source.name, att.source.kind) == ("Centinello", "person")
+    text, atts = _atts(nlp, "Centinello said the candidates will decide.", lex)
+    assert _by_cue(atts, "said").source.kind == "organisation"  # nothing says otherwise
+
+
 def test_a_title_of_the_other_sex_is_no_antecedent(nlp, lex):
     text, atts = _atts(nlp, "Mr. Sanders spoke first. Mrs. Clinton invited the senator, and he said he would come.", lex)
     att = _by_cue(atts, "said")

@@ -15,7 +15,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from reportedly.extract.attr_lexicon import AttrLexicon
-from reportedly.extract.docview import sentence_of
+from reportedly.extract.docview import entities, sentence_of
 from reportedly.types import Source, SourceKind
 
 __all__ = [
@@ -101,6 +101,15 @@ def source_kind(span: Span, lex: AttrLexicon) -> SourceKind:
     # organisation.
     if head.ent_type_ == "PERSON":
         return "person"
+    if (
+        head.pos_ == "PROPN"
+        and head.text in _person_surnames(span.doc)
+        and span[0].pos_ != "DET"  # "the SVP": a name with an article is no person's
+        and not lex.is_known_org(span.text)
+    ):
+        # "Centinello said", "Trump said" read as an organisation, where the
+        # article names "Mike Centinello" or "Donald Trump" as a person
+        return "person"
     if head.ent_type_ in _ORG_LABELS or lex.is_known_org(span.text):
         return "organisation"
     if head.pos_ in {"NOUN", "PROPN"} and _ent_of(span, frozenset({"PERSON"})) is not None:
@@ -113,6 +122,18 @@ def source_kind(span: Span, lex: AttrLexicon) -> SourceKind:
     if head.pos_ == "NOUN":
         return "unnamed"
     return "unknown"
+
+
+_SURNAMES_KEY = "reportedly.person_surnames"
+
+
+def _person_surnames(doc: Doc) -> frozenset[str]:
+    """The last word of every person the article names, read once per Doc."""
+    cached = doc.user_data.get(_SURNAMES_KEY)
+    if cached is None:
+        cached = frozenset(doc[end - 1].text for _, end, label in entities(doc[:]) if label == "PERSON")
+        doc.user_data[_SURNAMES_KEY] = cached
+    return cached  # type: ignore[no-any-return]
 
 
 def _is_share(head: Token) -> bool:
