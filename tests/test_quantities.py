@@ -470,6 +470,25 @@ def test_an_earlier_count_before_a_time_phrase(nlp: Any) -> None:
     assert (plus.quantity.bound, plus.quantity.unit) == (">=", "point")
 
 
+def test_an_earlier_value_after_the_report_belongs_to_the_reported_figure(nlp: Any) -> None:
+    # the parser hangs "down from" on "said", outside the clause of the figure
+    now, before = _mentions(
+        nlp,
+        "Fewer than 1,000 Islamic State fighters remain in Iraq and Syria, the U.S.-led coalition "
+        "said on Wednesday, down from about 3,000 in early November.",
+    )
+    assert now.quantity.change is not None
+    assert (now.quantity.change.direction, now.quantity.change.previous_low, now.quantity.change.previous_text) == (
+        "down",
+        3000.0,
+        "about 3,000",
+    )
+    assert (before.role, before.quantity.entity) == ("previous", "Islamic State fighters")
+    # a figure with no change verb of its own takes the direction of "up from"
+    now, _before = _mentions(nlp, "The company said on Monday that it employs 300 people, up from 200.")
+    assert now.quantity.change is not None and (now.quantity.change.direction, now.quantity.change.previous_low) == ("up", 200.0)
+
+
 def test_a_proportion_is_one_share(nlp: Any) -> None:
     [share] = _mentions(nlp, "One in five adults is obese.")
     assert share.quantity.value == pytest.approx(0.2) and share.quantity.entity_lemma == "adult"

@@ -1594,3 +1594,40 @@ def _share_across(mentions: list[tuple[_Figure, Token, QuantityMention, Token]],
                     previous_text=pq.text,
                 )
                 break
+    _previous_past_the_report(mentions)
+
+
+def _previous_past_the_report(mentions: list[tuple[_Figure, Token, QuantityMention, Token]]) -> None:
+    """ "Fewer than 1,000 fighters remain, the coalition said on Wednesday, down
+    from about 3,000": the parser hangs "down from" on the reporting verb, so
+    the earlier value finds no figure in its own clause; it is the previous
+    value of the last figure before it in the clause the verb reports."""
+    folded = {
+        m.quantity.change.previous_text
+        for _, _, m, _ in mentions
+        if m.quantity.change is not None and m.quantity.change.previous_text
+    }
+    for _, _, prev_m, h in mentions:
+        if prev_m.role != "previous" or prev_m.quantity.text in folded:
+            continue
+        direction, _role, gov = _change_of(h)
+        if direction is None or gov is None or gov.pos_ != "ADV" or gov.head.pos_ not in ("VERB", "AUX"):
+            continue  # only a bare "down from" / "up from" hung on a verb
+        report = gov.head
+        # the verb's own clause ("employs 300 people, up from 200") and the clause it reports
+        reported = {report.i} | {c.i for c in report.children if c.dep_ == "ccomp"}
+        if report.dep_ in ("parataxis", "ccomp"):
+            reported.add(report.head.i)  # "... remain, the coalition said, down from ..."
+        target = None
+        for _, _, m, mh in mentions:
+            if m.role == "figure" and m.quantity.change is None and m.token_end <= prev_m.token_start and _clause_verb(mh).i in reported:
+                target = m
+        if target is None:
+            continue
+        pq = prev_m.quantity
+        if pq.unit is None and pq.entity is None:
+            _same_thing(pq, target.quantity)
+        target.quantity.change = Change(
+            direction=direction, previous_low=pq.low, previous_high=pq.high, previous_bound=pq.bound, previous_text=pq.text
+        )
+        folded.add(pq.text)
