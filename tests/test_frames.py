@@ -318,6 +318,20 @@ def test_a_figure_that_only_says_when_is_the_claims_time(nlp) -> None:
     assert [c.quantity.unit for c in claims if c.kind == "quantity"] == ["day", "month"]
 
 
+def test_an_earlier_value_with_its_own_time_stays_a_claim(nlp) -> None:
+    claims = real_claims(
+        nlp, "A senior official said on Tuesday that 12,000 fighters remain in Syria, down from 15,000 in August."
+    )
+    figures = {c.quantity.text: c for c in claims if c.kind == "quantity"}
+    assert set(figures) == {"12,000", "15,000"}
+    assert figures["12,000"].time.text == "Tuesday"
+    assert figures["12,000"].quantity.change.previous_text == "15,000"
+    assert (figures["15,000"].time.text, figures["15,000"].quantity.entity) == ("August", "fighters")
+    # without a time of its own it is only the previous value of the change
+    claims = real_claims(nlp, "A senior official said on Tuesday that 12,000 fighters remain in Syria, down from 15,000.")
+    assert [c.quantity.text for c in claims if c.kind == "quantity"] == ["12,000"]
+
+
 def test_a_trailing_report_ends_the_nested_statement(nlp) -> None:
     claims = real_claims(nlp, "Trump said the wall will be built, the Times reported.")
     [trump] = [c for c in claims if c.kind == "statement" and c.source.name == "Trump"]

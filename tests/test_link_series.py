@@ -123,6 +123,32 @@ def test_more_than_earlier_then_less_later_is_update_not_conflict(vocab: Vocabul
     assert kinds == [("update", c1.id, c2.id)]
 
 
+def test_an_earlier_value_with_its_own_time_is_its_own_entry(vocab: Vocabulary, gazetteer: Gazetteer) -> None:
+    from reportedly.types import Change
+
+    sent = "An official said on Tuesday that 12,000 fighters remain in Syria, down from 15,000 in August."
+    d1 = Document(id="d1", path="1", text=sent, publisher="A")
+    d2 = Document(id="d2", path="2", text="The Pentagon put the fighters in Syria at 15,000 in August.", publisher="B")
+    change = Change(direction="down", previous_low=15000, previous_high=15000, previous_bound="=", previous_text="15,000")
+    now = qclaim(d1, sent, "12,000", low=12000, actor="ISIS", locations=("Syria",), source="official",
+                 time=("2016-12-13", "2016-12-13"), time_text="Tuesday", change=change)
+    before = qclaim(d1, sent, "15,000", low=15000, actor="ISIS", locations=("Syria",), source="official",
+                    time=("2016-08-01", "2016-08-31"), time_text="August")
+    pentagon = qclaim(d2, d2.text, "15,000", low=15000, actor="ISIS", locations=("Syria",), source="Pentagon",
+                      time=("2016-08-01", "2016-08-31"), time_text="August")
+    result = link([d1, d2], [now, before, pentagon], vocab, gazetteer, stories=False)
+    [series] = result.series
+    assert sorted(e.claim_id for e in series.entries) == sorted([now.id, before.id, pentagon.id])
+    assert not [e for e in series.entries if e.role == "previous"]
+    kinds = {(r.kind, frozenset((r.a, r.b))) for r in result.relations}
+    assert ("corroboration", frozenset((before.id, pentagon.id))) in kinds
+    # undated, the earlier value is only the change's and ends before the report
+    undated = qclaim(d1, sent, "15,000", low=15000, actor="ISIS", locations=("Syria",), source="official",
+                     time=("2016-12-13", "2016-12-13"), time_text="Tuesday")
+    [series] = link([d1], [now, undated], vocab, gazetteer, stories=False).series
+    assert sorted((e.claim_id, e.role) for e in series.entries) == sorted([(now.id, "reported"), (now.id, "previous")])
+
+
 def test_same_source_or_same_doc_is_not_a_conflict(vocab: Vocabulary, gazetteer: Gazetteer) -> None:
     d1 = Document(id="d1", path="1", text="The Pentagon said 10,000 fighters in Syria.", publisher="A")
     d2 = Document(id="d2", path="2", text="The Pentagon said 20,000 fighters in Syria.", publisher="B")

@@ -89,6 +89,21 @@ def test_present_tense_defaults_to_publication(nlp) -> None:
     assert find_time(doc[:], None).anchor == "none"
 
 
+def test_early_mid_and_late_take_a_third_of_what_follows() -> None:
+    pub = date(2017, 12, 28)
+    assert resolve_time("early November", pub) == (date(2017, 11, 1), date(2017, 11, 10))
+    assert resolve_time("late March 2016", pub) == (date(2016, 3, 22), date(2016, 3, 31))
+    assert resolve_time("early nonsense", pub) is None
+
+
+def test_a_figure_between_gives_the_time_to_that_figure(nlp) -> None:
+    doc = _parse(nlp, "An official said on Tuesday that 12,000 fighters remain, down from 15,000 in August.")
+    text = doc.text
+    now, before = text.index("12,000"), text.index("15,000")
+    assert find_time(doc[:], "2016-12-14", near=(now, now + 6)).text == "Tuesday"
+    assert find_time(doc[:], "2016-12-14", near=(before, before + 6)).text == "August"
+
+
 def test_so_far_as_a_degree_is_no_time(nlp) -> None:
     doc = _parse(nlp, "She went so far as to say she will win.")
     assert find_time(doc[:], "2016-03-01").anchor == "published"

@@ -75,7 +75,7 @@ from reportedly.extract.docview import (
     span_text,
     tree,
 )
-from reportedly.extract.timeref import TimeFinder, span_ents
+from reportedly.extract.timeref import TimeFinder, find_time_expressions, span_ents
 from reportedly.types import Claim, Quantity, Source, TimeRef, claim_id
 
 __all__ = [
@@ -97,6 +97,18 @@ _CLAUSE_DEPS = {"ccomp", "advcl", "relcl", "csubj", "csubjpass", "parataxis", "a
 #: and "from" do not ("the collapse of Mosul", "relocated to Libya").
 _PLACE_PREPS = {"in", "inside", "across", "throughout", "within", "near", "around", "at"}
 _PLACE_LABELS = {"GPE", "LOC"}
+_TIME_LEAD = re.compile(r"\s*(?:(?:in|on|at|during|as of|by)\s+)?$", re.I)
+
+
+def _dated(text: str, sent: Span, q: Quantity) -> bool:
+    """Whether a time expression follows the figure at once ("15,000 in August", "12 last year")."""
+    return any(
+        e.start >= q.end and _TIME_LEAD.match(text[q.end : e.start]) is not None
+        for e in find_time_expressions(sent)
+        if e.start - q.end < 12
+    )
+
+
 _AGO = re.compile(r"\s*ago\b", re.I)
 _DURATION_UNITS = frozenset({"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"})
 
@@ -488,8 +500,11 @@ def build_claims(
         }
         for mention in mentions:
             q = mention.quantity
-            if getattr(mention, "role", "figure") == "previous" and q.text in folded:
-                continue  # "down from 30,000": already the previous value of a change
+            if getattr(mention, "role", "figure") == "previous" and q.text in folded and not _dated(full, sent, q):
+                # "down from 30,000": already the previous value of a change; one
+                # with its own time ("down from 15,000 in August") is also a claim
+                # of that time, which other reports of August can confirm
+                continue
             if _counts_source(doc, mention, source_spans):
                 continue  # "Three officials": the source's count
             if _points_to_a_time(full, mention.quantity):

@@ -1626,7 +1626,10 @@ def _previous_past_the_report(mentions: list[tuple[_Figure, Token, QuantityMenti
             continue
         pq = prev_m.quantity
         if pq.unit is None and pq.entity is None:
+            # the earlier count of the same thing, in the same place
             _same_thing(pq, target.quantity)
+            pq.locations = pq.locations or list(target.quantity.locations)
+            pq.actor = pq.actor or target.quantity.actor
         target.quantity.change = Change(
             direction=direction, previous_low=pq.low, previous_high=pq.high, previous_bound=pq.bound, previous_text=pq.text
         )

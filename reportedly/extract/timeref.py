@@ -173,6 +173,7 @@ _RE_REL_PERIOD = re.compile(
 _RE_SEASON = re.compile(r"^(?:(early|mid|late) )?(?:(this|last|past|previous|next) )?(spring|summer|autumn|fall|winter)(?: (?:of )?(\d{4}))?$")
 _RE_WEEKDAY = re.compile(rf"^(?:(last|this|next|on|past) )?({'|'.join(_WEEKDAYS)})(?: (?:morning|afternoon|evening|night))?$")
 _RE_YEAR = re.compile(r"^(?:(early|mid|late)[- ])?(?:the year )?(\d{4})$")
+_RE_PART = re.compile(r"^(early|mid|late)[- ](.+)$")
 _RE_DECADE = re.compile(r"^(?:the )?(?:(early|mid|late)[- ])?(\d{3})0s$")
 # An absolute date names a month, carries a four-digit year or is written
 # d/m/y; a bare "45" (an age the NER took for a date) is not one.
@@ -389,6 +390,10 @@ def _resolve_core(norm: str, pub: date | None, parse: DateParse = parse_date) ->
         return _relative_period(m.group(1), m.group(2), m.group(3), pub)
     if m := _RE_WEEKDAY.match(norm):
         return _weekday_interval(m.group(1), m.group(2), pub)
+    if m := _RE_PART.match(norm):
+        # "early November", "late March 2016": the third of what follows
+        inner = _resolve_core(m.group(2), pub, parse)
+        return _part(inner, m.group(1)) if inner is not None else None
     return _absolute(norm, pub, parse)
 
 
@@ -409,6 +414,7 @@ _EXTRA_PATTERNS = re.compile(
 _EXTRA_HINTS = ("now", "currently", "present", "moment", "date", "far", "day", "week", "month", "year", "spring", "summer", "autumn", "fall", "winter")
 #: letters that match an ASCII letter ignoring case but are not one once lower-cased
 _CASE_ODD = ("\u0131", "\u017f", "\u0130")
+_DIGIT = re.compile(r"\d")
 _LEAD_IN = re.compile(r"\b(as of|since|until|as early as|as late as)\s+$", re.IGNORECASE)
 
 
@@ -527,11 +533,21 @@ class TimeFinder:
             candidates.append((expr, self._resolve(expr.text, pub)))
         if near is not None and len(candidates) > 1:
             # an expression in the claim's own clause beats a nearer one outside it
-            # ("On Monday officials said 300 had died by last week": "last week")
+            # ("On Monday officials said 300 had died by last week": "last week"),
+            # and one with another figure between belongs to that figure ("said on
+            # Tuesday that 12,000 remain, down from 15,000 in August": 12,000 is
+            # Tuesday's, 15,000 August's)
             centre = (near[0] + near[1]) / 2
             claim_clause = _clause_at(sent, near[0])
+            text, base = span_text(sent), sent.start_char
+
+            def beyond_a_figure(expr: TimeExpression) -> bool:
+                lo, hi = (near[1], expr.start) if expr.start >= near[1] else (expr.end, near[0])
+                return _DIGIT.search(text, max(0, lo - base), max(0, hi - base)) is not None
+
             candidates.sort(
                 key=lambda c: (
+                    beyond_a_figure(c[0]),
                     _clause_at(sent, c[0].end - 1) != claim_clause,
                     abs((c[0].start + c[0].end) / 2 - centre),
                 )

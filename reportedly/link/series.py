@@ -208,6 +208,11 @@ def _day_before(iso: str | None) -> str | None:
     return (date.fromisoformat(iso[:10]) - timedelta(days=1)).isoformat()
 
 
+def _own_time(previous: Claim, changed: Claim) -> bool:
+    """Whether the earlier figure of a change was given a time of its own, apart from the changed figure's."""
+    return previous.time.anchor == "text" and (previous.time.start, previous.time.end) != (changed.time.start, changed.time.end)
+
+
 def _previous_values(claim: Claim) -> set[float]:
     q = claim.quantity
     if q is None or q.change is None:
@@ -234,7 +239,8 @@ def build_series(
     series: dict[SeriesKey, Series] = {}
     # Copies of one figure within one repost group: (series, group, figure, time) -> entry.
     seen: dict[tuple[object, ...], Entry] = {}
-    by_sentence: dict[tuple[str, int], list[Claim]] = {}
+    by_sentence: dict[tuple[str, int], list[Claim]] = {}  # the claims with a change, by sentence
+    in_sentence: dict[tuple[str, int], list[Claim]] = {}  # every keyed claim, by sentence
     keyed: list[tuple[Claim, SeriesKey, PlaceSet]] = []
     key_cache: dict[tuple[object, ...], tuple[str, str | None, PlaceSet, str] | None] = {}
     # Where each document names its sources: a figure inside one counts sources.
@@ -247,6 +253,7 @@ def build_series(
         if found is None:
             continue
         keyed.append((claim, *found))
+        in_sentence.setdefault((claim.doc_id, claim.sentence_start), []).append(claim)
         if claim.quantity and claim.quantity.change:
             by_sentence.setdefault((claim.doc_id, claim.sentence_start), []).append(claim)
     keyed = [k for k in keyed if not counts_sources(k[0], cues, source_spans.get(k[0].doc_id, []))]
@@ -266,9 +273,14 @@ def build_series(
     for claim, key, places in keyed:
         q = claim.quantity
         assert q is not None
-        # A figure that is another claim's "previous" in the same sentence.
+        # A figure that is another claim's "previous" in the same sentence, unless
+        # it has a time of its own ("down from 15,000 in August"): then it is
+        # the entry, and the change adds no undated one of its own.
         siblings = by_sentence.get((claim.doc_id, claim.sentence_start), [])
-        if any(s.id != claim.id and (q.low in _previous_values(s) or q.high in _previous_values(s)) for s in siblings):
+        if any(
+            s.id != claim.id and (q.low in _previous_values(s) or q.high in _previous_values(s)) and not _own_time(claim, s)
+            for s in siblings
+        ):
             continue
         doc = documents.get(claim.doc_id)
         group = groups.get(claim.doc_id, claim.doc_id)
@@ -314,7 +326,14 @@ def build_series(
                 if word.isalpha() and vocab.entity(word) == key.entity:
                     s.forms[word.lower()] += 1
                     break
-        if ch is not None and (ch.previous_low is not None or ch.previous_high is not None):
+        dated = any(
+            o.id != claim.id
+            and o.quantity is not None
+            and (o.quantity.low in _previous_values(claim) or o.quantity.high in _previous_values(claim))
+            and _own_time(o, claim)
+            for o in in_sentence.get((claim.doc_id, claim.sentence_start), [])
+        )
+        if ch is not None and (ch.previous_low is not None or ch.previous_high is not None) and not dated:
             prev_bound = ch.previous_bound or "="
             s.entries.append(
                 Entry(
