@@ -253,4 +253,5 @@ def _relation(ca: Claim, aa: Assertion, cb: Claim, ab: Assertion, block: str) ->
     def says(a: Assertion) -> str:
         return f"{'not ' if a.negated else ''}{a.state} ({a.word!r})"
 
-    return Relation(ca.id, cb.id, "contradiction", f"about {subject}: {who_a} says {says(aa)}, {who_b} says {says(ab)}")
+    # "per" reads the same for one source and for many ("Iraqi officials says" did not)
+    return Relation(ca.id, cb.id, "contradiction", f"about {subject}: {says(aa)} per {who_a}, {says(ab)} per {who_b}")
