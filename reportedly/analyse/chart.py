@@ -51,6 +51,7 @@ def render_timeline(timeline: dict[str, Any], out: Path, fmt: str = "svg") -> Pa
 
     fig, ax = plt.subplots(figsize=(9, 4.8))
     undated = 0
+    labelled: list[tuple[tuple[float, float], Any]] = []
     for e in timeline["entries"]:
         span = _span(e)
         if span is None or e.get("low") is None:
@@ -69,7 +70,12 @@ def render_timeline(timeline: dict[str, Any], out: Path, fmt: str = "svg") -> Pa
                    label=("earlier figure (previous)" if e["role"] == "previous" else who))
         if e["entry_id"] in conflicted:
             ax.scatter([mid], [(low + high) / 2], facecolors="none", edgecolors="red", s=220, linewidths=2, zorder=4)
-        ax.annotate(e.get("text") or "", (mid, high), textcoords="offset points", xytext=(4, 4), fontsize=7)
+        label = e.get("text") or ""
+        # one figure from several reports a few weeks apart ("between 15,000
+        # and 20,000", "Between 15,000 and 20,000") would print over itself: label it once
+        if not any((low, high) == v and abs((mid - m).days) < 45 for v, m in labelled):
+            ax.annotate(label, (mid, high), textcoords="offset points", xytext=(4, 4), fontsize=7)
+            labelled.append(((low, high), mid))
     for d in timeline["derived"]:
         span = _span(d)
         if span is None:
