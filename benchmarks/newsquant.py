@@ -168,13 +168,13 @@ def predict(nlp: Any, texts: list[str]) -> list[list[dict[str, Any]]]:
         row: list[dict[str, Any]] = []
         # Doc.text joins every token on each access; the extraction has joined it once already
         text = doc_text(doc)
-        for c in claims:
-            if c.kind != "quantity" or c.quantity is None:
-                continue
-            q = c.quantity
+        figures = [c.quantity for c in claims if c.kind == "quantity" and c.quantity is not None]
+        # an earlier value with a time of its own is also a claim ("down from 15,000 in August"): once
+        stated = {(q.text, q.low, q.high) for q in figures}
+        for q in figures:
             row.append(to_newsquant(q, text[max(0, q.start - 32) : q.start]))
             prev = previous_of(q)
-            if prev is not None:
+            if prev is not None and (prev.text, prev.low, prev.high) not in stated:
                 row.append(to_newsquant(prev))
         out.append(row)
     return out

@@ -318,6 +318,26 @@ def test_a_figure_that_only_says_when_is_the_claims_time(nlp) -> None:
     assert [c.quantity.unit for c in claims if c.kind == "quantity"] == ["day", "month"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The version of iOS 8 that ships on the devices is the Golden Master.",
+        "Reviewers compared the iPhone 6 and 6 Plus.",
+        "Anyone with information can call Crimestoppers on 0800 555 111.",
+        "Most people would do best by reducing their Omega-6 consumption (52).",
+        "The file is at https://example.org/reports/doc_3721_4666.pdf for all to read.",
+        "Apple quickly launched 8.0.2 after the bugs.",
+    ],
+)
+def test_digits_that_count_nothing_are_no_figures(nlp, text: str) -> None:
+    assert [c.quantity.text for c in real_claims(nlp, text) if c.kind == "quantity"] == []
+
+
+def test_bare_counts_stay_figures(nlp) -> None:
+    claims = real_claims(nlp, "Many escaped in the first days, but 219 remain missing. Another 38 are being monitored.")
+    assert [c.quantity.text for c in claims if c.kind == "quantity"] == ["219", "38"]
+
+
 def test_an_earlier_value_with_its_own_time_stays_a_claim(nlp) -> None:
     claims = real_claims(
         nlp, "A senior official said on Tuesday that 12,000 fighters remain in Syria, down from 15,000 in August."

@@ -123,6 +123,50 @@ def _points_to_a_time(text: str, q: Quantity) -> bool:
     return q.unit in _DURATION_UNITS and _AGO.match(text, q.end) is not None
 
 
+_URLISH = re.compile(r"://|www\.|\.(?:pdf|html?|php|aspx?|jpe?g|png)\b|[\w.-]+/[\w.-]+/", re.I)
+_NAME_ENTS = frozenset({"PERSON", "GPE", "NORP", "LOC"})
+_PHONE = re.compile(r"(?:\b0\d{2,4}|\(\d{3}\))[ -]\d{3}[ -]?\d{3,4}\b")
+
+
+def _not_a_figure(text: str, doc: Doc, mention: QuantityMentionLike) -> bool:
+    """Digits that count nothing: part of a web address or file name, a
+    version or model number ("iOS 8", "iPhone 6", "8.0.2"), a phone number
+    ("0800 555 111"), a bracketed citation or list marker ("(52)", "1.").
+
+    Only figures with neither a unit nor a counted thing are judged: "Obama
+    52, Romney 47" stays (a person's name before a share of the vote).
+    """
+    q = mention.quantity
+    if q.unit is not None or q.entity is not None:
+        return False
+    lo = text.rfind(" ", 0, q.start) + 1
+    hi = text.find(" ", q.end)
+    word = text[lo : hi if hi >= 0 else len(text)]
+    if _URLISH.search(word):
+        return True
+    if re.match(r"\.\d", text[q.end : q.end + 2]) or (q.text[:1] == "0" and q.text[1:2].isdigit()):
+        return True  # "8.0.2", "0800"
+    if _PHONE.search(text, max(0, q.start - 12), min(len(text), q.end + 12)):
+        return True  # "0800 555 111", "(202) 555-0142"
+    before = text[max(0, q.start - 1) : q.start]
+    after = text[q.end : q.end + 1]
+    if before == "(" and after == ")":
+        return True  # "(52)": a citation or list marker
+    if mention.token_start > 0:
+        prev = doc[mention.token_start - 1]
+        # "iPhone 6", "iOS 8", "Windows 10": a number that names, after a product name
+        named = prev.pos_ == "PROPN" or any(c.isupper() for c in prev.text[1:])  # "iOS", "iPhone"
+        small = q.value is not None and q.value == int(q.value) and q.value < 100
+        if named and small and prev.is_alpha and prev.ent_type_ not in _NAME_ENTS and prev.whitespace_:
+            return True
+    if mention.token_end < len(doc):
+        nxt = doc[mention.token_end]
+        if nxt.pos_ == "PROPN" and nxt.is_title and nxt.ent_type_ not in _NAME_ENTS and q.value is not None and q.value < 100:
+            return True  # "6 Plus", "4 Runner": a number inside a name, counting nothing
+    sent = text[q.start : q.end + 2].strip()
+    return re.fullmatch(r"\d{1,2}[.)]", sent) is not None and (q.start == 0 or text[q.start - 1] == "\n")
+
+
 _ACTOR_LABELS = {"ORG", "NORP"}
 
 
@@ -509,6 +553,8 @@ def build_claims(
                 continue  # "Three officials": the source's count
             if _points_to_a_time(full, mention.quantity):
                 continue  # "three years ago": the claim's time, not a figure
+            if _not_a_figure(full, doc, mention):
+                continue  # "iOS 8", "(52)", a URL's digits
             claim = _quantity_claim(
                 doc, doc_id, sent, i, paragraph, mention, own, atts, continued, source_spans, offset, times, hedges
             )
