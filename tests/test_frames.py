@@ -327,6 +327,7 @@ def test_a_figure_that_only_says_when_is_the_claims_time(nlp) -> None:
         "Most people would do best by reducing their Omega-6 consumption (52).",
         "The file is at https://example.org/reports/doc_3721_4666.pdf for all to read.",
         "Apple quickly launched 8.0.2 after the bugs.",
+        "Read on.\n\n7\n\nThe next item follows.",
     ],
 )
 def test_digits_that_count_nothing_are_no_figures(nlp, text: str) -> None:

@@ -489,6 +489,13 @@ def test_an_earlier_value_after_the_report_belongs_to_the_reported_figure(nlp: A
     assert now.quantity.change is not None and (now.quantity.change.direction, now.quantity.change.previous_low) == ("up", 200.0)
 
 
+def test_a_hyphenated_word_the_tokenizer_split_is_counted_whole(nlp: Any) -> None:
+    [share] = _mentions(nlp, "Who told you that 90 to 95 percent of your e-mails were in the State Department system?")
+    assert (share.quantity.entity, share.quantity.entity_lemma) == ("e-mails", "e-mail")
+    [count] = _mentions(nlp, "He sent 300 e-mails.")
+    assert (count.quantity.unit, count.quantity.entity) == ("e-mail", "e-mails")
+
+
 def test_a_proportion_is_one_share(nlp: Any) -> None:
     [share] = _mentions(nlp, "One in five adults is obese.")
     assert share.quantity.value == pytest.approx(0.2) and share.quantity.entity_lemma == "adult"

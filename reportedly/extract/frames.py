@@ -128,7 +128,7 @@ _NAME_ENTS = frozenset({"PERSON", "GPE", "NORP", "LOC"})
 _PHONE = re.compile(r"(?:\b0\d{2,4}|\(\d{3}\))[ -]\d{3}[ -]?\d{3,4}\b")
 
 
-def _not_a_figure(text: str, doc: Doc, mention: QuantityMentionLike) -> bool:
+def _not_a_figure(text: str, sent: Span, mention: QuantityMentionLike) -> bool:
     """Digits that count nothing: part of a web address or file name, a
     version or model number ("iOS 8", "iPhone 6", "8.0.2"), a phone number
     ("0800 555 111"), a bracketed citation or list marker ("(52)", "1.").
@@ -139,6 +139,9 @@ def _not_a_figure(text: str, doc: Doc, mention: QuantityMentionLike) -> bool:
     q = mention.quantity
     if q.unit is not None or q.entity is not None:
         return False
+    doc = sent.doc
+    if text[sent.start_char : sent.end_char].strip(" \t\n.)(") == q.text:
+        return True  # a line that is only a number: a list marker or a page's counter
     lo = text.rfind(" ", 0, q.start) + 1
     hi = text.find(" ", q.end)
     word = text[lo : hi if hi >= 0 else len(text)]
@@ -163,8 +166,8 @@ def _not_a_figure(text: str, doc: Doc, mention: QuantityMentionLike) -> bool:
         nxt = doc[mention.token_end]
         if nxt.pos_ == "PROPN" and nxt.is_title and nxt.ent_type_ not in _NAME_ENTS and q.value is not None and q.value < 100:
             return True  # "6 Plus", "4 Runner": a number inside a name, counting nothing
-    sent = text[q.start : q.end + 2].strip()
-    return re.fullmatch(r"\d{1,2}[.)]", sent) is not None and (q.start == 0 or text[q.start - 1] == "\n")
+    marker = text[q.start : q.end + 2].strip()
+    return re.fullmatch(r"\d{1,2}[.)]", marker) is not None and (q.start == 0 or text[q.start - 1] == "\n")
 
 
 _ACTOR_LABELS = {"ORG", "NORP"}
@@ -553,7 +556,7 @@ def build_claims(
                 continue  # "Three officials": the source's count
             if _points_to_a_time(full, mention.quantity):
                 continue  # "three years ago": the claim's time, not a figure
-            if _not_a_figure(full, doc, mention):
+            if _not_a_figure(full, sent, mention):
                 continue  # "iOS 8", "(52)", a URL's digits
             claim = _quantity_claim(
                 doc, doc_id, sent, i, paragraph, mention, own, atts, continued, source_spans, offset, times, hedges

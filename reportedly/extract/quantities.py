@@ -690,6 +690,41 @@ def _kind_of(noun: Token) -> list[Token]:
     return words
 
 
+def _hyphen_end(tok: Token) -> Token:
+    """The last part of a hyphenated word the tokenizer split ("e-mails": "e", "-", "mails")."""
+    doc = tok.doc
+    while (
+        not tok.whitespace_
+        and tok.i + 2 < len(doc)
+        and doc[tok.i + 1].text == "-"
+        and not doc[tok.i + 1].whitespace_
+        and doc[tok.i + 2].is_alpha
+    ):
+        tok = doc[tok.i + 2]
+    return tok
+
+
+def _hyphen_lemma(tok: Token) -> str:
+    """The lemma of the hyphenated word ending at ``tok`` ("e-mails": "e-mail"), or of ``tok`` alone."""
+    doc, first = tok.doc, tok.i
+    while first >= 2 and doc[first - 1].text == "-" and not doc[first - 1].whitespace_ and not doc[first - 2].whitespace_ and doc[first - 2].is_alpha:
+        first -= 2
+    if first == tok.i:
+        return tok.lemma_.lower()
+    return "-".join([t.lower_ for t in doc[first : tok.i] if t.text != "-"] + [tok.lemma_.lower()])
+
+
+def _phrase_names(phrase: list[Token]) -> tuple[str, str]:
+    """The counted thing as written and as lemmas, a split hyphenated word whole ("e-mails", "e-mail")."""
+    doc = phrase[0].doc
+    first = phrase[0].i
+    while first >= 2 and doc[first - 1].text == "-" and not doc[first - 1].whitespace_ and not doc[first - 2].whitespace_ and doc[first - 2].is_alpha:
+        first -= 2
+    tokens = list(doc[first : phrase[-1].i + 1]) if first < phrase[0].i else phrase
+    lemma = _hyphen_lemma(phrase[-1]) if first < phrase[0].i else _lemma_phrase(tokens)
+    return span_text(doc[first : phrase[-1].i + 1]), lemma
+
+
 def _lemma_phrase(tokens: list[Token]) -> str:
     """Content lemmas of a noun phrase; participles that describe rather than
     name ("rushing yards", "recorded songs") are left out."""
@@ -1288,6 +1323,7 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
         if noun is not None and noun.lower_ == "plus" and noun.head.pos_ == "NOUN" and noun.head.i > noun.i:
             noun = noun.head  # "30-plus points": "plus" is the bound, read above
         if noun is not None:
+            noun = _hyphen_end(noun)  # "e-mails" parsed as three nouns: the word ends at "mails"
             # "a three course meal", "the 11 member trade agreement": the compound's head names the thing
             while noun.dep_ == "compound" and noun.head.i > noun.i and noun.head.pos_ == "NOUN" and noun.head.i - noun.i <= 3:
                 noun = noun.head
@@ -1309,13 +1345,12 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
                     and not any(c.dep_ == "conj" for c in t.children)
                 )
             ] or [noun]
-            entity = span_text(doc[phrase[0].i : phrase[-1].i + 1])
-            entity_lemma = _lemma_phrase(phrase)
+            entity, entity_lemma = _phrase_names(phrase)
             if noun.lemma_.lower() in _DURATIONS:
                 entity_lemma = noun.lemma_.lower()
             if unit_name is None and not fig.fraction:
                 # proper nouns keep their spelling ("Model S"), title-case common nouns in headlines do not
-                unit_name = noun.text if noun.pos_ == "PROPN" and noun.ent_type_ else noun.lemma_.lower()
+                unit_name = noun.text if noun.pos_ == "PROPN" and noun.ent_type_ else _hyphen_lemma(noun)
                 per = _RATE_AFTER_RE.match(text, noun.idx + len(noun) - base)
                 if per:  # "three thousand tests per day"
                     unit_name += f" per {per.group('per').lower()}"
@@ -1324,8 +1359,8 @@ def _describe(fig: _Figure, anchor: Token, sent: Span, text: str, base: int) -> 
         of = next((c for c in _percent_head(anchor, fig_ids).children if c.lower_ == "of" and c.i >= end_tok), None)
         pobj = next((p for p in of.children if p.dep_ == "pobj" and p.pos_ in ("NOUN", "PROPN")), None) if of else None
         if pobj is not None:
-            phrase = _phrase_tokens(pobj, of.i + 1, False)
-            entity, entity_lemma = span_text(doc[phrase[0].i : phrase[-1].i + 1]), _lemma_phrase(phrase)
+            phrase = _phrase_tokens(_hyphen_end(pobj), of.i + 1, False)
+            entity, entity_lemma = _phrase_names(phrase)
     if unit_name is None and not fig.fraction:
         # "the number of militants ... down to 15,000": the counted thing is the number's "of" noun
         verb = _clause_verb(anchor)
