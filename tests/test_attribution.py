@@ -79,6 +79,13 @@ def test_a_surname_the_article_names_as_a_person_is_a_person(nlp, lex):
     assert _by_cue(atts, "said").source.kind == "organisation"  # nothing says otherwise
 
 
+def test_they_resolves_to_the_plural_subject_of_its_own_sentence(nlp, lex):
+    text, atts = _atts(nlp, "The officials met the minister. The senators met on Monday, and they said the deal was dead.", lex)
+    att = _by_cue(atts, "said")
+    assert att.source is not None and att.source.resolved_from == "they"
+    assert att.source.text == "The senators"
+
+
 def test_a_title_of_the_other_sex_is_no_antecedent(nlp, lex):
     text, atts = _atts(nlp, "Mr. Sanders spoke first. Mrs. Clinton invited the senator, and he said he would come.", lex)
     att = _by_cue(atts, "said")

@@ -864,6 +864,10 @@ class _Resolver:
                 if person is None or before - ent.start_char < 400:
                     return build_source(ent, self.lex)
             return replace(person, via=list(person.via)) if person else None
+        if word in {"they", "them", "their"}:
+            group = _sentence_subject(pronoun, found.content, plural=True)
+            if group is not None:
+                return build_source(span_of(doc, _source_tokens(group)), self.lex)
         if word in {"they", "them", "we", "their"} or (pronoun.pos_ == "NUM" and len(found.source or []) == 1):
             for src, in_plural in zip(reversed(self.sources), reversed(self.plural)):
                 if in_plural and (src.start or 0) < before:
@@ -878,7 +882,7 @@ _MALE_TITLES = frozenset({"mr", "mr."})
 _FEMALE_TITLES = frozenset({"mrs", "mrs.", "ms", "ms.", "miss"})
 
 
-def _sentence_subject(pronoun: Token, content: list[tuple[int, int]]) -> Token | None:
+def _sentence_subject(pronoun: Token, content: list[tuple[int, int]], plural: bool = False) -> Token | None:
     """A named subject earlier in the pronoun's own sentence whose clause holds
     the pronoun: "Trump cited the policies, which he said had failed".
 
@@ -896,6 +900,10 @@ def _sentence_subject(pronoun: Token, content: list[tuple[int, int]]) -> Token |
             continue
         if any(a <= tok.idx < b for a, b in content):
             continue
+        if plural:
+            # "The senators met on Monday, and they said ...": a plural noun or "X and Y"
+            group = tok.tag_ in {"NNS", "NNPS"} or any(c.dep_ == "conj" for c in tok.children)
+            return tok if group and tok.pos_ in {"NOUN", "PROPN"} else None
         if tok.pos_ != "PROPN" or tok.tag_ == "NNPS" or tok.ent_type_ in {"GPE", "NORP", "LOC", "FAC"}:
             return None  # the nearest such subject is not a person's name: no guess
         return None if _other_sex(tok, male) else tok
