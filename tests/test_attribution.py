@@ -268,6 +268,14 @@ def test_a_share_is_not_a_head_count(nlp, lex):
     assert c.source.count == 3
 
 
+def test_a_part_of_a_group_is_named_and_kinded_by_the_group(nlp, lex):
+    [a] = find_attributions(nlp("Some of its members said that no one had been arrested."), lex)
+    assert a.source is not None and a.source.text == "Some of its members"
+    assert (a.source.name, a.source.kind) == ("members", "unnamed")
+    [b] = find_attributions(nlp("Three of the officials said the talks had failed."), lex)
+    assert (b.source.name, b.source.count) == ("officials", 3)
+
+
 def test_source_name_is_the_person_not_a_name_in_a_modifier(nlp, lex):
     [a] = find_attributions(nlp("Charlie Winter, a researcher at London-based Quilliam, said the group is losing ground."), lex)
     assert a.source.name == "Charlie Winter"

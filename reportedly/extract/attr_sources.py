@@ -55,9 +55,21 @@ def number_value(text: str) -> int | None:
     return int(digits) if re.fullmatch(r"\d{1,7}", digits) else None
 
 
+_PARTITIVES = frozenset("some many most several all none few both each one any".split())
+
+
 def head_of(span: Span) -> Token:
-    """The syntactic head of a span: its token whose head lies outside it."""
-    return span.root
+    """The syntactic head of a span: its token whose head lies outside it, or
+    for a part of a group ("Some of the officials", "Three of its members")
+    the group's noun, which says what kind of source it is."""
+    root = span.root
+    if root.lower_ in _PARTITIVES or root.pos_ == "NUM":
+        for child in root.children:
+            if child.lower_ == "of" and child.i > root.i:
+                group = next((g for g in child.children if g.dep_ == "pobj" and g.pos_ in {"NOUN", "PROPN"}), None)
+                if group is not None and group.i < span.end:
+                    return group
+    return root
 
 
 def is_plural(token: Token) -> bool:
@@ -192,9 +204,11 @@ def _name(span: Span, lex: AttrLexicon) -> str:
             return person.text
         return _MARKUP_DEBRIS.sub("", span.doc[toks[0].i : toks[-1].i + 1].text).strip() or person.text
     # Cut clauses hanging off the head ("officials who spoke on condition of
-    # anonymity", "The FBI, which gathers statistics"): a name is the noun phrase.
+    # anonymity", "The FBI, which gathers statistics"): a name is the noun phrase,
+    # of the group where the source is part of one ("Some of the officials").
     cut = {t.i for child in head.children if child.dep_ in {"relcl", "acl", "appos"} for t in child.subtree}
-    toks = [t for t in span if t.i not in cut]
+    group = {t.i for t in head.subtree} if head.i != span.root.i else None
+    toks = [t for t in span if t.i not in cut and (group is None or t.i in group)]
     # A comma left dangling before a removed clause ends the name.
     toks = _strip_tokens(toks, lex, keep_counts=_is_share(head))
     if not toks:
@@ -229,6 +243,8 @@ def _count(span: Span) -> int | None:
     ("Sixty-six percent"), a year or a number in a name ("The 2019 Rich
     List") is no head count."""
     head = head_of(span)
+    if head.i != span.root.i and span.root.pos_ == "NUM":
+        return number_value(span.root.text)  # "Three of the officials"
     if _is_share(head) or head.pos_ == "PROPN":
         return None
     for child in head.children:
