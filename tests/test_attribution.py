@@ -274,6 +274,8 @@ def test_a_part_of_a_group_is_named_and_kinded_by_the_group(nlp, lex):
     assert (a.source.name, a.source.kind) == ("members", "unnamed")
     [b] = find_attributions(nlp("Three of the officials said the talks had failed."), lex)
     assert (b.source.name, b.source.count) == ("officials", 3)
+    [c] = find_attributions(nlp("One of her ads says that the senator voted against the troops."), lex)
+    assert (c.source.name, c.source.kind) == ("ads", "document")
 
 
 def test_source_name_is_the_person_not_a_name_in_a_modifier(nlp, lex):
