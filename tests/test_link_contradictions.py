@@ -69,3 +69,10 @@ def test_transient_states_need_overlapping_times(vocab: Vocabulary) -> None:
     assert find_contradictions([c1, c2], vocab) == []
     c1.time.start, c1.time.end = "2014-11-25", "2014-11-25"
     assert len(find_contradictions([c1, c2], vocab)) == 1
+
+
+def test_someone_named_through_a_relative_is_not_the_subject(vocab: Vocabulary) -> None:
+    """ "A wife of Abu Sayyaf was detained" says nothing of Abu Sayyaf himself."""
+    assert _pair(vocab, "a wife and child of Abu Sayyaf were detained", "Abu Sayyaf was not detained") == []
+    found = _pair(vocab, "a wife and child of Abu Sayyaf were detained", "the wife of Abu Sayyaf was not detained")
+    assert len(found) == 1 and "about wife of" in found[0].reason

@@ -125,7 +125,32 @@ def assertion(claim: Claim, vocab: Vocabulary, not_subject: Callable[[str], bool
         subjects = _antecedent(claim, vocab)
     if not subjects:
         return None
+    kin = _kin(words[lead : lead + i])
+    if kin is not None:
+        # "a wife of al-Baghdadi was detained" is not said of al-Baghdadi
+        subjects = [f"{kin} of {n}" for n in subjects]
     return Assertion(claim.id, state, negated, frozenset(subjects), word, tuple(subjects), (claim.time.start, claim.time.end))
+
+
+#: People named through someone else ("the wife of X", "X's bodyguard"), singular.
+_KIN = {
+    "wife": "wife", "wives": "wife", "husband": "husband", "son": "son", "sons": "son",
+    "daughter": "daughter", "daughters": "daughter", "child": "child", "children": "child",
+    "brother": "brother", "brothers": "brother", "sister": "sister", "sisters": "sister",
+    "father": "father", "mother": "mother", "family": "family", "relative": "relative",
+    "relatives": "relative", "aide": "aide", "aides": "aide", "bodyguard": "bodyguard",
+    "bodyguards": "bodyguard", "deputy": "deputy", "driver": "driver",
+}
+
+
+def _kin(words: list[str]) -> str | None:
+    """The relation through which the named person is mentioned, if the clause's
+    subject is someone's kin or staff ("a wife and child of al-Baghdadi",
+    "Baghdadi's wife")."""
+    for j, w in enumerate(words):
+        if w in _KIN and ("of" in words[j + 1 : j + 4] or (j > 0 and words[j - 1].endswith(("'s", "’s")))):
+            return _KIN[w]
+    return None
 
 
 def _denies(words: list[str], vocab: Vocabulary) -> bool:
