@@ -55,7 +55,7 @@ def number_value(text: str) -> int | None:
     return int(digits) if re.fullmatch(r"\d{1,7}", digits) else None
 
 
-_PARTITIVES = frozenset("some many most several all none few both each one any".split())
+_PARTITIVES = frozenset("some many most several all few both each one any".split())  # not "none": "None of the networks said" is no report of theirs
 
 
 def head_of(span: Span) -> Token:
