@@ -42,7 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reportedly.extract.attr_eval import ROLES, Scorer, gold_files, read_ann, to_relations, write_ann  # noqa: E402
+from reportedly.extract.attr_eval import ROLES, Scorer, annotation_files, gold_files, read_ann, to_relations, write_ann  # noqa: E402
 from reportedly.extract.attr_lexicon import load_lexicon  # noqa: E402
 from reportedly.extract.attribution import find_attributions  # noqa: E402
 from reportedly.extract.model import load_base_model  # noqa: E402
@@ -134,10 +134,7 @@ def print_scores(scorer: Scorer) -> None:
 
 def agreement(data: Path) -> int:
     """Score the second annotator of each doubly annotated article against the first."""
-    files: dict[str, list[Path]] = {}
-    for path in sorted((data / "attributions").glob("*.ann")):
-        stem, _, _annotator = path.stem.rpartition("_")
-        files.setdefault(stem, []).append(path)
+    files = annotation_files(data / "attributions")
     pairs = {stem: paths[:2] for stem, paths in files.items() if len(paths) > 1}
     if not pairs:
         print(f"no article under {data / 'attributions'} has two annotations", file=sys.stderr)

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 __all__ = [
+    "annotation_files",
     "load_training_set",
     "parse_annotated",
     "training_arguments",
@@ -121,13 +122,18 @@ def read_ann(path: Path) -> list[Relation]:
     return out
 
 
-def gold_files(attr_dir: Path) -> dict[str, Path]:
-    """Map each text stem to its gold ``.ann``: the annotator id that sorts first."""
-    out: dict[str, Path] = {}
+def annotation_files(attr_dir: Path) -> dict[str, list[Path]]:
+    """Map each text stem to its ``.ann`` files (``<stem>_<annotator>.ann``), by annotator id."""
+    out: dict[str, list[Path]] = {}
     for path in sorted(attr_dir.glob("*.ann")):
         stem, _, _annotator = path.stem.rpartition("_")
-        out.setdefault(stem, path)
+        out.setdefault(stem, []).append(path)
     return out
+
+
+def gold_files(attr_dir: Path) -> dict[str, Path]:
+    """Map each text stem to its gold ``.ann``: the annotator id that sorts first."""
+    return {stem: paths[0] for stem, paths in annotation_files(attr_dir).items()}
 
 
 

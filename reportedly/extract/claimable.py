@@ -11,14 +11,15 @@ has a time of its own ("down from 15,000 in August" is August's figure).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Protocol
 
 from spacy.tokens import Span
 
-from reportedly.extract.timeref import find_time_expressions
+from reportedly.extract.timeref import TimeExpression
 from reportedly.types import Quantity
 
-__all__ = ["dated", "not_a_figure", "points_to_a_time"]
+__all__ = ["Mention", "dated", "not_a_figure", "points_to_a_time"]
 
 
 class Mention(Protocol):
@@ -32,12 +33,12 @@ class Mention(Protocol):
 _TIME_LEAD = re.compile(r"\s*(?:(?:in|on|at|during|as of|by)\s+)?$", re.I)
 
 
-def dated(text: str, sent: Span, q: Quantity) -> bool:
-    """Whether a time expression follows the figure at once ("15,000 in August", "12 last year")."""
+def dated(text: str, q: Quantity, expressions: Iterable[TimeExpression]) -> bool:
+    """Whether one of the sentence's time ``expressions`` follows the figure at
+    once ("15,000 in August", "12 last year")."""
     return any(
-        e.start >= q.end and _TIME_LEAD.match(text[q.end : e.start]) is not None
-        for e in find_time_expressions(sent)
-        if e.start - q.end < 12
+        e.start >= q.end and e.start - q.end < 12 and _TIME_LEAD.match(text[q.end : e.start]) is not None
+        for e in expressions
     )
 
 

@@ -65,7 +65,7 @@ from spacy.tokens import Doc, Span, Token
 
 from reportedly.extract.frames_ledger import ledger_cue
 from reportedly.extract.hedges import HedgeHit, hedge_hits
-from reportedly.extract.claimable import dated, not_a_figure, points_to_a_time
+from reportedly.extract.claimable import Mention, dated, not_a_figure, points_to_a_time
 from reportedly.extract.docview import (
     doc_text,
     entities_within,
@@ -77,7 +77,7 @@ from reportedly.extract.docview import (
     tree,
 )
 from reportedly.extract.timeref import TimeFinder, span_ents
-from reportedly.types import Claim, Quantity, Source, TimeRef, claim_id
+from reportedly.types import Claim, Source, TimeRef, claim_id
 
 __all__ = [
     "CONTINUATION_WINDOW",
@@ -101,12 +101,9 @@ _PLACE_LABELS = {"GPE", "LOC"}
 _ACTOR_LABELS = {"ORG", "NORP"}
 
 
-class QuantityMentionLike(Protocol):
+class QuantityMentionLike(Mention, Protocol):
     """What :func:`build_claims` needs of a quantity mention."""
 
-    quantity: Quantity
-    token_start: int
-    token_end: int
     hedges: list[str]
 
 
@@ -475,7 +472,7 @@ def build_claims(
         }
         for mention in mentions:
             q = mention.quantity
-            if getattr(mention, "role", "figure") == "previous" and q.text in folded and not dated(full, sent, q):
+            if getattr(mention, "role", "figure") == "previous" and q.text in folded and not dated(full, q, times.expressions(sent)):
                 # "down from 30,000": already the previous value of a change; one
                 # with its own time ("down from 15,000 in August") is also a claim
                 # of that time, which other reports of August can confirm

@@ -704,25 +704,27 @@ def _hyphen_end(tok: Token) -> Token:
     return tok
 
 
-def _hyphen_lemma(tok: Token) -> str:
-    """The lemma of the hyphenated word ending at ``tok`` ("e-mails": "e-mail"), or of ``tok`` alone."""
+def _hyphen_start(tok: Token) -> Token:
+    """The first part of a split hyphenated word ending at ``tok`` ("mails" in "e-mails": "e")."""
     doc, first = tok.doc, tok.i
     while first >= 2 and doc[first - 1].text == "-" and not doc[first - 1].whitespace_ and not doc[first - 2].whitespace_ and doc[first - 2].is_alpha:
         first -= 2
-    if first == tok.i:
-        return tok.lemma_.lower()
-    return "-".join([t.lower_ for t in doc[first : tok.i] if t.text != "-"] + [tok.lemma_.lower()])
+    return doc[first]
+
+
+def _hyphen_lemma(tok: Token) -> str:
+    """The lemma of the hyphenated word ending at ``tok`` ("e-mails": "e-mail"), or of ``tok`` alone."""
+    start = _hyphen_start(tok)
+    parts = [t.lower_ for t in tok.doc[start.i : tok.i] if t.text != "-"]
+    return "-".join(parts + [tok.lemma_.lower()])
 
 
 def _phrase_names(phrase: list[Token]) -> tuple[str, str]:
     """The counted thing as written and as lemmas, a split hyphenated word whole ("e-mails", "e-mail")."""
-    doc = phrase[0].doc
-    first = phrase[0].i
-    while first >= 2 and doc[first - 1].text == "-" and not doc[first - 1].whitespace_ and not doc[first - 2].whitespace_ and doc[first - 2].is_alpha:
-        first -= 2
-    tokens = list(doc[first : phrase[-1].i + 1]) if first < phrase[0].i else phrase
-    lemma = _hyphen_lemma(phrase[-1]) if first < phrase[0].i else _lemma_phrase(tokens)
-    return span_text(doc[first : phrase[-1].i + 1]), lemma
+    start = _hyphen_start(phrase[0])
+    if start.i == phrase[0].i:
+        return span_text(phrase[0].doc[phrase[0].i : phrase[-1].i + 1]), _lemma_phrase(phrase)
+    return span_text(start.doc[start.i : phrase[-1].i + 1]), _hyphen_lemma(phrase[-1])
 
 
 def _lemma_phrase(tokens: list[Token]) -> str:

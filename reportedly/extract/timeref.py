@@ -518,14 +518,18 @@ class TimeFinder:
             self._parsed[key] = parse_date(text, base)
         return self._parsed[key]
 
-    def find(self, sent: Span, *, near: tuple[int, int] | None = None) -> TimeRef:
-        """The time reference of a claim in ``sent`` (see :func:`find_time`)."""
-        pub = self.pub
+    def expressions(self, sent: Span) -> list[TimeExpression]:
+        """:func:`find_time_expressions` of ``sent``, found once per sentence."""
         key = (sent.start, sent.end)
         if key not in self._expressions:
             self._expressions[key] = find_time_expressions(sent)
+        return self._expressions[key]
+
+    def find(self, sent: Span, *, near: tuple[int, int] | None = None) -> TimeRef:
+        """The time reference of a claim in ``sent`` (see :func:`find_time`)."""
+        pub = self.pub
         candidates: list[tuple[TimeExpression, Interval | None]] = []
-        for expr in self._expressions[key]:
+        for expr in self.expressions(sent):
             if near is not None and near[0] <= expr.start and expr.end <= near[1]:
                 continue  # the claim itself ("three years") is not its own time
             if self._resolve(expr.text, pub or _PROBE_DATE) is None:
