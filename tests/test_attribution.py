@@ -535,3 +535,20 @@ def test_quote_continues_after_content_that_ends_in_a_quote(nlp, lex):
     )
     att = _by_cue(atts, "said")
     assert text[att.content[-1][0] : att.content[-1][1]] == "“He deservedly has that appeal.”"
+
+
+def test_according_to_parsed_as_root(nlp, lex):
+    # The small parser makes "According" the root and hangs the clause on
+    # the source as an apposition; the comma still ends the source.
+    text, atts = _atts(nlp, "According to longtime talk show host Jim Bell, the senator reeks of fear.", lex)
+    att = _by_cue(atts, "According to")
+    assert att.source is not None and att.source.name == "Jim Bell"
+    assert _content(text, att) == "the senator reeks of fear"
+    assert not [a for a in atts if a is not att and a.cue_start == att.cue_start]
+
+
+def test_according_to_with_a_gerund_parse(nlp, lex):
+    text, atts = _atts(nlp, "The governor shouted at reporters, according to show insiders.", lex)
+    att = _by_cue(atts, "according to")
+    assert att.source is not None and "insiders" in att.source.name
+    assert _content(text, att) == "The governor shouted at reporters"

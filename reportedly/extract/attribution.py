@@ -669,6 +669,8 @@ def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, in
     if verb.pos_ not in {"VERB", "AUX"}:
         return None
     lemma = verb.lemma_.lower()
+    if verb.lower_ == "according" and verb.i + 1 < len(verb.doc) and verb.nbor(1).lower_ == "to":
+        return None  # "According to X, ..." is _according_attribution's, whatever its parse
     if lemma not in lex.cue_verbs and not lex.learned_lemma(lemma) and "lemma=" + lemma not in lex.cue_weights:
         return None
     subject, passive = verb_subject(verb)
@@ -741,11 +743,25 @@ def _according_attribution(tok: Token, text: str) -> _Found | None:
     if tok.lower_ != "according" or tok.i + 1 >= len(tok.doc) or tok.nbor(1).lower_ != "to":
         return None
     to = tok.nbor(1)
-    objs = [c for c in to.children if c.dep_ == "pobj"] or [c for c in tok.children if c.dep_ == "pobj"]
+    objs = [c for c in to.children if c.dep_ in {"pobj", "pcomp"}] or [c for c in tok.children if c.dep_ == "pobj"]
     if not objs:
         return None
-    phrase = {t.i for t in tok.subtree} | {t.i for t in to.subtree}
     lo, hi = _unit(tok)
+    if tok.i == lo and tok.dep_ == "ROOT":
+        # "According to radio host Rush Limbaugh, the move reeks of fear":
+        # parsed as a root whose object takes the clause as an apposition;
+        # the comma after the source's own words ends it.
+        comma = next((t for t in tok.doc[to.i + 1 : hi] if t.text == ","), None)
+        rest = [t for t in tok.doc[comma.i + 1 : hi]] if comma is not None else []
+        if comma is not None and sum(not t.is_punct and not t.is_space for t in rest) >= 3:
+            source = list(tok.doc[to.i + 1 : comma.i])
+            heads = [t for t in source if t.head.i not in {u.i for u in source}]
+            content = _fragments(text, rest)
+            if heads and content:
+                return _Found([tok, to], heads[0], source, content, [], "according")
+    # Only the phrase itself: where the parser makes "According" the root,
+    # its subtree is the whole sentence, and the rest of it is the content.
+    phrase = {tok.i} | {t.i for t in to.subtree} | {t.i for o in objs for t in o.subtree}
     keep = [t for t in tok.doc[lo:hi] if t.i not in phrase]
     content = _fragments(text, keep)
     if not content:
