@@ -552,3 +552,15 @@ def test_according_to_with_a_gerund_parse(nlp, lex):
     att = _by_cue(atts, "according to")
     assert att.source is not None and "insiders" in att.source.name
     assert _content(text, att) == "The governor shouted at reporters"
+
+
+def test_speaker_after_a_quote_the_parser_also_makes_a_subject(nlp, lex):
+    # The parser gives "said" two subjects: "reaction" inside the quote and
+    # "strategist" outside it; the speaker is the one outside.
+    text, atts = _atts(
+        nlp, "“My reaction, that was outrageous,” Obama's former campaign strategist said in an interview with CNN.", lex
+    )
+    att = _by_cue(atts, "said")
+    assert att.source_span is not None
+    assert text[slice(*att.source_span)] == "Obama's former campaign strategist"
+    assert _content(text, att) == "“My reaction, that was outrageous,”"

@@ -247,16 +247,19 @@ def verb_subject(verb: Token) -> tuple[Token | None, bool]:
             objs = [g for g in child.children if g.dep_ == "pobj"]
             if objs:
                 return objs[0], False
-    for child in verb.children:
-        if child.dep_ in _SUBJ:
-            if passive and child.lower_ in {"it", "this"}:
-                return None, True
-            if passive:
-                # "X is expected to say": the subject is not who says it.
-                return None, True
-            return child, False
+    subjects = [c for c in verb.children if c.dep_ in _SUBJ]
+    if len(subjects) > 1:
+        # '“My reaction, that was outrageous,” the strategist said': the
+        # parser gives the verb two subjects, one inside the quote; the
+        # speaker is the one no quotation mark separates from the verb.
+        outside = [c for c in subjects if not any(t.is_quote for t in verb.doc[min(c.i, verb.i) + 1 : max(c.i, verb.i)])]
+        if outside:
+            subjects = outside[:1]
     if passive:
+        # "X is expected to say": the subject is not who says it.
         return None, True
+    if subjects:
+        return subjects[0], False
     if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in {"NOUN", "PROPN"}:
         # "an article claiming that ...": the noun the participle describes speaks
         return verb.head, False
