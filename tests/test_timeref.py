@@ -199,3 +199,28 @@ def test_plain_calendar_dates_are_read_as_dateparser_reads_them() -> None:
     assert _plain_date("june 31", datetime(2001, 6, 15)) is None
     assert _plain_date("feb 29", datetime(2016, 2, 29)) is None
     assert _plain_date("last august", datetime(2001, 6, 15)) is None
+
+
+def _near(text: str, figure: str) -> tuple[int, int]:
+    start = text.index(figure)
+    return start, start + len(figure)
+
+
+def test_a_relative_clause_on_something_else_keeps_its_time(nlp) -> None:
+    # "three years ago" is when the caliphate was proclaimed, not the months of warfare.
+    doc = _parse(
+        nlp,
+        "But after nine difficult months of warfare to take back the city where the jihadists "
+        "proclaimed its caliphate three years ago, the fight is not over yet.",
+    )
+    ref = find_time(doc[:], "2017-07-20", near=_near(doc.text, "nine"))
+    assert ref.anchor == "published"
+
+
+def test_a_relative_clause_on_the_source_or_a_poll_still_dates_the_claim(nlp) -> None:
+    doc = _parse(nlp, "Officials who spoke on Monday said 300 people had died.")
+    assert find_time(doc[:], "2017-07-20", near=_near(doc.text, "300")).text == "Monday"
+    doc = _parse(
+        nlp, "In the previous national poll, conducted in early September, Clinton led Trump by 5 percentage points."
+    )
+    assert find_time(doc[:], "2016-10-01", near=_near(doc.text, "5 percentage")).text == "early September"

@@ -67,6 +67,17 @@ def _load_vocab() -> dict[str, Any]:
 _VOCAB: dict[str, Any] = _load_vocab()
 
 
+def _load_dating_nouns() -> frozenset[str]:
+    documents = resources.files("reportedly.data").joinpath("attr_document_nouns.txt").read_text(encoding="utf-8")
+    words = [w.strip().lower() for w in documents.splitlines() if w.strip() and not w.startswith("#")]
+    return frozenset(words) | frozenset(_VOCAB.get("dating_nouns", []))
+
+
+#: Nouns whose relative clause dates the figures they hold: "the poll,
+#: conducted in early September", "a message posted Friday".
+_DATING_NOUNS: frozenset[str] = _load_dating_nouns()
+
+
 def _vocab() -> dict[str, Any]:
     return _VOCAB
 
@@ -479,6 +490,35 @@ def _clause_at(sent: Span, char: int) -> int | None:
     return node.i
 
 
+def _in_other_relative_clause(sent: Span, expr: TimeExpression, near: tuple[int, int]) -> bool:
+    """Whether ``expr`` dates a relative clause that describes something
+    other than the claim: in "after nine months of warfare to take back the
+    city where the jihadists proclaimed its caliphate three years ago",
+    three years ago is when the caliphate was proclaimed, not the nine
+    months. A clause on the claim's own noun ("300 people who died last
+    week") still dates the claim, and so does one on a subject, which is
+    most often the source ("Officials who spoke on Monday said 300 had died")."""
+    span = sent.doc.char_span(expr.start, expr.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    node: Token = span.root
+    while node.head.i != node.i and node.dep_ not in ("relcl", "acl"):
+        node = node.head
+    if node.dep_ not in ("relcl", "acl"):
+        return False
+    clause_lo, clause_hi = node.left_edge.idx, node.right_edge.idx + len(node.right_edge.text)
+    modified = node.head
+    if clause_lo <= near[0] and near[1] <= clause_hi:
+        return False  # the claim is inside the clause: the clause's time is its own
+    claim = sent.doc.char_span(near[0], near[1], alignment_mode="expand")
+    own = {t.i for t in claim} | {t.head.i for t in claim} if claim is not None else set()
+    # npadvmod: "..., a senior lawmaker disclosed on Monday" parsed as a
+    # lawmaker described by "disclosed", where it is the source and its report
+    if modified.lemma_.lower() in _DATING_NOUNS or modified.lower_ in _DATING_NOUNS:
+        return False  # "a poll conducted in early September" dates what the poll found
+    return modified.dep_ not in ("nsubj", "nsubjpass", "npadvmod") and modified.i not in own
+
+
 def find_time(sent: Span, published: str | None, *, near: tuple[int, int] | None = None) -> TimeRef:
     """The time reference of a claim in ``sent``.
 
@@ -534,6 +574,8 @@ class TimeFinder:
                 continue  # the claim itself ("three years") is not its own time
             if self._resolve(expr.text, pub or _PROBE_DATE) is None:
                 continue  # a duration or something that is not a point in time
+            if near is not None and _in_other_relative_clause(sent, expr, near):
+                continue
             candidates.append((expr, self._resolve(expr.text, pub)))
         if near is not None and len(candidates) > 1:
             # an expression in the claim's own clause beats a nearer one outside it
