@@ -564,3 +564,26 @@ def test_speaker_after_a_quote_the_parser_also_makes_a_subject(nlp, lex):
     assert att.source_span is not None
     assert text[slice(*att.source_span)] == "Obama's former campaign strategist"
     assert _content(text, att) == "“My reaction, that was outrageous,”"
+
+
+def test_a_poll_finding_is_attributed_to_the_poll(nlp, lex):
+    text, atts = _atts(
+        nlp, "In a CNN/ORC poll released Monday, 31 percent of Republicans said they were extremely enthusiastic.", lex
+    )
+    att = _by_cue(atts, "In")
+    assert att.pattern == "finding"
+    assert att.source is not None and att.source.kind == "document" and "CNN/ORC poll" in (att.source.name or "")
+    assert _content(text, att) == "31 percent of Republicans said they were extremely enthusiastic"
+    # the respondents' own report is there too, nested in the finding
+    assert _content(text, _by_cue(atts, "said")) == "they were extremely enthusiastic"
+
+
+def test_a_poll_finding_keeps_the_clause_core(nlp, lex):
+    text, atts = _atts(nlp, "Kasich was at 25 percent support in the most recent Fox poll, up eight points from March.", lex)
+    att = _by_cue(atts, "in")
+    assert _content(text, att) == "Kasich was at 25 percent support"
+
+
+def test_leading_in_the_polls_is_no_finding(nlp, lex):
+    _text, atts = _atts(nlp, "Trump, who leads in the polls there, spoke in Miami.", lex)
+    assert [a for a in atts if a.pattern == "finding"] == []

@@ -381,3 +381,19 @@ def test_a_bare_participle_cue_has_no_speaker(nlp) -> None:
     assert statements(claims) == []
     assert all(c.source is None for c in claims if c.kind == "quantity")
     assert statements(real_claims(nlp, "The names were mentioned by the senator, who has said that two judges qualify.")) != []
+
+
+def test_a_poll_finding_is_not_continued_by_the_next_sentence(nlp) -> None:
+    text = (
+        "In the Fox poll, Clinton led Trump by 5 points among likely voters. "
+        "Among young voters the margin was 4 points."
+    )
+    att = attribution(text, "Fox poll", ",", "Clinton led Trump by 5 points among likely voters", kind="document")
+    att.cue, att.cue_start, att.cue_end = "In", 0, 2
+    _, claims = claims_of(nlp, text, [att])
+    assert by_text(claims, "5").source is not None  # the finding's own figure
+    assert by_text(claims, "4").source is not None  # a hand-built attribution has no pattern: it continues
+    att.pattern = "finding"  # type: ignore[attr-defined]
+    _, claims = claims_of(nlp, text, [att])
+    assert by_text(claims, "5").source is not None
+    assert by_text(claims, "4").source is None

@@ -224,3 +224,12 @@ def test_a_relative_clause_on_the_source_or_a_poll_still_dates_the_claim(nlp) ->
         nlp, "In the previous national poll, conducted in early September, Clinton led Trump by 5 percentage points."
     )
     assert find_time(doc[:], "2016-10-01", near=_near(doc.text, "5 percentage")).text == "early September"
+
+
+def test_a_time_past_an_earlier_value_is_not_the_claims(nlp) -> None:
+    # "from March" dates the earlier value the change is measured against.
+    doc = _parse(nlp, "Kasich was at 25 percent support in the latest Fox poll, up eight points from March.")
+    assert find_time(doc[:], "2016-04-20", near=_near(doc.text, "25 percent")).anchor == "published"
+    # a bound ("more than 200") is no earlier value: the time stands
+    doc = _parse(nlp, "More than 200 people, including 12 children, died on Monday.")
+    assert find_time(doc[:], "2016-04-20", near=_near(doc.text, "More than 200")).text == "Monday"

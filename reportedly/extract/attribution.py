@@ -94,7 +94,7 @@ class Attribution:
     sentence_start: int
     sentence_end: int
     source_span: tuple[int, int] | None = None
-    #: How the relation was found: "verb:<frame>", "according", "noun", "speaker".
+    #: How the relation was found: "verb:<frame>", "according", "finding", "noun", "speaker".
     pattern: str = "verb"
 
 
@@ -773,6 +773,56 @@ def _according_attribution(tok: Token, text: str) -> _Found | None:
     return _Found([tok, to], objs[0], source, content, [], "according")
 
 
+#: What a poll or study finds: "In a CNN/ORC poll released Monday, 31% said ...".
+_FINDING_NOUNS = frozenset(
+    {"poll", "polls", "survey", "surveys", "study", "studies", "analysis", "census", "audit", "tally", "estimate", "estimates"}
+)
+
+
+def _finding_attribution(tok: Token, text: str) -> _Found | None:
+    """ "In a Washington Post-ABC News poll, 67 percent ...", "Kasich was at
+    25 percent in the latest Fox poll": the poll is the source, "in" the cue
+    and the clause around the phrase what the poll found."""
+    if tok.lower_ != "in" or tok.dep_ != "prep":
+        return None
+    objs = [c for c in tok.children if c.dep_ == "pobj" and c.lower_ in _FINDING_NOUNS]
+    if not objs or tok.head.pos_ not in {"VERB", "AUX", "ADJ"}:
+        return None
+    lo, hi = _unit(tok)
+    named = any(c.dep_ in {"compound", "amod", "nmod", "poss", "nummod"} for c in objs[0].children)
+    if not named and tok.i != lo:
+        return None  # "leads in the polls": a standing, not a finding someone reports
+    head = tok.head
+    phrase = {t.i for t in tok.subtree}
+    # What the poll found is the clause's core: not a date beside the phrase
+    # ("in a poll last month"), nor what a comma sets off around it ("In his
+    # best result yet, ...", "..., up eight points from March").
+    for child in head.children:
+        if child.i in phrase:
+            continue
+        if child.dep_ == "npadvmod" and child.ent_type_ in {"DATE", "TIME"}:
+            phrase |= {t.i for t in child.subtree}
+        elif child.dep_ == "mark" or (child.dep_ == "advmod" and child.tag_ == "WRB" and child.i < head.i):
+            phrase.add(child.i)  # "although Rubio moved ...", "where the mogul led"
+        elif child.i < head.i and child.dep_ in {"advcl", "npadvmod", "prep", "advmod"} and _comma_between(head, child):
+            phrase |= {t.i for t in child.subtree}
+        elif child.i > head.i and child.dep_ in {"npadvmod", "advmod", "appos"} and _comma_between(head, child):
+            phrase |= {t.i for t in child.subtree}
+    keep = [t for t in _subtree_in_sent(head) if t.i not in phrase and lo <= t.i < hi]
+    # One stretch: the words around the verb that no removed phrase interrupts.
+    run = [t for t in keep if not any(i in phrase for i in range(min(t.i, head.i), max(t.i, head.i)))]
+    content = _fragments(text, run)
+    if not content:
+        return None
+    return _Found([tok], objs[0], _subtree_in_sent(objs[0]), content, [], "finding")
+
+
+def _comma_between(head: Token, child: Token) -> bool:
+    """Whether a comma separates ``child``'s phrase from ``head``."""
+    lo, hi = (child.right_edge.i, head.i) if child.i < head.i else (head.i, child.left_edge.i)
+    return any(t.text in {",", ";", "—", "--"} for t in head.doc[lo : hi + 1])
+
+
 def _noun_attribution(noun: Token, lex: AttrLexicon, text: str) -> _Found | None:
     """ "a New York Times report that ...", "his claim that ..." """
     if noun.pos_ != "NOUN" or noun.lemma_.lower() not in lex.cue_nouns:
@@ -977,6 +1027,7 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
     for tok in doc:
         hit = (
             _according_attribution(tok, text)
+            or _finding_attribution(tok, text)
             or _verb_attribution(tok, lex, regions, text)
             or _noun_attribution(tok, lex, text)
             or _speaker_attribution(tok, text)

@@ -449,10 +449,12 @@ def build_claims(
         own = by_sentence.get(i, [])
         if own:
             # the sentence's last sourced attribution is the report that
-            # following sentences may continue; a sourceless one ends it
+            # following sentences may continue; a sourceless one ends it, and
+            # so does a poll's finding ("In the poll, X led by 5"), which
+            # names what it covers in its own sentence
             sourced = [a for a in own if a.source is not None]
             att = max(sourced, key=lambda a: a.cue_start or 0) if sourced else own[0]
-            report = None if att.source is None else _Report(
+            report = None if att.source is None or getattr(att, "pattern", "") == "finding" else _Report(
                 attribution=att,
                 sentence=i,
                 paragraph=paragraph[i],

@@ -490,6 +490,18 @@ def _clause_at(sent: Span, char: int) -> int | None:
     return node.i
 
 
+#: Words that set an earlier value against the claim: "down from", "up ... from", "compared with".
+_BASELINE = re.compile(
+    r"\b(?:from|compared|versus|vs\.?)\b|\bthan\b(?!\s*[$€£\d])|(?<!more )(?<!less )(?<!fewer )\bthan\b", re.I
+)
+#: A figure in digits or words ("up eight points from March").
+_FIGURE = re.compile(
+    r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty"
+    r"|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen|half|quarter)\b",
+    re.I,
+)
+
+
 def _in_other_relative_clause(sent: Span, expr: TimeExpression, near: tuple[int, int]) -> bool:
     """Whether ``expr`` dates a relative clause that describes something
     other than the claim: in "after nine months of warfare to take back the
@@ -577,6 +589,25 @@ class TimeFinder:
             if near is not None and _in_other_relative_clause(sent, expr, near):
                 continue
             candidates.append((expr, self._resolve(expr.text, pub)))
+        text, base = span_text(sent), sent.start_char
+
+        def beyond_a_figure(expr: TimeExpression) -> bool:
+            lo, hi = (near[1], expr.start) if expr.start >= near[1] else (expr.end, near[0])  # type: ignore[index]
+            return _DIGIT.search(text, max(0, lo - base), max(0, hi - base)) is not None
+
+        if near is not None:
+            # "12,000 remain, down from 15,000 in August", "25 percent, up eight
+            # points from March": past another figure and a word of comparison,
+            # the time is the earlier value's, never this claim's.
+            candidates = [
+                c
+                for c in candidates
+                if not (
+                    c[0].start >= near[1]
+                    and _FIGURE.search(text, max(0, near[1] - base), max(0, c[0].start - base)) is not None
+                    and _BASELINE.search(text, max(0, near[1] - base), max(0, c[0].start - base)) is not None
+                )
+            ]
         if near is not None and len(candidates) > 1:
             # an expression in the claim's own clause beats a nearer one outside it
             # ("On Monday officials said 300 had died by last week": "last week"),
@@ -585,11 +616,6 @@ class TimeFinder:
             # Tuesday's, 15,000 August's)
             centre = (near[0] + near[1]) / 2
             claim_clause = _clause_at(sent, near[0])
-            text, base = span_text(sent), sent.start_char
-
-            def beyond_a_figure(expr: TimeExpression) -> bool:
-                lo, hi = (near[1], expr.start) if expr.start >= near[1] else (expr.end, near[0])
-                return _DIGIT.search(text, max(0, lo - base), max(0, hi - base)) is not None
 
             candidates.sort(
                 key=lambda c: (
