@@ -587,3 +587,9 @@ def test_a_poll_finding_keeps_the_clause_core(nlp, lex):
 def test_leading_in_the_polls_is_no_finding(nlp, lex):
     _text, atts = _atts(nlp, "Trump, who leads in the polls there, spoke in Miami.", lex)
     assert [a for a in atts if a.pattern == "finding"] == []
+
+
+def test_a_date_beside_a_source_is_not_its_name(nlp, lex):
+    _text, atts = _atts(nlp, "According to a Gallup survey this week, 40 percent approve of the plan.", lex)
+    att = _by_cue(atts, "According to")
+    assert att.source is not None and att.source.name == "Gallup survey"

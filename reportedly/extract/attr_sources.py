@@ -206,7 +206,13 @@ def _name(span: Span, lex: AttrLexicon) -> str:
     # Cut clauses hanging off the head ("officials who spoke on condition of
     # anonymity", "The FBI, which gathers statistics"): a name is the noun phrase,
     # of the group where the source is part of one ("Some of the officials").
-    cut = {t.i for child in head.children if child.dep_ in {"relcl", "acl", "appos"} for t in child.subtree}
+    # A date beside the head is when, not who ("a Des Moines Register poll last month").
+    cut = {
+        t.i
+        for child in head.children
+        if child.dep_ in {"relcl", "acl", "appos"} or (child.dep_ == "npadvmod" and child.ent_type_ in {"DATE", "TIME"})
+        for t in child.subtree
+    }
     group = {t.i for t in head.subtree} if head.i != span.root.i else None
     toks = [t for t in span if t.i not in cut and (group is None or t.i in group)]
     # A comma left dangling before a removed clause ends the name.
