@@ -593,3 +593,11 @@ def test_a_date_beside_a_source_is_not_its_name(nlp, lex):
     _text, atts = _atts(nlp, "According to a Gallup survey this week, 40 percent approve of the plan.", lex)
     att = _by_cue(atts, "According to")
     assert att.source is not None and att.source.name == "Gallup survey"
+
+
+def test_said_in_a_statement_that(nlp, lex):
+    # The parser hangs the that-clause on "statement", not on "said".
+    text, atts = _atts(nlp, "Rep. Zoe Lofgren said in a statement that the announcements were important steps.", lex)
+    att = _by_cue(atts, "said")
+    assert att.source is not None and att.source.name == "Zoe Lofgren"
+    assert _content(text, att) == "that the announcements were important steps"

@@ -385,6 +385,27 @@ _CUE_PREPS = {"for", "to", "on", "of", "about", "against", "at"}
 _OBJECT_PREPS = {"as", "to", "for", "with", "about", "of", "on", "into", "from", "against"}
 
 
+def _clause_after_setting(verb: Token, hi: int) -> list[Token]:
+    """ "said in a statement that ...", "said during a news conference that
+    ...": the parser hangs the reported clause on the statement or the
+    conference; a clause opened by the conjunction "that" is the verb's."""
+    for prep in verb.children:
+        if prep.dep_ != "prep" or not verb.i < prep.i < hi:
+            continue
+        for obj in prep.children:
+            if obj.dep_ != "pobj":
+                continue
+            for clause in obj.children:
+                if (
+                    clause.dep_ in {"acl", "relcl", "ccomp"}
+                    and clause.i < hi
+                    and clause.left_edge.lower_ == "that"
+                    and clause.left_edge.dep_ == "mark"
+                ):
+                    return [clause]
+    return []
+
+
 def verb_frame(
     verb: Token, subject: Token | None, regions: list[tuple[int, int]], text: str
 ) -> tuple[str, list[tuple[int, int]], list[Token]]:
@@ -399,7 +420,7 @@ def verb_frame(
     so the learned frame table and the extractor agree on what a frame is.
     """
     lo, hi = _unit(verb)
-    clauses = [c for c in verb.children if c.dep_ == "ccomp" and lo <= c.i < hi]
+    clauses = [c for c in verb.children if c.dep_ == "ccomp" and lo <= c.i < hi] or _clause_after_setting(verb, hi)
     if clauses:
         clause = clauses[-1] if clauses[-1].i > verb.i else clauses[0]
         toks = _subtree_in_sent(clause)
