@@ -601,3 +601,9 @@ def test_said_in_a_statement_that(nlp, lex):
     att = _by_cue(atts, "said")
     assert att.source is not None and att.source.name == "Zoe Lofgren"
     assert _content(text, att) == "that the announcements were important steps"
+
+
+def test_speaker_after_a_comma_when_the_parser_gives_two_subjects(nlp, lex):
+    text, atts = _atts(nlp, "People like Scott, he said.", lex)
+    att = _by_cue(atts, "said")
+    assert att.source_span is not None and text[slice(*att.source_span)] == "he"

@@ -249,10 +249,13 @@ def verb_subject(verb: Token) -> tuple[Token | None, bool]:
                 return objs[0], False
     subjects = [c for c in verb.children if c.dep_ in _SUBJ]
     if len(subjects) > 1:
-        # '“My reaction, that was outrageous,” the strategist said': the
-        # parser gives the verb two subjects, one inside the quote; the
-        # speaker is the one no quotation mark separates from the verb.
-        outside = [c for c in subjects if not any(t.is_quote for t in verb.doc[min(c.i, verb.i) + 1 : max(c.i, verb.i)])]
+        # '“My reaction, that was outrageous,” the strategist said', 'People
+        # like Scott, he said': the parser gives the verb two subjects, one in
+        # what is reported; the speaker is the one no quotation mark or comma
+        # separates from the verb.
+        outside = [
+            c for c in subjects if not any(t.is_quote or t.text == "," for t in verb.doc[min(c.i, verb.i) + 1 : max(c.i, verb.i)])
+        ]
         if outside:
             subjects = outside[:1]
     if passive:
