@@ -607,3 +607,14 @@ def test_speaker_after_a_comma_when_the_parser_gives_two_subjects(nlp, lex):
     text, atts = _atts(nlp, "People like Scott, he said.", lex)
     att = _by_cue(atts, "said")
     assert att.source_span is not None and text[slice(*att.source_span)] == "he"
+
+
+def test_a_live_blog_time_stamp_or_heading_is_not_the_speaker(nlp, lex):
+    text, atts = _atts(
+        nlp, "The Latest on the race.\n\n12:15 p.m.\n\nDonald Trump says political correctness has run amok.", lex
+    )
+    att = _by_cue(atts, "says")
+    assert att.source is not None and att.source.name == "Donald Trump"
+    text, atts = _atts(nlp, "The Latest: Trump urges supporters to monitor polling places.", lex)
+    att = _by_cue(atts, "urges")
+    assert att.source_span is not None and text[slice(*att.source_span)] == "Trump"

@@ -239,6 +239,10 @@ def _subtree_in_sent(token: Token, exclude: set[int] | None = None) -> list[Toke
 # --------------------------------------------------------------------------- sources
 
 
+def _separates(tok: Token) -> bool:
+    return tok.is_quote or tok.text in {",", ":", ";", "—", "–"} or (tok.is_space and "\n" in tok.text)
+
+
 def verb_subject(verb: Token) -> tuple[Token | None, bool]:
     """The subject of a cue verb and whether the clause is passive without an agent."""
     passive = any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children)
@@ -250,12 +254,11 @@ def verb_subject(verb: Token) -> tuple[Token | None, bool]:
     subjects = [c for c in verb.children if c.dep_ in _SUBJ]
     if len(subjects) > 1:
         # '“My reaction, that was outrageous,” the strategist said', 'People
-        # like Scott, he said': the parser gives the verb two subjects, one in
-        # what is reported; the speaker is the one no quotation mark or comma
-        # separates from the verb.
-        outside = [
-            c for c in subjects if not any(t.is_quote or t.text == "," for t in verb.doc[min(c.i, verb.i) + 1 : max(c.i, verb.i)])
-        ]
+        # like Scott, he said', a live blog's '12:15 p.m. ⏎ Donald Trump says',
+        # 'The Latest: Trump urges': the parser gives the verb two subjects;
+        # the speaker is the one no quotation mark, comma, colon or line
+        # break separates from the verb.
+        outside = [c for c in subjects if not any(_separates(t) for t in verb.doc[min(c.i, verb.i) + 1 : max(c.i, verb.i)])]
         if outside:
             subjects = outside[:1]
     if passive:
