@@ -618,3 +618,12 @@ def test_a_live_blog_time_stamp_or_heading_is_not_the_speaker(nlp, lex):
     text, atts = _atts(nlp, "The Latest: Trump urges supporters to monitor polling places.", lex)
     att = _by_cue(atts, "urges")
     assert att.source_span is not None and text[slice(*att.source_span)] == "Trump"
+
+
+def test_a_dateline_and_a_comparison_are_not_the_source(nlp, lex):
+    text, atts = _atts(nlp, "BRUSSELS - European leaders said on Friday that the union must change.", lex)
+    [att] = [a for a in atts if (a.cue or "").startswith("said")]
+    assert att.source_span is not None and text[slice(*att.source_span)] == "European leaders"
+    text, atts = _atts(nlp, "Democratic candidate Hillary Clinton, like Obama, has said that Europe must spend more.", lex)
+    att = _by_cue(atts, "has said")
+    assert att.source_span is not None and text[slice(*att.source_span)] == "Democratic candidate Hillary Clinton"

@@ -287,15 +287,21 @@ def verb_subject(verb: Token) -> tuple[Token | None, bool]:
 #: Leading words that qualify the clause, not the source ("Even those", "But Mr. X").
 _SOURCE_LEAD = {"even", "but", "and", "also", "yet", "so"}
 #: Trailing modifiers that say how, not who ("X, through a spokeswoman", "progressives in particular").
-_SOURCE_TAIL_PREPS = {"through", "via"}
+_SOURCE_TAIL_PREPS = {"through", "via", "like", "unlike"}
+#: Dashes that end a dateline ("BRUSSELS - European leaders", "WASHINGTON (AP) —").
+_DATELINE_DASHES = {"-", "--", "—", "–", "―"}
 
 
 def _source_tokens(subject: Token) -> list[Token]:
     """The source as written: the subject's subtree inside its sentence
     (relative clauses and appositions included, as annotators mostly do),
-    less what PolNeAR's annotators leave out: a leading "even" or "but",
-    "through a spokeswoman", ", speaking at a rally", "in particular". (An age stays: "Jim Bennett, 57,".)"""
+    less what PolNeAR's annotators leave out: a leading "even" or "but", a
+    dateline, "through a spokeswoman", ", like Obama", ", speaking at a
+    rally", "in particular". (An age stays: "Jim Bennett, 57,".)"""
     toks = _subtree_in_sent(subject)
+    dash = next((k for k, t in enumerate(toks) if t.text in _DATELINE_DASHES and t.i < subject.i), None)
+    if dash is not None and all(t.is_punct or t.is_space or (t.is_upper and t.is_alpha) for t in toks[:dash]):
+        toks = toks[dash + 1 :]  # a dateline opens the sentence, not the source
     while len(toks) > 1 and toks[0].lower_ in _SOURCE_LEAD and toks[0].i != subject.i:
         toks = toks[1:]
     for k, tok in enumerate(toks):
