@@ -627,3 +627,13 @@ def test_a_dateline_and_a_comparison_are_not_the_source(nlp, lex):
     text, atts = _atts(nlp, "Democratic candidate Hillary Clinton, like Obama, has said that Europe must spend more.", lex)
     att = _by_cue(atts, "has said")
     assert att.source_span is not None and text[slice(*att.source_span)] == "Democratic candidate Hillary Clinton"
+
+
+def test_asked_opening_a_sentence_reports_the_question_not_the_answerer(nlp, lex):
+    text, atts = _atts(nlp, "Asked if she believed Putin wanted Trump to win, Clinton said she was not going to jump to that conclusion.", lex)
+    [asked] = [a for a in atts if (a.cue or "").startswith("Asked")]
+    assert asked.source is None
+    assert _content(text, asked) == "if she believed Putin wanted Trump to win"
+    said = _by_cue(atts, "said")
+    assert said.source is not None and said.source.name == "Clinton"
+    assert _content(text, said) == "she was not going to jump to that conclusion"

@@ -243,8 +243,18 @@ def _separates(tok: Token) -> bool:
     return tok.is_quote or tok.text in {",", ":", ";", "—", "–"} or (tok.is_space and "\n" in tok.text)
 
 
+def _asked_participle(verb: Token) -> bool:
+    """ "Asked if ..., X said": a participle opening its sentence (or after "When")."""
+    if verb.lemma_ != "ask" or verb.tag_ != "VBN" or verb.dep_ != "advcl" or verb.head.i < verb.i:
+        return False
+    before = [t for t in verb.doc[verb.left_edge.i : verb.i] if not t.is_space and not t.is_punct]
+    return all(t.lower_ == "when" for t in before)
+
+
 def verb_subject(verb: Token) -> tuple[Token | None, bool]:
     """The subject of a cue verb and whether the clause is passive without an agent."""
+    if _asked_participle(verb):
+        return None, True  # "Asked if ..., Clinton said": Clinton was asked; who asked is unsaid
     passive = any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children)
     for child in verb.children:
         if child.dep_ == "agent":
@@ -432,6 +442,14 @@ def verb_frame(
     so the learned frame table and the extractor agree on what a frame is.
     """
     lo, hi = _unit(verb)
+    if _asked_participle(verb):
+        # "Asked if she believed Putin wanted Trump to win, Clinton said ...":
+        # the question is what "Asked" reports, whatever the parser hangs it by.
+        question = [c for c in verb.children if verb.i < c.i < hi and (c.dep_ in {"ccomp", "advcl", "xcomp"} or (c.dep_ == "prep" and c.lower_ == "about"))]
+        if question:
+            content = _fragments(text, _subtree_in_sent(question[0]))
+            if content:
+                return "ccomp", content, []
     clauses = [c for c in verb.children if c.dep_ == "ccomp" and lo <= c.i < hi] or _clause_after_setting(verb, hi)
     if clauses:
         clause = clauses[-1] if clauses[-1].i > verb.i else clauses[0]
