@@ -637,3 +637,9 @@ def test_asked_opening_a_sentence_reports_the_question_not_the_answerer(nlp, lex
     said = _by_cue(atts, "said")
     assert said.source is not None and said.source.name == "Clinton"
     assert _content(text, said) == "she was not going to jump to that conclusion"
+
+
+def test_spoke_about_after_adjuncts(nlp, lex):
+    text, atts = _atts(nlp, "Hillary Clinton spoke out Tuesday about the death of Terence Crutcher in Tulsa.", lex)
+    att = _by_cue(atts, "spoke out Tuesday about")
+    assert _content(text, att) == "the death of Terence Crutcher in Tulsa"

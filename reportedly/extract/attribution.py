@@ -532,7 +532,26 @@ def verb_frame(
         content = _fragments(text, [verb.doc[i] for i in range(first, last + 1)])
         if content:
             return ("prep" if extra else "object"), content, extra
+    if not items and not any(c.dep_ == "dobj" for c in verb.children):
+        # "spoke out Tuesday about the death of ...", "spoke emotionally of
+        # his flights": the preposition comes after adjuncts; the words
+        # between join the cue, as annotators mark it.
+        for child in right:
+            if child.dep_ != "prep":
+                continue
+            if child.lower_ in _TOPIC_PREPS and child.i - verb.i <= 6:
+                between = list(verb.doc[verb.i + 1 : child.i + 1])
+                objs = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
+                if objs and not any(t.is_punct or t.is_space for t in between):
+                    content = _fragments(text, [t for o in objs for t in _subtree_in_sent(o)])
+                    if content:
+                        return "prep", content, between
+            break
     return "", [], []
+
+
+#: Prepositions that name what someone talks about.
+_TOPIC_PREPS = frozenset({"about", "of", "on"})
 
 
 def _by_position(verb: Token, lemma: str, subject: Token | None, text: str) -> tuple[str, list[tuple[int, int]]]:
