@@ -643,3 +643,10 @@ def test_spoke_about_after_adjuncts(nlp, lex):
     text, atts = _atts(nlp, "Hillary Clinton spoke out Tuesday about the death of Terence Crutcher in Tulsa.", lex)
     att = _by_cue(atts, "spoke out Tuesday about")
     assert _content(text, att) == "the death of Terence Crutcher in Tulsa"
+
+
+def test_called_for_someone_to_act(nlp, lex):
+    text, atts = _atts(nlp, "Clinton is calling for the United States to take a stronger role in the conflict.", lex)
+    att = _by_cue(atts, "is calling for")
+    assert att.source is not None and att.source.name == "Clinton"
+    assert _content(text, att) == "the United States to take a stronger role in the conflict"

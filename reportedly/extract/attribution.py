@@ -532,6 +532,15 @@ def verb_frame(
         content = _fragments(text, [verb.doc[i] for i in range(first, last + 1)])
         if content:
             return ("prep" if extra else "object"), content, extra
+    if not items:
+        # "is calling for the United States to take a stronger role": the
+        # parser makes "for ... to take" a clause of the verb, "for" its mark.
+        for child in right:
+            marks = [g for g in child.children if g.dep_ == "mark" and g.lower_ == "for"]
+            if child.dep_ == "advcl" and marks and marks[0].i - verb.i <= 3:
+                content = _fragments(text, [t for t in _subtree_in_sent(child) if t.i != marks[0].i])
+                if content:
+                    return "prep", content, list(verb.doc[verb.i + 1 : marks[0].i + 1])
     if not items and not any(c.dep_ == "dobj" for c in verb.children):
         # "spoke out Tuesday about the death of ...", "spoke emotionally of
         # his flights": the preposition comes after adjuncts; the words
