@@ -650,3 +650,17 @@ def test_called_for_someone_to_act(nlp, lex):
     att = _by_cue(atts, "is calling for")
     assert att.source is not None and att.source.name == "Clinton"
     assert _content(text, att) == "the United States to take a stronger role in the conflict"
+
+
+def test_a_nested_cue_needs_the_stricter_threshold(nlp):
+    from dataclasses import replace
+
+    text = "Merrill says Machado promised to continue supporting Clinton."
+    base = load_lexicon()
+    assert base.cue_weights, "the shipped cue model is needed here"
+    both = replace(base, nested_cue_threshold=0.0)
+    strict = replace(base, nested_cue_threshold=1.0)
+    cues = lambda lx: [a.cue for a in _atts(nlp, text, lx)[1]]  # noqa: E731
+    assert any(c.startswith("promised") for c in cues(both)) and "says" in cues(both)
+    assert not any(c.startswith("promised") for c in cues(strict)) and "says" in cues(strict)
+    assert base.nested_cue_threshold > base.cue_threshold  # chosen by scripts/train_attribution.py

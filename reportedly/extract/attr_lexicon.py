@@ -75,6 +75,12 @@ class AttrLexicon:
     #: Minimum classifier probability for a cue: chosen by the training script
     #: for the best F1 in cross-validation on train, 0.5 where it says none.
     cue_threshold: float = 0.5
+    #: Minimum probability for a verb cue inside another attribution's
+    #: content ("He said he doubted any court would enforce it"): annotators
+    #: mark such nested reports about half as often as top-level ones, so the
+    #: training script chooses a stricter threshold for them the same way;
+    #: 0 where it says none.
+    nested_cue_threshold: float = 0.0
 
     def cue_score(self, features: list[str]) -> float:
         """Probability that a candidate verb with ``features`` is a cue."""
@@ -122,14 +128,15 @@ class AttrLexicon:
         return name.strip().lower() in self.aliases
 
 
-def _load_cue_model() -> tuple[dict[str, float], float, float]:
-    """The learned cue classifier's weights, bias and threshold, or nothing where absent."""
+def _load_cue_model() -> tuple[dict[str, float], float, float, float]:
+    """The learned cue classifier's weights, bias, threshold and nested-cue
+    threshold, or nothing where absent."""
     path = resources.files("reportedly.data").joinpath("attr_model/cue_model.json")
     if not path.is_file():
-        return {}, 0.0, 0.5
+        return {}, 0.0, 0.5, 0.0
     data = json.loads(path.read_text(encoding="utf-8"))
     weights = {str(k): float(v) for k, v in data["weights"].items()}
-    return weights, float(data["bias"]), float(data.get("threshold", 0.5))
+    return weights, float(data["bias"]), float(data.get("threshold", 0.5)), float(data.get("nested_threshold", 0.0))
 
 
 def _load_frames() -> dict[tuple[str, str], tuple[float, int]]:
@@ -168,7 +175,7 @@ def load_lexicon(
         if len(parts) > 1 and parts[1].strip() == "anonymous":
             anonymous.add(parts[0].strip().lower())
     frames = _load_frames() if learned else {}
-    weights, bias, cue_threshold = _load_cue_model() if learned else ({}, 0.0, 0.5)
+    weights, bias, cue_threshold, nested_threshold = _load_cue_model() if learned else ({}, 0.0, 0.5, 0.0)
     verbs: set[str] = set()
     object_verbs: set[str] = set()
     for line in _lines("attr_cue_verbs.txt"):
@@ -202,6 +209,7 @@ def load_lexicon(
         cue_weights=MappingProxyType(weights),
         cue_bias=bias,
         cue_threshold=cue_threshold,
+        nested_cue_threshold=nested_threshold,
         bounds=load_bounds_model() if learned and bounds else None,
         cue_edge=load_cue_edge_model() if learned and cue_edge else None,
     )

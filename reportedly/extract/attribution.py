@@ -375,6 +375,8 @@ class _Found:
     content: list[tuple[int, int]]
     via: list[str]
     pattern: str
+    #: The cue classifier's probability (1.0 where it was not asked).
+    score: float = 1.0
 
 
 def _adjacent_quote(
@@ -761,9 +763,11 @@ def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, in
         frame, content = _by_position(verb, lemma, subject, text)
     if not frame:
         return None
+    score = 1.0
     if lex.cue_weights:
         hand = lex.accepts_by_hand(lemma, frame)
-        if not (hand and lex.keep_hand_cues) and lex.cue_score(cue_features(verb, subject, passive, frame)) < lex.cue_threshold:
+        score = lex.cue_score(cue_features(verb, subject, passive, frame))
+        if not (hand and lex.keep_hand_cues) and score < lex.cue_threshold:
             return None
     elif not lex.accepts(lemma, frame):
         return None
@@ -807,7 +811,7 @@ def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, in
         # seems, not who says so; the relation has no source.
         first = _fragments(text, source)
         if first and first[-1][1] <= content[0][0]:
-            return _Found(cue, None, None, first + content, [], "verb:raising")
+            return _Found(cue, None, None, first + content, [], "verb:raising", score)
     if passive and subject is None and frame in {"object", "prep"} and verb.idx < content[0][0]:
         # "Clinton was declared the winner", "Many are expected to fan out",
         # "Mr. Quiros was accused of using ...":
@@ -816,8 +820,8 @@ def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, in
         raised = [c for c in verb.children if c.dep_ == "nsubjpass" and c.lower_ not in {"it", "this", "there"}]
         first = _fragments(text, _source_tokens(raised[0])) if raised else []
         if first and first[-1][1] <= verb.idx:
-            return _Found(cue, None, None, first + content, [], "verb:passive")
-    return _Found(cue, subject, source, content, _via(verb, lex), "verb:" + frame)
+            return _Found(cue, None, None, first + content, [], "verb:passive", score)
+    return _Found(cue, subject, source, content, _via(verb, lex), "verb:" + frame, score)
 
 
 def _according_attribution(tok: Token, text: str) -> _Found | None:
@@ -1118,6 +1122,16 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
     # inner cue, not a report of its own.
     cue_sets = [{t.i for t in f.cue} for f in found]
     found = [f for f, mine in zip(found, cue_sets) if not any(mine < other for other in cue_sets)]
+    if lex.nested_cue_threshold > 0:
+        # A report inside another's content ("He said he doubted any court
+        # would enforce it") needs more confidence than one that stands alone.
+        # A report that follows what it reports ("..., the Times reported")
+        # is the outer report's intermediary, not a report inside it.
+        found = [
+            f
+            for f in found
+            if f.score >= lex.nested_cue_threshold or f.content[0][0] < f.cue[0].idx or not _nested(f, found)
+        ]
 
     anon = _anonymous_lemmas(doc, lex)
     resolver = _Resolver(lex, persons=[e for e in doc.ents if e.label_ == "PERSON" and _in_subject_role(e)])
@@ -1173,6 +1187,19 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
     _continue_quotes(text, out, regions)
     _nest_reports(text, out)
     return out
+
+
+def _nested(f: _Found, found: list[_Found]) -> bool:
+    """Whether ``f``'s cue lies inside another found attribution's content
+    (and not the other way round as well: in "Trump said the wall will be
+    built, the Times reported" each holds the other, and the trailing report
+    is the intermediary, not a nested claim)."""
+
+    def inside(x: _Found, y: _Found) -> bool:
+        start, end = x.cue[0].idx, x.cue[-1].idx + len(x.cue[-1].text)
+        return any(a <= start and end <= b for a, b in y.content)
+
+    return any(o is not f and inside(f, o) and not inside(o, f) for o in found)
 
 
 def _is_whole_quote(text: str, span: tuple[int, int], regions: list[tuple[int, int]]) -> bool:
