@@ -664,3 +664,9 @@ def test_a_nested_cue_needs_the_stricter_threshold(nlp):
     assert any(c.startswith("promised") for c in cues(both)) and "says" in cues(both)
     assert not any(c.startswith("promised") for c in cues(strict)) and "says" in cues(strict)
     assert base.nested_cue_threshold > base.cue_threshold  # chosen by scripts/train_attribution.py
+
+
+def test_a_parenthetical_report_leaves_out_the_opening_conjunction(nlp, lex):
+    text, atts = _atts(nlp, "Yet, she observed, the plan would fail.", lex)
+    att = _by_cue(atts, "observed")
+    assert [text[a:b] for a, b in att.content] == ["the plan would fail"]

@@ -497,6 +497,13 @@ def verb_frame(
         # and the parenthetical 'To prevent problems, he said, officials ...'.
         mine = {t.i for t in verb.subtree}
         toks = [t for t in _subtree_in_sent(verb.head) if t.i not in mine and lo <= t.i < hi]
+        # "And perhaps, he said, it could help", "If, he suggested, he and
+        # others benefit": a conjunction opening the sentence joins it to the
+        # last one; it is not what the speaker is reported to say.
+        while toks and (toks[0].pos_ == "CCONJ" or toks[0].lower_ in {"yet", "so"} or toks[0].is_punct or toks[0].is_space or (
+            toks[0].dep_ == "mark" and all(t.is_punct or t.is_space for t in toks[1:] if t.i < verb.i)
+        )):
+            toks = toks[1:]
         if toks:
             start, end = _chars(toks)
             region = _region_at(regions, start, end)
