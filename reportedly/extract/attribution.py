@@ -239,8 +239,14 @@ def _subtree_in_sent(token: Token, exclude: set[int] | None = None) -> list[Toke
 # --------------------------------------------------------------------------- sources
 
 
+#: Punctuation that sets a phrase off from the clause around it.
+_CLAUSE_BREAKS = frozenset({",", ";", "—", "–", "--"})
+
+
 def _separates(tok: Token) -> bool:
-    return tok.is_quote or tok.text in {",", ":", ";", "—", "–"} or (tok.is_space and "\n" in tok.text)
+    """Whether ``tok`` sets a subject off from its verb: a clause break, a
+    quotation mark, a colon or a line break."""
+    return tok.is_quote or tok.text == ":" or tok.text in _CLAUSE_BREAKS or (tok.is_space and "\n" in tok.text)
 
 
 def _asked_participle(verb: Token) -> bool:
@@ -430,6 +436,24 @@ def _clause_after_setting(verb: Token, hi: int) -> list[Token]:
     return []
 
 
+def _without_opening_link(toks: list[Token], verb: Token) -> list[Token]:
+    """ "And perhaps, he said, it could help", "If, he suggested, he and
+    others benefit": a conjunction opening the sentence joins it to the last
+    one (and a lone "If" before the cue to what follows it); neither is what
+    the speaker is reported to say."""
+
+    def link(k: int) -> bool:
+        tok = toks[k]
+        if tok.pos_ == "CCONJ" or tok.lower_ in {"yet", "so"} or tok.is_punct or tok.is_space:
+            return True
+        return tok.dep_ == "mark" and all(t.is_punct or t.is_space for t in toks[k + 1 :] if t.i < verb.i)
+
+    k = 0
+    while k < len(toks) and link(k):
+        k += 1
+    return toks[k:]
+
+
 def verb_frame(
     verb: Token, subject: Token | None, regions: list[tuple[int, int]], text: str
 ) -> tuple[str, list[tuple[int, int]], list[Token]]:
@@ -497,13 +521,7 @@ def verb_frame(
         # and the parenthetical 'To prevent problems, he said, officials ...'.
         mine = {t.i for t in verb.subtree}
         toks = [t for t in _subtree_in_sent(verb.head) if t.i not in mine and lo <= t.i < hi]
-        # "And perhaps, he said, it could help", "If, he suggested, he and
-        # others benefit": a conjunction opening the sentence joins it to the
-        # last one; it is not what the speaker is reported to say.
-        while toks and (toks[0].pos_ == "CCONJ" or toks[0].lower_ in {"yet", "so"} or toks[0].is_punct or toks[0].is_space or (
-            toks[0].dep_ == "mark" and all(t.is_punct or t.is_space for t in toks[1:] if t.i < verb.i)
-        )):
-            toks = toks[1:]
+        toks = _without_opening_link(toks, verb)
         if toks:
             start, end = _chars(toks)
             region = _region_at(regions, start, end)
@@ -910,7 +928,7 @@ def _finding_attribution(tok: Token, text: str) -> _Found | None:
 def _comma_between(head: Token, child: Token) -> bool:
     """Whether a comma separates ``child``'s phrase from ``head``."""
     lo, hi = (child.right_edge.i, head.i) if child.i < head.i else (head.i, child.left_edge.i)
-    return any(t.text in {",", ";", "—", "--"} for t in head.doc[lo : hi + 1])
+    return any(t.text in _CLAUSE_BREAKS for t in head.doc[lo : hi + 1])
 
 
 def _noun_attribution(noun: Token, lex: AttrLexicon, text: str) -> _Found | None:
@@ -1198,9 +1216,8 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
 
 def _nested(f: _Found, found: list[_Found]) -> bool:
     """Whether ``f``'s cue lies inside another found attribution's content
-    (and not the other way round as well: in "Trump said the wall will be
-    built, the Times reported" each holds the other, and the trailing report
-    is the intermediary, not a nested claim)."""
+    while that one's cue does not lie inside ``f``'s: two reports that each
+    hold the other's cue are parts of one report, neither nested in the other."""
 
     def inside(x: _Found, y: _Found) -> bool:
         start, end = x.cue[0].idx, x.cue[-1].idx + len(x.cue[-1].text)

@@ -522,13 +522,15 @@ def _in_other_relative_clause(sent: Span, expr: TimeExpression, near: tuple[int,
     modified = node.head
     if clause_lo <= near[0] and near[1] <= clause_hi:
         return False  # the claim is inside the clause: the clause's time is its own
-    claim = sent.doc.char_span(near[0], near[1], alignment_mode="expand")
-    own = {t.i for t in claim} | {t.head.i for t in claim} if claim is not None else set()
-    # npadvmod: "..., a senior lawmaker disclosed on Monday" parsed as a
-    # lawmaker described by "disclosed", where it is the source and its report
     if modified.lemma_.lower() in _DATING_NOUNS or modified.lower_ in _DATING_NOUNS:
         return False  # "a poll conducted in early September" dates what the poll found
-    return modified.dep_ not in ("nsubj", "nsubjpass", "npadvmod") and modified.i not in own
+    # npadvmod: "..., a senior lawmaker disclosed on Monday" parsed as a
+    # lawmaker described by "disclosed", where it is the source and its report
+    if modified.dep_ in ("nsubj", "nsubjpass", "npadvmod"):
+        return False
+    claim = sent.doc.char_span(near[0], near[1], alignment_mode="expand")
+    own = {t.i for t in claim} | {t.head.i for t in claim} if claim is not None else set()
+    return modified.i not in own
 
 
 def find_time(sent: Span, published: str | None, *, near: tuple[int, int] | None = None) -> TimeRef:
@@ -589,24 +591,24 @@ class TimeFinder:
             if near is not None and _in_other_relative_clause(sent, expr, near):
                 continue
             candidates.append((expr, self._resolve(expr.text, pub)))
-        text, base = span_text(sent), sent.start_char
+        if near is not None and candidates:
+            text, base = span_text(sent), sent.start_char
 
-        def beyond_a_figure(expr: TimeExpression) -> bool:
-            lo, hi = (near[1], expr.start) if expr.start >= near[1] else (expr.end, near[0])  # type: ignore[index]
-            return _DIGIT.search(text, max(0, lo - base), max(0, hi - base)) is not None
+            def gap(expr: TimeExpression) -> str:
+                """The words between the claim and ``expr``."""
+                lo, hi = (near[1], expr.start) if expr.start >= near[1] else (expr.end, near[0])
+                return text[max(0, lo - base) : max(0, hi - base)]
 
-        if near is not None:
+            def beyond_a_figure(expr: TimeExpression) -> bool:
+                return _DIGIT.search(gap(expr)) is not None
+
             # "12,000 remain, down from 15,000 in August", "25 percent, up eight
             # points from March": past another figure and a word of comparison,
             # the time is the earlier value's, never this claim's.
             candidates = [
                 c
                 for c in candidates
-                if not (
-                    c[0].start >= near[1]
-                    and _FIGURE.search(text, max(0, near[1] - base), max(0, c[0].start - base)) is not None
-                    and _BASELINE.search(text, max(0, near[1] - base), max(0, c[0].start - base)) is not None
-                )
+                if not (c[0].start >= near[1] and _FIGURE.search(gap(c[0])) and _BASELINE.search(gap(c[0])))
             ]
         if near is not None and len(candidates) > 1:
             # an expression in the claim's own clause beats a nearer one outside it
