@@ -23,11 +23,11 @@ $(PY):
 	$(PIP) install -q --upgrade pip
 
 $(STAMP): pyproject.toml | $(PY)
-	$(PIP) install -q -e .
+	$(PIP) install -q -e '.[neural]'
 	touch $@
 
 $(TSTAMP): pyproject.toml | $(PY)
-	$(PIP) install -q -e '.[test,spark,bench]'
+	$(PIP) install -q -e '.[test,spark,bench,neural]'
 	touch $(STAMP) $@
 
 install: $(STAMP)

@@ -15,7 +15,9 @@ classifier and (lemma, frame) table of ``scripts/train_attribution.py``, the
 content boundary model of ``scripts/train_attr_bounds.py``, the cue edge
 model of ``scripts/train_attr_cue_edge.py``) to show what the hand-written
 rules do alone; ``--no-bounds`` keeps the learned cues but the rules' content
-boundaries, ``--no-cue-edge`` the rules' cue ends.
+boundaries, ``--no-cue-edge`` the rules' cue ends, ``--no-tagger`` the
+boundary model without the transformer edge tagger of
+``scripts/train_attr_tagger.py`` (which needs ``pip install -e '.[neural]'``).
 
 ``--agreement`` scores people instead: on the articles of ``--data`` that
 two annotators annotated, the second annotator's file (by id) against the
@@ -56,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rules-only", action="store_true", help="ignore everything learned from PolNeAR train")
     ap.add_argument("--no-bounds", action="store_true", help="keep the rules' content boundaries")
     ap.add_argument("--no-cue-edge", action="store_true", help="keep the rules' cue ends")
+    ap.add_argument("--no-tagger", action="store_true", help="the boundary model without the transformer edge tagger")
     ap.add_argument("--agreement", action="store_true", help="score the second annotator against the first instead")
     args = ap.parse_args(argv)
     if args.agreement:
@@ -71,7 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     contents = [p.read_text(encoding="utf-8") for p in texts]
 
     nlp = load_base_model()
-    lex = load_lexicon(learned=not args.rules_only, bounds=not args.no_bounds, cue_edge=not args.no_cue_edge)
+    lex = load_lexicon(
+        learned=not args.rules_only, bounds=not args.no_bounds, cue_edge=not args.no_cue_edge, tagger=not args.no_tagger
+    )
     t0, c0 = time.perf_counter(), time.process_time()
     docs = list(nlp.pipe(contents, batch_size=16))
     parse_s, parse_cpu = time.perf_counter() - t0, time.process_time() - c0
@@ -98,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         mode = "rules + learned cue classifier, rules' content boundaries"
     else:
         mode = "rules + learned cue classifier + learned content boundaries"
+    if lex.tagger is not None:
+        mode += " + transformer edge tagger"
     if lex.cue_edge is not None:
         mode += " + learned cue edges"
     print(f"PolNeAR {args.data} ({mode}): {n} articles, {n_pred} predicted relations"

@@ -12,6 +12,13 @@ logistic regressions over :func:`start_features` and :func:`end_features`
 are written as plain weights to ``reportedly/data/attr_model/bounds_model.json``
 (no scikit-learn at run time). Parsing dominates the run time; ``--cache``
 keeps the parsed docs (the same DocBin ``scripts/train_attribution.py`` writes).
+
+Where the transformer edge tagger is installed (``scripts/train_attr_tagger.py``
+runs first), the script also weighs its content-start and content-end logits
+against the linear scores: the regressions are fit without the articles the
+tagger was not trained on, every weight of :data:`TAGGER_WEIGHTS` is tried on
+those articles, and the weights that get most edges right are stored beside
+the regressions (``"tagger"``), which are then refit on every article.
 """
 
 from __future__ import annotations
@@ -19,12 +26,16 @@ from __future__ import annotations
 import json
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import numpy as np  # noqa: E402
 from spacy.tokens import Doc  # noqa: E402
+
+from reportedly.extract.attr_bounds import BoundsModel  # noqa: E402
 
 from reportedly.extract.attr_bounds import candidates, end_features, start_features  # noqa: E402
 from reportedly.extract.attr_eval import Relation, load_training_set, training_arguments, read_ann, trim_span  # noqa: E402
@@ -42,14 +53,24 @@ def _gold_for(text: str, cue: tuple[int, int], gold: list[Relation]) -> tuple[in
     return None
 
 
-def examples(doc: Doc, gold: list[Relation], lex: object) -> tuple[list[list[str]], list[int], list[list[str]], list[int]]:
-    """Start and end training rows of one article."""
+@dataclass(slots=True)
+class Group:
+    """The start and end candidates of one attribution: feature rows, labels and token indices."""
+
+    xs: list[list[str]]
+    ys: list[int]
+    si: list[int]
+    xe: list[list[str]]
+    ye: list[int]
+    ei: list[int]
+    unit: tuple[int, int]
+
+
+def examples(doc: Doc, gold: list[Relation], lex: object) -> list[Group]:
+    """Training groups of one article."""
     text = doc.text
     regions = quote_regions(text)
-    xs: list[list[str]] = []
-    ys: list[int] = []
-    xe: list[list[str]] = []
-    ye: list[int] = []
+    out: list[Group] = []
     for att in find_attributions(doc, lex):  # type: ignore[arg-type]
         ctx = refinable(doc, text, att, regions)
         if ctx is None or att.cue_start is None or att.cue_end is None:
@@ -64,12 +85,19 @@ def examples(doc: Doc, gold: list[Relation], lex: object) -> tuple[list[list[str
         if sum(s_lab) != 1 or sum(e_lab) != 1:
             continue  # the gold edges are not among the candidates
         frame = att.pattern
-        xs.extend(start_features(t, first, lo, cue, frame) for t in starts)
-        ys.extend(s_lab)
         root = doc[first : last + 1].root.i
-        xe.extend(end_features(t, last, hi, frame, root, cue) for t in ends)
-        ye.extend(e_lab)
-    return xs, ys, xe, ye
+        out.append(
+            Group(
+                [start_features(t, first, lo, cue, frame) for t in starts],
+                s_lab,
+                [t.i for t in starts],
+                [end_features(t, last, hi, frame, root, cue) for t in ends],
+                e_lab,
+                [t.i for t in ends],
+                (lo, hi),
+            )
+        )
+    return out
 
 
 def _fit(rows: list[list[str]], labels: list[int], c: float) -> dict[str, float]:
@@ -86,6 +114,54 @@ def _fit(rows: list[list[str]], labels: list[int], c: float) -> dict[str, float]
     return {k: round(v, 4) for k, v in weights.items() if abs(v) >= 0.01}
 
 
+def _fit_groups(groups: list[Group], c: float) -> tuple[dict[str, float], dict[str, float]]:
+    xs = [r for g in groups for r in g.xs]
+    ys = [y for g in groups for y in g.ys]
+    xe = [r for g in groups for r in g.xe]
+    ye = [y for g in groups for y in g.ye]
+    return _fit(xs, ys, c), _fit(xe, ye, c)
+
+
+#: Tagger weights tried against the linear scores.
+TAGGER_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
+
+
+def weigh_tagger(groups: dict[str, list[Group]], docs: dict[str, Doc], c: float) -> tuple[float, float] | None:
+    """The weights of the tagger's start and end logits that get most edges
+    right on the held-out articles, with the linear model fit on the rest;
+    None where no tagger is installed."""
+    from reportedly.extract.attr_tagger import LABELS, DocScores, load_tagger
+
+    tagger = load_tagger()
+    held = tagger.held_out if tagger is not None else frozenset()
+    if tagger is None or not held:
+        print("no tagger or no held-out articles: the boundary model runs alone")
+        return None
+    start_w, end_w = _fit_groups([g for s, gs in groups.items() if s not in held for g in gs], c)
+    cs, ce = LABELS.index("content_start"), LABELS.index("content_end")
+    rows = []
+    for stem in sorted(held):
+        if not groups.get(stem):
+            continue
+        # as at extraction: the tagger reads the sentence units it is asked about
+        scores = DocScores(tagger, docs[stem])
+        for g in groups[stem]:
+            logits = scores.ensure([g.unit])
+            ls = np.array([BoundsModel.score(start_w, r) for r in g.xs])
+            le = np.array([BoundsModel.score(end_w, r) for r in g.xe])
+            rows.append((ls, logits[g.si, cs], np.array(g.ys), le, logits[g.ei, ce], np.array(g.ye)))
+    best: list[tuple[float, float]] = []
+    print(f"{len(rows)} held-out spans: right edges by tagger weight (start / end)")
+    for part in (0, 3):
+        scores = []
+        for w in TAGGER_WEIGHTS:
+            right = sum(int(r[part + 2][int(np.argmax(r[part] + w * r[part + 1]))]) for r in rows)
+            scores.append((right / max(len(rows), 1), w))
+            print(f"  {'start' if part == 0 else 'end'} w={w:<4} {right / max(len(rows), 1):.1%}")
+        best.append(max(scores, key=lambda sw: (sw[0], -sw[1])))  # a tie keeps the smaller weight
+    return best[0][1], best[1][1]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = training_arguments(__doc__.split("\n\n")[0], ROOT, c=2.0, c_help="inverse regularisation of both classifiers")
     args = ap.parse_args(argv)
@@ -99,26 +175,20 @@ def main(argv: list[str] | None = None) -> int:
 
     # the cue edge model runs after the bounds at extraction: the bounds see the rules' cues
     lex = load_lexicon(bounds=False, cue_edge=False)
-    xs: list[list[str]] = []
-    ys: list[int] = []
-    xe: list[list[str]] = []
-    ye: list[int] = []
-    for path, doc in zip(paths, docs):
-        a, b, c, d = examples(doc, read_ann(gold[path.stem]), lex)
-        xs += a
-        ys += b
-        xe += c
-        ye += d
-    print(f"{sum(ys)} content spans: {len(ys)} start and {len(ye)} end candidates")
-    start = _fit(xs, ys, args.c)
-    end = _fit(xe, ye, args.c)
+    groups = {path.stem: examples(doc, read_ann(gold[path.stem]), lex) for path, doc in zip(paths, docs)}
+    all_groups = [g for gs in groups.values() for g in gs]
+    print(f"{len(all_groups)} content spans: {sum(len(g.ys) for g in all_groups)} start and "
+          f"{sum(len(g.ye) for g in all_groups)} end candidates")
+    weights = weigh_tagger(groups, {p.stem: d for p, d in zip(paths, docs)}, args.c)
+    start, end = _fit_groups(all_groups, args.c)
     args.out.mkdir(parents=True, exist_ok=True)
     out = args.out / "bounds_model.json"
-    out.write_text(
-        json.dumps({"C": args.c, "spans": sum(ys), "start": start, "end": end}, sort_keys=True, indent=0),
-        encoding="utf-8",
-    )
-    print(f"wrote {len(start)} start and {len(end)} end weights to {out} in {time.perf_counter() - t0:.0f} s in all")
+    data: dict[str, object] = {"C": args.c, "spans": len(all_groups), "start": start, "end": end}
+    if weights is not None:
+        data["tagger"] = {"start": weights[0], "end": weights[1]}
+    out.write_text(json.dumps(data, sort_keys=True, indent=0), encoding="utf-8")
+    print(f"wrote {len(start)} start and {len(end)} end weights (tagger: {weights}) to {out} "
+          f"in {time.perf_counter() - t0:.0f} s in all")
     return 0
 
 

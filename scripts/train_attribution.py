@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
     from spacy.tokens import Doc
 
+    from reportedly.extract.attr_tagger import Tagger
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -56,6 +58,7 @@ from reportedly.extract.attribution import (  # noqa: E402
     verb_frame,
     verb_subject,
 )
+from reportedly.extract.attr_tagger import NO_SCORE, load_tagger  # noqa: E402
 from reportedly.extract.model import load_base_model  # noqa: E402
 
 #: Pairs seen fewer times than this are not written: too few to estimate a share.
@@ -155,6 +158,93 @@ def _best_threshold(
     return best, nested_best
 
 
+#: Weights of the tagger's cue logit tried in the classifier (0: without it).
+TAGGER_WEIGHTS = [0.0, 0.5, 1.0, 1.5, 2.0]
+
+
+class _MemoTagger:
+    """The edge tagger with each sentence unit's logits kept, so that trying
+    many weights and thresholds on the same articles reads each unit once."""
+
+    def __init__(self, tagger: "Tagger") -> None:
+        self.tagger = tagger
+        self.memo: dict[tuple[int, int, int], np.ndarray] = {}
+
+    def fill(self, doc: "Doc", spans: list[tuple[int, int]], out: np.ndarray) -> None:
+        for lo, hi in spans:
+            key = (id(doc), lo, hi)
+            if key not in self.memo:
+                part = np.full_like(out, NO_SCORE)
+                self.tagger.fill(doc, [(lo, hi)], part)
+                self.memo[key] = part[lo:hi].copy()
+            out[lo:hi] = self.memo[key]
+
+
+def _weigh_tagger(
+    x: "csr_matrix",
+    labels: list[int],
+    doc_of: list[int],
+    names: list[str],
+    c: float,
+    paths: list[Path],
+    gold: dict[str, Path],
+    docs: list["Doc"],
+) -> dict[str, float] | None:
+    """The weight of the tagger's cue logit, with both thresholds chosen again,
+    on the articles the tagger was not trained on; None where no tagger is
+    installed or it does not help there.
+
+    The classifier is fit on the other articles; each setting runs the held-out
+    articles through the extractor (without the boundary and cue-edge models,
+    as for the thresholds) and the best mean exact F1 of source, cue and
+    content wins, against the best without the tagger on the same articles.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    tagger = load_tagger()
+    if tagger is None:
+        print("no tagger installed: the cue classifier runs alone")
+        return None
+    held = [n for n, p in enumerate(paths) if p.stem in tagger.held_out]
+    if not held:
+        print("the tagger kept no training article out: the cue classifier runs alone")
+        return None
+    held_set = set(held)
+    train_rows = np.array([d not in held_set for d in doc_of])
+    model = LogisticRegression(C=c, max_iter=3000).fit(x[train_rows], np.array(labels)[train_rows])
+    base = replace(
+        load_lexicon(bounds=False, cue_edge=False, tagger=False),
+        cue_weights=MappingProxyType(_kept_weights(names, model.coef_[0])),
+        cue_bias=float(model.intercept_[0]),
+        tagger=_MemoTagger(tagger),  # type: ignore[arg-type]
+    )
+    gold_rel = {n: read_ann(gold[paths[n].stem]) for n in held}
+
+    def run(weight: float, threshold: float, nested: float) -> float:
+        lex = replace(base, cue_tagger_weight=weight, cue_threshold=threshold, nested_cue_threshold=nested)
+        scorer = Scorer()
+        for n in held:
+            scorer.add(docs[n].text, gold_rel[n], to_relations(find_attributions(docs[n], lex)))
+        return sum(scorer.roles[role].exact[2] for role in ROLES) / 3
+
+    print(f"weighing the tagger's cue vote on {len(held)} held-out articles (mean exact F1):")
+    best: dict[float, tuple[float, float, float]] = {}
+    for weight in TAGGER_WEIGHTS:
+        score, threshold = max((run(weight, t, 0.0), t) for t in THRESHOLDS)
+        nested_best = 0.0
+        for nested in NESTED_THRESHOLDS:
+            if nested > threshold:
+                s = run(weight, threshold, nested)
+                if s > score + 1e-9:
+                    score, nested_best = s, nested
+        best[weight] = (score, threshold, nested_best)
+        print(f"  weight {weight}: {score:.4f} (threshold {threshold}, nested {nested_best})")
+    weight = max(TAGGER_WEIGHTS, key=lambda w: (best[w][0], -w))
+    if weight == 0.0:
+        return None
+    return {"weight": weight, "threshold": best[weight][1], "nested_threshold": best[weight][2]}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = training_arguments(__doc__.split("\n\n")[0], ROOT, c=0.5, c_help="inverse regularisation of the cue classifier")
     ap.add_argument("--folds", type=int, default=4, help="article folds for choosing the threshold")
@@ -170,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     feats: list[dict[str, int]] = []
     labels: list[int] = []
     groups: list[int] = []
+    doc_of: list[int] = []
     total: Counter[tuple[str, str]] = Counter()
     cues: Counter[tuple[str, str]] = Counter()
     for n_doc, (path, doc) in enumerate(zip(paths, docs)):
@@ -189,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
             feats.append(dict.fromkeys(cue_features(tok, subject, passive, frame), 1))
             labels.append(int(tok.idx in cue_chars))
             groups.append(n_doc % args.folds)
+            doc_of.append(n_doc)
             key = (tok.lemma_.lower(), frame)
             total[key] += 1
             if tok.idx in cue_chars:
@@ -216,14 +308,17 @@ def main(argv: list[str] | None = None) -> int:
     models = _fold_models(x, labels, groups, args.c)
     _candidate_f1s(models, labels, groups)
     threshold, nested_threshold = _best_threshold(models, names, args.folds, paths, gold, docs)
+    with_tagger = _weigh_tagger(x, labels, doc_of, names, args.c, paths, gold, docs)
     model = LogisticRegression(C=args.c, max_iter=3000)
     model.fit(x, labels)
     weights = _kept_weights(names, model.coef_[0])
     model_path = args.out / "cue_model.json"
+    data = {"bias": round(float(model.intercept_[0]), 4), "C": args.c, "candidates": len(labels),
+            "threshold": threshold, "nested_threshold": nested_threshold, "weights": weights}
+    if with_tagger is not None:
+        data["tagger"] = with_tagger
     model_path.write_text(
-        json.dumps({"bias": round(float(model.intercept_[0]), 4), "C": args.c, "candidates": len(labels),
-                    "threshold": threshold, "nested_threshold": nested_threshold, "weights": weights},
-                   sort_keys=True, indent=0),
+        json.dumps(data, sort_keys=True, indent=0),
         encoding="utf-8",
     )
     print(f"trained the cue classifier on {len(labels)} candidates ({sum(labels)} cues), "

@@ -114,6 +114,7 @@ def test_rules_run_where_the_weights_are_not_installed(nlp, tmp_path: Path, monk
         monkeypatch.setattr(module, "resources", _Files)
     lex = load_lexicon()
     assert not lex.cue_weights and not lex.frames and lex.bounds is None and lex.cue_edge is None
+    assert lex.tagger is None
     atts = find_attributions(nlp("The minister said that the border would stay closed."), lex)
     assert [(a.cue, a.source.text if a.source else None) for a in atts] == [("said", "The minister")]
 

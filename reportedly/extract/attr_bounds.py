@@ -20,6 +20,7 @@ import json
 from collections.abc import Mapping
 from importlib import resources
 
+import numpy as np
 from spacy.tokens import Doc, Token
 
 from reportedly.extract.docview import ParseView, parse_view
@@ -180,13 +181,22 @@ def _start_features(v: ParseView, i: int, rule_start: int, lo: int, cue: set[int
 
 
 class BoundsModel:
-    """Start and end weights of the boundary model (plain dicts: no sklearn at run time)."""
+    """Start and end weights of the boundary model (plain dicts: no sklearn at run time).
 
-    __slots__ = ("start", "end")
+    ``tagger_start`` and ``tagger_end`` weigh the transformer tagger's
+    content-start and content-end logits (:mod:`attr_tagger`) against the
+    linear scores; they were chosen on articles the tagger was not trained on.
+    """
 
-    def __init__(self, start: Mapping[str, float], end: Mapping[str, float]) -> None:
+    __slots__ = ("start", "end", "tagger_start", "tagger_end")
+
+    def __init__(
+        self, start: Mapping[str, float], end: Mapping[str, float], tagger_start: float = 0.0, tagger_end: float = 0.0
+    ) -> None:
         self.start = start
         self.end = end
+        self.tagger_start = tagger_start
+        self.tagger_end = tagger_end
 
     @staticmethod
     def score(weights: Mapping[str, float], feats: list[str]) -> float:
@@ -199,8 +209,12 @@ def load_bounds_model() -> BoundsModel | None:
     if not path.is_file():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
+    tagger = data.get("tagger", {})
     return BoundsModel(
-        {str(k): float(v) for k, v in data["start"].items()}, {str(k): float(v) for k, v in data["end"].items()}
+        {str(k): float(v) for k, v in data["start"].items()},
+        {str(k): float(v) for k, v in data["end"].items()},
+        float(tagger.get("start", 0.0)),
+        float(tagger.get("end", 0.0)),
     )
 
 
@@ -223,20 +237,41 @@ def _candidate_indices(v: ParseView, first: int, last: int, lo: int, hi: int, cu
 
 
 def refine_span(
-    model: BoundsModel, doc: Doc, first: int, last: int, lo: int, hi: int, cue: set[int], frame: str
+    model: BoundsModel,
+    doc: Doc,
+    first: int,
+    last: int,
+    lo: int,
+    hi: int,
+    cue: set[int],
+    frame: str,
+    edges: np.ndarray | None = None,
 ) -> tuple[int, int] | None:
-    """The best (first, last) token indices for the content, or None where no candidate fits."""
+    """The best (first, last) token indices for the content, or None where no candidate fits.
+
+    ``edges``: the tagger's content-start and content-end logits per token of
+    ``doc`` (tokens x 2), added to the linear scores with the model's weights.
+    """
     v = parse_view(doc)
     starts, ends = _candidate_indices(v, first, last, lo, hi, cue)
     if not starts or not ends:
         return None
     score = model.score
-    best_s = max(starts, key=lambda i: score(model.start, _start_features(v, i, first, lo, cue, frame)))
+    w_s, w_e = (model.tagger_start, model.tagger_end) if edges is not None else (0.0, 0.0)
+
+    def start_score(i: int) -> float:
+        return score(model.start, _start_features(v, i, first, lo, cue, frame)) + (w_s * float(edges[i, 0]) if w_s else 0.0)
+
+    best_s = max(starts, key=start_score)
     # The content runs on one side of the cue: it never spans it.
     limit = min((c for c in cue if c > best_s), default=hi)
     ends = [i for i in ends if best_s <= i < limit]
     if not ends:
         return None
     root = doc[first : last + 1].root.i
-    best_e = max(ends, key=lambda i: score(model.end, _end_features(v, i, last, hi, frame, root, cue)))
+
+    def end_score(i: int) -> float:
+        return score(model.end, _end_features(v, i, last, hi, frame, root, cue)) + (w_e * float(edges[i, 1]) if w_e else 0.0)
+
+    best_e = max(ends, key=end_score)
     return best_s, best_e

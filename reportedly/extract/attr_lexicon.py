@@ -23,8 +23,9 @@ from types import MappingProxyType
 
 from reportedly.extract.attr_bounds import BoundsModel, load_bounds_model
 from reportedly.extract.attr_cue_edge import CueEdgeModel, load_cue_edge_model
+from reportedly.extract.attr_tagger import Tagger, load_tagger
 
-__all__ = ["AttrLexicon", "default_lexicon", "load_lexicon"]
+__all__ = ["AttrLexicon", "default_lexicon", "load_lexicon", "shipped_tagger"]
 
 
 def _lines(name: str) -> list[str]:
@@ -63,6 +64,9 @@ class AttrLexicon:
     bounds: BoundsModel | None = None
     #: Learned cue right edges (``scripts/train_attr_cue_edge.py``); None: the rules' cues stand.
     cue_edge: CueEdgeModel | None = None
+    #: The transformer edge tagger (``scripts/train_attr_tagger.py``), which the
+    #: boundary model consults; None where torch, MiniLM or its weights are absent.
+    tagger: Tagger | None = None
 
     def learned_lemma(self, lemma: str) -> bool:
         """Whether the learned table accepts ``lemma`` in some frame."""
@@ -81,10 +85,15 @@ class AttrLexicon:
     #: training script chooses a stricter threshold for them the same way;
     #: 0 where it says none.
     nested_cue_threshold: float = 0.0
+    #: Weight of the transformer tagger's cue logit in the cue classifier
+    #: (``scripts/train_attribution.py``); 0 where the tagger is not loaded.
+    cue_tagger_weight: float = 0.0
 
-    def cue_score(self, features: list[str]) -> float:
-        """Probability that a candidate verb with ``features`` is a cue."""
-        z = self.cue_bias + sum(self.cue_weights.get(f, 0.0) for f in features)
+    def cue_score(self, features: list[str], tagger_logit: float = 0.0) -> float:
+        """Probability that a candidate verb with ``features`` is a cue
+        (``tagger_logit``: the tagger's cue logit for the verb, weighed by
+        :attr:`cue_tagger_weight`)."""
+        z = self.cue_bias + sum(self.cue_weights.get(f, 0.0) for f in features) + self.cue_tagger_weight * tagger_logit
         return 1.0 / (1.0 + math.exp(-z))
 
     def accepts_by_hand(self, lemma: str, frame: str) -> bool:
@@ -128,15 +137,23 @@ class AttrLexicon:
         return name.strip().lower() in self.aliases
 
 
-def _load_cue_model() -> tuple[dict[str, float], float, float, float]:
-    """The learned cue classifier's weights, bias, threshold and nested-cue
-    threshold, or nothing where absent."""
+def _load_cue_model() -> tuple[dict[str, float], float, float, float, tuple[float, float, float] | None]:
+    """The learned cue classifier's weights, bias, threshold, nested-cue
+    threshold and (tagger weight, both thresholds with the tagger), or nothing where absent."""
     path = resources.files("reportedly.data").joinpath("attr_model/cue_model.json")
     if not path.is_file():
-        return {}, 0.0, 0.5, 0.0
+        return {}, 0.0, 0.5, 0.0, None
     data = json.loads(path.read_text(encoding="utf-8"))
     weights = {str(k): float(v) for k, v in data["weights"].items()}
-    return weights, float(data["bias"]), float(data.get("threshold", 0.5)), float(data.get("nested_threshold", 0.0))
+    tagger = data.get("tagger")
+    with_tagger = (float(tagger["weight"]), float(tagger["threshold"]), float(tagger["nested_threshold"])) if tagger else None
+    return (
+        weights,
+        float(data["bias"]),
+        float(data.get("threshold", 0.5)),
+        float(data.get("nested_threshold", 0.0)),
+        with_tagger,
+    )
 
 
 def _load_frames() -> dict[tuple[str, str], tuple[float, int]]:
@@ -160,12 +177,14 @@ def load_lexicon(
     keep_hand_cues: bool = False,
     bounds: bool = True,
     cue_edge: bool = True,
+    tagger: bool = True,
 ) -> AttrLexicon:
     """Read the ``attr_*`` data files shipped in ``reportedly/data``.
 
     ``learned=False`` ignores everything trained on PolNeAR and runs on the
     hand-written vocabularies alone; ``bounds=False`` keeps the learned cues
-    but the rules' content boundaries, ``cue_edge=False`` the rules' cue ends.
+    but the rules' content boundaries, ``cue_edge=False`` the rules' cue ends,
+    ``tagger=False`` the boundary model without the transformer tagger.
     """
     unnamed: set[str] = set()
     anonymous: set[str] = set()
@@ -175,7 +194,9 @@ def load_lexicon(
         if len(parts) > 1 and parts[1].strip() == "anonymous":
             anonymous.add(parts[0].strip().lower())
     frames = _load_frames() if learned else {}
-    weights, bias, cue_threshold, nested_threshold = _load_cue_model() if learned else ({}, 0.0, 0.5, 0.0)
+    weights, bias, cue_threshold, nested_threshold, with_tagger = (
+        _load_cue_model() if learned else ({}, 0.0, 0.5, 0.0, None)
+    )
     verbs: set[str] = set()
     object_verbs: set[str] = set()
     for line in _lines("attr_cue_verbs.txt"):
@@ -188,6 +209,12 @@ def load_lexicon(
         alias, _, canonical = line.partition("\t")
         if canonical.strip():
             aliases[alias.strip().lower()] = canonical.strip()
+    bounds_model = load_bounds_model() if learned and bounds else None
+    loaded_tagger = shipped_tagger() if learned and tagger else None
+    cue_tagger_weight = 0.0
+    if loaded_tagger is not None and with_tagger is not None:
+        # the classifier's thresholds were chosen again with the tagger's vote added
+        cue_tagger_weight, cue_threshold, nested_threshold = with_tagger
     return AttrLexicon(
         cue_verbs=frozenset(verbs),
         object_cue_verbs=frozenset(object_verbs),
@@ -210,9 +237,19 @@ def load_lexicon(
         cue_bias=bias,
         cue_threshold=cue_threshold,
         nested_cue_threshold=nested_threshold,
-        bounds=load_bounds_model() if learned and bounds else None,
+        bounds=bounds_model,
         cue_edge=load_cue_edge_model() if learned and cue_edge else None,
+        cue_tagger_weight=cue_tagger_weight,
+        # without the cue vote or the boundary model, nothing would read the tagger
+        tagger=loaded_tagger if bounds_model is not None or cue_tagger_weight else None,
     )
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_tagger() -> Tagger | None:
+    """The shipped edge tagger, loaded once per process (a second or two, and
+    tens of MB); inference never changes it, so lexicons share it."""
+    return load_tagger()
 
 
 @functools.lru_cache(maxsize=1)

@@ -44,6 +44,8 @@ from dataclasses import dataclass, field, replace
 from spacy.tokens import Doc, Span, Token
 
 from reportedly.extract.attr_bounds import BoundsModel, refine_span
+from reportedly.extract.attr_tagger import LABELS as _TAGGER_LABELS
+from reportedly.extract.attr_tagger import DocScores
 from reportedly.extract.attr_cue_edge import CueEdgeModel
 from reportedly.extract.attr_lexicon import AttrLexicon, default_lexicon
 from reportedly.extract.attr_sources import PRONOUNS, build_source, is_plural, number_value, span_of
@@ -774,24 +776,61 @@ _RAISING = {"seem", "appear"}
 _RAISED = {"xcomp", "acomp", "attr", "oprd"}
 
 
-def _verb_attribution(verb: Token, lex: AttrLexicon, regions: list[tuple[int, int]], text: str) -> _Found | None:
+def _may_be_cue_verb(verb: Token, lex: AttrLexicon) -> bool:
+    """Whether a verb's lemma is one the lists, the frame table or the classifier know as a cue."""
+    lemma = verb.lemma_.lower()
+    return lemma in lex.cue_verbs or lex.learned_lemma(lemma) or "lemma=" + lemma in lex.cue_weights
+
+
+@dataclass(slots=True)
+class _VerbCandidate:
+    """A verb that may be a cue: its subject, and what it governs and how."""
+
+    subject: Token | None
+    passive: bool
+    frame: str
+    content: list[tuple[int, int]]
+    extra_cue: list[Token]
+
+
+def _verb_candidate(verb: Token, lex: AttrLexicon, regions: list[tuple[int, int]], text: str) -> _VerbCandidate | None:
+    """The verb as a cue candidate, or None where it governs nothing reportable."""
     if verb.pos_ not in {"VERB", "AUX"}:
         return None
-    lemma = verb.lemma_.lower()
     if verb.lower_ == "according" and verb.i + 1 < len(verb.doc) and verb.nbor(1).lower_ == "to":
         return None  # "According to X, ..." is _according_attribution's, whatever its parse
-    if lemma not in lex.cue_verbs and not lex.learned_lemma(lemma) and "lemma=" + lemma not in lex.cue_weights:
+    if not _may_be_cue_verb(verb, lex):
         return None
     subject, passive = verb_subject(verb)
     frame, content, extra_cue = verb_frame(verb, subject, regions, text)
     if not frame:
-        frame, content = _by_position(verb, lemma, subject, text)
+        frame, content = _by_position(verb, verb.lemma_.lower(), subject, text)
     if not frame:
         return None
+    return _VerbCandidate(subject, passive, frame, content, extra_cue)
+
+
+def _verb_attribution(
+    verb: Token,
+    lex: AttrLexicon,
+    regions: list[tuple[int, int]],
+    text: str,
+    scores: DocScores | None = None,
+    candidates: dict[int, _VerbCandidate] | None = None,
+) -> _Found | None:
+    """``candidates``: the doc's verb candidates where already found (by index)."""
+    cand = candidates.get(verb.i) if candidates is not None else _verb_candidate(verb, lex, regions, text)
+    if cand is None:
+        return None
+    lemma = verb.lemma_.lower()
+    subject, passive, frame, content, extra_cue = cand.subject, cand.passive, cand.frame, cand.content, cand.extra_cue
     score = 1.0
     if lex.cue_weights:
         hand = lex.accepts_by_hand(lemma, frame)
-        score = lex.cue_score(cue_features(verb, subject, passive, frame))
+        vote = 0.0
+        if scores is not None and lex.cue_tagger_weight:
+            vote = float(scores.ensure([_unit(verb)])[verb.i, _CUE])
+        score = lex.cue_score(cue_features(verb, subject, passive, frame), vote)
         if not (hand and lex.keep_hand_cues) and score < lex.cue_threshold:
             return None
     elif not lex.accepts(lemma, frame):
@@ -1131,12 +1170,21 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
     # Doc.text is rebuilt from the tokens on every access: read it once.
     text = doc_text(doc)
     regions = quote_regions(text)
+    scores = None
+    if lex.tagger is not None:
+        # The tagger reads only the sentences where a cue is scored or content
+        # redrawn, and those that hold candidate verbs all in one batch.
+        scores = DocScores(lex.tagger, doc)
+    candidates = None
+    if scores is not None and lex.cue_tagger_weight:
+        candidates = {t.i: c for t in doc if (c := _verb_candidate(t, lex, regions, text)) is not None}
+        scores.ensure(_unit(doc[i]) for i in candidates)
     found: list[_Found] = []
     for tok in doc:
         hit = (
             _according_attribution(tok, text)
             or _finding_attribution(tok, text)
-            or _verb_attribution(tok, lex, regions, text)
+            or _verb_attribution(tok, lex, regions, text, scores, candidates)
             or _noun_attribution(tok, lex, text)
             or _speaker_attribution(tok, text)
         )
@@ -1205,7 +1253,7 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
             )
         )
     if lex.bounds is not None:
-        _refine_bounds(doc, text, out, regions, lex.bounds)
+        _refine_bounds(doc, text, out, regions, lex.bounds, scores)
     if lex.cue_edge is not None:
         _extend_cues(doc, text, out, lex.cue_edge)
     _lead_quotes(text, out, regions)
@@ -1258,16 +1306,30 @@ def refinable(doc: Doc, text: str, att: Attribution, regions: list[tuple[int, in
     return words[0], words[-1], lo, hi, {t.i for t in cue}
 
 
+_CUE = _TAGGER_LABELS.index("cue")
+_CONTENT_START = _TAGGER_LABELS.index("content_start")
+_CONTENT_END = _TAGGER_LABELS.index("content_end")
+
+
 def _refine_bounds(
-    doc: Doc, text: str, atts: list[Attribution], regions: list[tuple[int, int]], model: BoundsModel
+    doc: Doc,
+    text: str,
+    atts: list[Attribution],
+    regions: list[tuple[int, int]],
+    model: BoundsModel,
+    scores: DocScores | None = None,
 ) -> None:
-    """Redraw single-fragment content edges with the learned boundary model."""
+    """Redraw single-fragment content edges with the learned boundary model,
+    helped by the transformer tagger where it is loaded."""
     for att in atts:
         ctx = refinable(doc, text, att, regions)
         if ctx is None:
             continue
         first, last, lo, hi, cue = ctx
-        best = refine_span(model, doc, first, last, lo, hi, cue, att.pattern)
+        edges = None
+        if scores is not None:
+            edges = scores.ensure([(lo, hi)])[:, [_CONTENT_START, _CONTENT_END]]
+        best = refine_span(model, doc, first, last, lo, hi, cue, att.pattern, edges)
         if best is None:
             continue
         s, e = best
