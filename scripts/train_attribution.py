@@ -121,10 +121,10 @@ def _best_threshold(
     each fold's articles are run through the whole extractor with the
     classifier trained on the other folds, and the threshold with the best
     mean exact F1 of source, cue and content (PolNeAR's scoring) wins. The
-    boundary and cue-edge models are left out so that this choice does not
-    depend on weights trained after it.
+    boundary and cue-edge models and the tagger are left out so that this
+    choice does not depend on weights trained after it.
     """
-    base = load_lexicon(bounds=False, cue_edge=False)
+    base = load_lexicon(bounds=False, cue_edge=False, tagger=False)
     lexicons = {
         k: replace(base, cue_weights=MappingProxyType(_kept_weights(names, w)), cue_bias=b)
         for k, (w, b, _p) in models.items()

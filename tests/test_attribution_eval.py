@@ -12,11 +12,13 @@ from reportedly.extract.attribution import find_attributions
 
 #: The slice scored by the regression test: the first articles of dev, by name.
 SLICE = 12
-#: Floors a little below what the slice measured when they were set (exact F1
-#: 0.838 / 0.776 / 0.647 with the learned cue classifier, nested-cue
-#: threshold, boundary model and cue edge model; 0.780 / 0.736 / 0.611 the
-#: session before; 0.682 / 0.632 / 0.568 with the hand-written rules alone).
-FLOORS = {"source": 0.82, "cue": 0.76, "content": 0.63}
+#: Floors a little below what the slice measured when they were set: exact F1
+#: 0.857 / 0.790 / 0.671 with the MiniLM edge tagger voting in the cue
+#: classifier and boundary model; 0.843 / 0.778 / 0.646 with the linear models
+#: alone (FLOORS_LINEAR, where torch or the tagger is not installed); 0.682 /
+#: 0.632 / 0.568 with the hand-written rules alone.
+FLOORS = {"source": 0.84, "cue": 0.775, "content": 0.655}
+FLOORS_LINEAR = {"source": 0.82, "cue": 0.76, "content": 0.63}
 
 
 def test_trim_span_strips_punctuation_and_space():
@@ -137,5 +139,5 @@ def test_polnear_dev_slice_regression(nlp, shared_data: Path):
     for path, doc in zip(paths, nlp.pipe(texts)):
         scorer.add(doc.text, read_ann(gold[path.stem]), to_relations(find_attributions(doc, lex)))
     scores = {role: s.exact[2] for role, s in scorer.roles.items()}
-    for role, floor in FLOORS.items():
+    for role, floor in (FLOORS if lex.tagger is not None else FLOORS_LINEAR).items():
         assert scores[role] >= floor, f"{role} exact F1 {scores[role]:.3f} fell below {floor} on the dev slice: {scores}"
