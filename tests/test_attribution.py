@@ -10,7 +10,12 @@ from reportedly.extract.attribution import Attribution, find_attributions, quote
 
 @pytest.fixture(scope="module")
 def lex():
-    return load_lexicon()
+    """The shipped lexicon without the MiniLM tagger's vote: these tests pin
+    what the rules and the linear models do with one hand-written sentence.
+    The tagger moves decisions statistically (tests/test_attr_tagger.py and
+    the PolNeAR slice in tests/test_attribution_eval.py measure it), and
+    it turns down a cue here and there in sentences this short."""
+    return load_lexicon(tagger=False)
 
 
 def _atts(nlp, text: str, lex) -> tuple[str, list[Attribution]]:
@@ -289,8 +294,7 @@ def test_participle_cues_take_the_reporter_or_the_described_noun(nlp, lex):
     atts = find_attributions(nlp("The governor said the plan will cost $2 billion, adding that taxes will not rise."), lex)
     [adding] = [a for a in atts if a.cue == "adding"]
     assert adding.source.name == "governor"
-    # the tagger's vote turns this short sentence's "claiming" down: the pattern is the linear model's
-    atts = find_attributions(nlp("A website posted an article claiming that the senator had died."), load_lexicon(tagger=False))
+    atts = find_attributions(nlp("A website posted an article claiming that the senator had died."), lex)
     [claiming] = [a for a in atts if a.cue == "claiming"]
     assert claiming.source.name == "article" and claiming.source.kind == "document"
 
