@@ -112,6 +112,7 @@ def run(
     link: bool = True,
     on_batch: Callable[[BatchResult, "RunSummary"], None] | None = None,
     extractor: "Extractor | None" = None,
+    attribution_tagger: bool = False,
 ) -> RunSummary:
     """Ingest ``paths``, extract claims and store them in ``db``.
 
@@ -121,7 +122,8 @@ def run(
     Rich progress bar when stderr is a terminal. ``on_batch`` is called after
     every committed batch (the CLI logs with it). ``extractor`` reuses an
     already loaded :class:`~reportedly.extract.Extractor` (``workers == 1``
-    only; workers load their own). After the run, if ``link``, the
+    only; workers load their own). ``attribution_tagger`` lets the MiniLM
+    edge tagger vote on attributions in the extractors this run builds. After the run, if ``link``, the
     cross-document links are rebuilt with :func:`reportedly.link.relink`
     whenever the store changed since they were last built.
     """
@@ -134,7 +136,7 @@ def run(
     loaded = Manifest.load(manifest) if isinstance(manifest, (str, Path)) else manifest
     summary = RunSummary(db=Path(db), workers=workers)
     started = time.perf_counter()
-    with Store(db) as store, _Pool(workers) as pool:
+    with Store(db) as store, _Pool(workers, attribution_tagger) as pool:
         # With workers, pages are parsed in them too: parsing HTML costs about
         # seven times what reading a text file does, and in this process it
         # would cap how many workers can be kept busy.
@@ -146,7 +148,7 @@ def run(
         readable: deque[bool] = deque()
         todo = _unstored(documents, store, summary, window=batch_size, readable=readable)
         if workers == 1:
-            pairs = _extract_here(todo, chunk=batch_size, extractor=extractor)
+            pairs = _extract_here(todo, chunk=batch_size, extractor=extractor, attribution_tagger=attribution_tagger)
         else:
             pairs = _extract_in_pool(todo, pool)
         pairs = _note_failures(pairs, readable, summary)
@@ -266,18 +268,23 @@ def extract_chunk(extractor: "Extractor", docs: Sequence[Document]) -> list[Pair
     return [next(found) if doc.ok else (doc, []) for doc in docs]
 
 
-def _extract_here(docs: Iterable[Document], chunk: int, extractor: "Extractor | None") -> Iterator[Pair]:
+def _extract_here(
+    docs: Iterable[Document], chunk: int, extractor: "Extractor | None", attribution_tagger: bool = False
+) -> Iterator[Pair]:
     from reportedly.extract import Extractor
 
     for part in _batches(docs, chunk):
         if extractor is None and any(d.ok for d in part):
-            extractor = Extractor()  # loaded only once there is something to extract
+            # loaded only once there is something to extract
+            extractor = Extractor(attribution_tagger=attribution_tagger)
         yield from extract_chunk(extractor, part) if extractor is not None else ((d, []) for d in part)
 
 
 # One extractor per worker process, built by the pool's initializer: the model
 # is loaded once per process, not once per task.
 _worker_extractor: "Extractor | None" = None
+#: Whether this worker's extractor lets the attribution tagger vote (set by the initializer).
+_worker_tagger = False
 
 
 #: Each worker is one core's worth of work: numerical libraries in a worker
@@ -285,7 +292,9 @@ _worker_extractor: "Extractor | None" = None
 _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
-def _init_worker() -> None:
+def _init_worker(attribution_tagger: bool = False) -> None:
+    global _worker_tagger
+    _worker_tagger = attribution_tagger
     for name in _ONE_THREAD:  # before numpy/spaCy are imported in this process
         os.environ.setdefault(name, "1")
 
@@ -297,7 +306,7 @@ def _worker() -> "Extractor":
     if _worker_extractor is None:
         from reportedly.extract import Extractor
 
-        _worker_extractor = Extractor()
+        _worker_extractor = Extractor(attribution_tagger=_worker_tagger)
     return _worker_extractor
 
 
@@ -316,14 +325,18 @@ class _Pool:
     parsing and extraction. Spawned (not forked) so no DuckDB or thread state
     is copied."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, attribution_tagger: bool = False) -> None:
         self.workers = workers
+        self.attribution_tagger = attribution_tagger
         self._executor: ProcessPoolExecutor | None = None
 
     def submit(self, fn: Callable[[list[T]], list[R]], chunk: list[T]) -> "Future[list[R]]":
         if self._executor is None:
             context = multiprocessing.get_context("spawn")
-            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_init_worker)
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=context, initializer=_init_worker,
+                initargs=(self.attribution_tagger,),
+            )
         return self._executor.submit(fn, chunk)
 
     def __enter__(self) -> "_Pool":

@@ -201,3 +201,16 @@ def test_shipped_lexicon_uses_the_thresholds_chosen_with_the_tagger(tagger):
         data["tagger"]["weight"], data["tagger"]["threshold"], data["tagger"]["nested_threshold"]
     )
     assert (alone.cue_threshold, alone.nested_cue_threshold) == (data["threshold"], data["nested_threshold"])
+
+
+def test_the_ledger_asks_for_the_tagger_explicitly(tagger):
+    from reportedly.extract.attr_lexicon import default_lexicon
+    from reportedly.extract.model import load_base_model
+
+    assert default_lexicon().tagger is None  # the default ledger keeps its speed
+    assert default_lexicon(tagger=True).tagger is not None
+    nlp = load_base_model()
+    component = nlp.add_pipe("reportedly_claims", config={"attribution_tagger": True})
+    doc = nlp("The mayor said on Monday that 4,000 homes had lost power after the storm.")
+    [claim] = [c for c in doc._.claims if c.kind == "quantity"]
+    assert component.attribution_tagger and claim.source is not None and claim.source.name == "mayor"

@@ -92,7 +92,8 @@ class Extractor:
 
     With ``nlp=None`` the installed English model is loaded and the
     ``reportedly_paragraphs`` and ``reportedly_claims`` components are
-    added. A model passed in is used as it is, never modified: without a
+    added, the latter with the MiniLM attribution tagger where
+    ``attribution_tagger``. A model passed in is used as it is, never modified: without a
     ``reportedly_claims`` component the claims are assembled after parsing.
     """
 
@@ -102,12 +103,13 @@ class Extractor:
         *,
         chunk_chars: int = DEFAULT_CHUNK_CHARS,
         batch_chars: int = DEFAULT_BATCH_CHARS,
+        attribution_tagger: bool = False,
     ) -> None:
         if nlp is None:
             nlp = load_base_model()
             if "parser" in nlp.pipe_names:
                 nlp.add_pipe("reportedly_paragraphs", before="parser")
-            nlp.add_pipe(_CLAIMS)
+            nlp.add_pipe(_CLAIMS, config={"attribution_tagger": attribution_tagger})
         self.nlp = nlp
         self.chunk_chars = max(1, min(chunk_chars, nlp.max_length - 1))
         self.batch_chars = max(1, batch_chars)

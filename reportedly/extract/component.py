@@ -3,6 +3,7 @@
     nlp = spacy.load("en_core_web_sm")
     nlp.add_pipe("reportedly_paragraphs", before="parser")   # optional, recommended
     nlp.add_pipe("reportedly_claims", config={"published": "2017-07-20"})
+    # or config={"attribution_tagger": True}: the MiniLM tagger votes on attributions
     doc = nlp(text)
     doc._.claims        # list[reportedly.types.Claim]
 
@@ -41,14 +42,24 @@ class ClaimsComponent:
     component's defaults.
     """
 
-    def __init__(self, nlp: Language, name: str, published: str | None) -> None:
+    def __init__(self, nlp: Language, name: str, published: str | None, attribution_tagger: bool = False) -> None:
         self.name = name
         self.published = published
+        self.attribution_tagger = attribution_tagger
+        self._attributions = None
+        if attribution_tagger:
+            from reportedly.extract.attr_lexicon import default_lexicon
+            from reportedly.extract.attribution import find_attributions
+
+            lexicon = default_lexicon(tagger=True)
+            self._attributions = lambda doc: find_attributions(doc, lexicon)
 
     def __call__(self, doc: Doc) -> Doc:
         published = doc._.published or self.published
         doc_id = doc._.doc_id or ""
-        doc._.claims = build_claims(doc, doc_id=doc_id, published=published, offset=doc._.char_offset or 0)
+        doc._.claims = build_claims(
+            doc, doc_id=doc_id, published=published, offset=doc._.char_offset or 0, attributions=self._attributions
+        )
         return doc
 
 
@@ -56,10 +67,12 @@ class ClaimsComponent:
     "reportedly_claims",
     assigns=["doc._.claims"],
     requires=["token.dep", "token.lemma", "doc.ents", "doc.sents"],
-    default_config={"published": None},
+    default_config={"published": None, "attribution_tagger": False},
 )
-def make_claims_component(nlp: Language, name: str, published: str | None) -> ClaimsComponent:
-    return ClaimsComponent(nlp, name, published)
+def make_claims_component(nlp: Language, name: str, published: str | None, attribution_tagger: bool) -> ClaimsComponent:
+    """``attribution_tagger``: let the MiniLM edge tagger vote on cues and
+    content edges (more accurate, slower; needs the ``neural`` extra)."""
+    return ClaimsComponent(nlp, name, published, attribution_tagger)
 
 
 @Language.component("reportedly_paragraphs", assigns=["token.is_sent_start"])
