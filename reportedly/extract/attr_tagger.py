@@ -242,8 +242,9 @@ class DocScores:
     """The tagger's logits for one Doc, computed sentence unit by unit, on demand.
 
     Attribution asks only about the units where it scores a cue or redraws
-    content (about 60% of a political article's tokens), so the tagger reads
-    only those; each unit is read once, with its neighbours when they are
+    content (about 90% of a political article's word pieces on PolNeAR dev,
+    so the saving is small there; more on prose with fewer reports), so the
+    tagger reads only those; each unit is read once, with its neighbours when they are
     asked for together.
     """
 
