@@ -184,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     stems = [str(s) for s in arrays["stems"]]
     held_stems = sorted({stems[a] for a in arrays["article"][arrays["held"]]})
     n = len(ids)
+    if args.evaluate is None and n == 0:
+        raise SystemExit(f"nothing to train on: all {len(stems)} articles are held out (--holdout {args.holdout})")
     if args.evaluate is not None:
         from safetensors.torch import load_file
 

