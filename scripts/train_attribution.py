@@ -160,6 +160,8 @@ def _best_threshold(
 
 #: Weights of the tagger's cue logit tried in the classifier (0: without it).
 TAGGER_WEIGHTS = [0.0, 0.5, 1.0, 1.5, 2.0]
+#: Cue logits above which the tagger's own cues are tried (0: none of its own).
+PROPOSE_THRESHOLDS = [0.0, 1.5, 2.0, 2.5, 3.0, 4.0]
 
 
 class _MemoTagger:
@@ -220,8 +222,10 @@ def _weigh_tagger(
     )
     gold_rel = {n: read_ann(gold[paths[n].stem]) for n in held}
 
-    def run(weight: float, threshold: float, nested: float) -> float:
-        lex = replace(base, cue_tagger_weight=weight, cue_threshold=threshold, nested_cue_threshold=nested)
+    def run(weight: float, threshold: float, nested: float, propose: float = 0.0) -> float:
+        lex = replace(
+            base, cue_tagger_weight=weight, cue_threshold=threshold, nested_cue_threshold=nested, tagger_cue_threshold=propose
+        )
         scorer = Scorer()
         for n in held:
             scorer.add(docs[n].text, gold_rel[n], to_relations(find_attributions(docs[n], lex)))
@@ -242,7 +246,15 @@ def _weigh_tagger(
     weight = max(TAGGER_WEIGHTS, key=lambda w: (best[w][0], -w))
     if weight == 0.0:
         return None
-    return {"weight": weight, "threshold": best[weight][1], "nested_threshold": best[weight][2]}
+    _, threshold, nested = best[weight]
+    print("the tagger's own cues, by the cue logit they need (mean exact F1):")
+    tried = {}
+    for propose in PROPOSE_THRESHOLDS:
+        tried[propose] = run(weight, threshold, nested, propose)
+        print(f"  {'none' if propose == 0 else propose}: {tried[propose]:.4f}")
+    # a tie goes to the stricter threshold, and to none at all
+    propose = max(PROPOSE_THRESHOLDS, key=lambda t: (round(tried[t], 4), t == 0.0, t))
+    return {"weight": weight, "threshold": threshold, "nested_threshold": nested, "propose": propose}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -214,3 +214,68 @@ def test_the_ledger_asks_for_the_tagger_explicitly(tagger):
     doc = nlp("The mayor said on Monday that 4,000 homes had lost power after the storm.")
     [claim] = [c for c in doc._.claims if c.kind == "quantity"]
     assert component.attribution_tagger and claim.source is not None and claim.source.name == "mayor"
+
+
+class _Preset:
+    """A stand-in tagger whose logits are written by hand, token by token."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.values = values
+
+    def fill(self, doc, spans, out) -> None:
+        for lo, hi in spans:
+            out[lo:hi] = self.values[lo:hi]
+
+
+def _preset(doc, marks: dict[str, list[str]]) -> np.ndarray:
+    """Logits of -5 everywhere except +3 on the words listed per label."""
+    values = np.full((len(doc), len(LABELS)), -5.0, dtype=np.float32)
+    for label, words in marks.items():
+        for t in doc:
+            if t.text in words:
+                values[t.i, COL[label]] = 3.0
+    return values
+
+
+def _tagger_lexicon(values: np.ndarray, threshold: float):
+    from dataclasses import replace
+
+    from reportedly.extract.attr_lexicon import load_lexicon
+
+    base = load_lexicon(tagger=False, bounds=False, cue_edge=False)
+    return replace(base, tagger=_Preset(values), tagger_cue_threshold=threshold)  # type: ignore[arg-type]
+
+
+def test_the_tagger_finds_a_cue_no_rule_knows(nlp):
+    from reportedly.extract.attribution import find_attributions
+
+    doc = nlp("The senator harrumphed that the bill was a disgrace.")
+    marks = {"cue": ["harrumphed"], "source": ["The", "senator"], "content": ["the", "bill", "was", "a", "disgrace"]}
+    values = _preset(doc, marks)
+    values[0, COL["content"]] = -5.0  # "The" opens the source, not the content
+    assert find_attributions(doc, _tagger_lexicon(values, 0.0)) == []  # threshold 0: off
+    [att] = find_attributions(doc, _tagger_lexicon(values, 2.0))
+    assert att.pattern == "tagger" and att.cue == "harrumphed"
+    assert att.source is not None and att.source_span == (0, 11)
+    assert [doc.text[a:b] for a, b in att.content] == ["the bill was a disgrace"]
+    assert find_attributions(doc, _tagger_lexicon(values, 3.5)) == []  # below its threshold
+
+
+def test_the_tagger_adds_nothing_where_a_rule_found_the_cue_or_no_content_is_marked(nlp):
+    from reportedly.extract.attribution import find_attributions
+
+    doc = nlp("The mayor said the bridge would reopen in May.")
+    values = _preset(doc, {"cue": ["said"], "source": ["mayor"], "content": ["bridge", "would", "reopen"]})
+    atts = find_attributions(doc, _tagger_lexicon(values, 2.0))
+    assert len(atts) == 1 and atts[0].pattern != "tagger" and atts[0].cue == "said"
+    doc = nlp("The senator harrumphed loudly.")
+    values = _preset(doc, {"cue": ["harrumphed"], "source": ["senator"]})
+    assert find_attributions(doc, _tagger_lexicon(values, 2.0)) == []
+
+
+def test_the_tagger_leaves_cues_inside_a_quote_alone(nlp):
+    from reportedly.extract.attribution import find_attributions
+
+    doc = nlp('He wrote: "The senator harrumphed that the bill was a disgrace."')
+    values = _preset(doc, {"cue": ["harrumphed"], "source": ["senator"], "content": ["bill", "was", "disgrace"]})
+    assert [a for a in find_attributions(doc, _tagger_lexicon(values, 2.0)) if a.pattern == "tagger"] == []

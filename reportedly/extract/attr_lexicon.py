@@ -88,6 +88,12 @@ class AttrLexicon:
     #: Weight of the transformer tagger's cue logit in the cue classifier
     #: (``scripts/train_attribution.py``); 0 where the tagger is not loaded.
     cue_tagger_weight: float = 0.0
+    #: A word the tagger marks as a cue with a logit above this, where no
+    #: rule found a report, is a cue of its own, with the source and content
+    #: the tagger marks around it ("Trump tweeted", "The Times reports:");
+    #: chosen by ``scripts/train_attribution.py`` on the articles the tagger
+    #: was not trained on; 0: off.
+    tagger_cue_threshold: float = 0.0
 
     def cue_score(self, features: list[str], tagger_logit: float = 0.0) -> float:
         """Probability that a candidate verb with ``features`` is a cue
@@ -137,16 +143,21 @@ class AttrLexicon:
         return name.strip().lower() in self.aliases
 
 
-def _load_cue_model() -> tuple[dict[str, float], float, float, float, tuple[float, float, float] | None]:
+def _load_cue_model() -> tuple[dict[str, float], float, float, float, tuple[float, float, float, float] | None]:
     """The learned cue classifier's weights, bias, threshold, nested-cue
-    threshold and (tagger weight, both thresholds with the tagger), or nothing where absent."""
+    threshold and (tagger weight, both thresholds with the tagger, the
+    tagger's own cue threshold), or nothing where absent."""
     path = resources.files("reportedly.data").joinpath("attr_model/cue_model.json")
     if not path.is_file():
         return {}, 0.0, 0.5, 0.0, None
     data = json.loads(path.read_text(encoding="utf-8"))
     weights = {str(k): float(v) for k, v in data["weights"].items()}
     tagger = data.get("tagger")
-    with_tagger = (float(tagger["weight"]), float(tagger["threshold"]), float(tagger["nested_threshold"])) if tagger else None
+    with_tagger = (
+        (float(tagger["weight"]), float(tagger["threshold"]), float(tagger["nested_threshold"]), float(tagger.get("propose", 0.0)))
+        if tagger
+        else None
+    )
     return (
         weights,
         float(data["bias"]),
@@ -211,10 +222,10 @@ def load_lexicon(
             aliases[alias.strip().lower()] = canonical.strip()
     bounds_model = load_bounds_model() if learned and bounds else None
     loaded_tagger = shipped_tagger() if learned and tagger else None
-    cue_tagger_weight = 0.0
+    cue_tagger_weight = tagger_cue_threshold = 0.0
     if loaded_tagger is not None and with_tagger is not None:
         # the classifier's thresholds were chosen again with the tagger's vote added
-        cue_tagger_weight, cue_threshold, nested_threshold = with_tagger
+        cue_tagger_weight, cue_threshold, nested_threshold, tagger_cue_threshold = with_tagger
     return AttrLexicon(
         cue_verbs=frozenset(verbs),
         object_cue_verbs=frozenset(object_verbs),
@@ -240,8 +251,9 @@ def load_lexicon(
         bounds=bounds_model,
         cue_edge=load_cue_edge_model() if learned and cue_edge else None,
         cue_tagger_weight=cue_tagger_weight,
-        # without the cue vote or the boundary model, nothing would read the tagger
-        tagger=loaded_tagger if bounds_model is not None or cue_tagger_weight else None,
+        tagger_cue_threshold=tagger_cue_threshold,
+        # without the cue vote, its own cues or the boundary model, nothing would read the tagger
+        tagger=loaded_tagger if bounds_model is not None or cue_tagger_weight or tagger_cue_threshold else None,
     )
 
 

@@ -41,6 +41,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 from spacy.tokens import Doc, Span, Token
 
 from reportedly.extract.attr_bounds import BoundsModel, refine_span
@@ -1205,6 +1206,9 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
             for f in found
             if f.score >= lex.nested_cue_threshold or f.content[0][0] < f.cue[0].idx or not _nested(f, found)
         ]
+    if scores is not None and lex.tagger_cue_threshold > 0:
+        found.extend(_tagger_attributions(doc, text, regions, scores, found, lex.tagger_cue_threshold))
+        found.sort(key=lambda f: f.cue[0].i)
 
     anon = _anonymous_lemmas(doc, lex)
     resolver = _Resolver(lex, persons=[e for e in doc.ents if e.label_ == "PERSON" and _in_subject_role(e)])
@@ -1262,6 +1266,86 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
     return out
 
 
+#: What a cue of the tagger's own may be: a verb ("tweeted") or a noun ("criticism").
+_TAGGER_CUE_POS = frozenset({"VERB", "AUX", "NOUN"})
+
+
+def _positive_run(values: np.ndarray, col: int, lo: int, hi: int, cue: tuple[int, int]) -> tuple[int, int] | None:
+    """The tokens of ``[lo, hi)`` outside ``cue`` (first, last token) whose
+    ``col`` logit is positive and that lie nearest the cue, as a contiguous
+    run (first, last), or None where none is positive."""
+    best: tuple[int, int] | None = None
+    for i in range(lo, hi):
+        if cue[0] <= i <= cue[1] or values[i, col] <= 0:
+            continue
+        distance = cue[0] - i if i < cue[0] else i - cue[1]
+        if best is None or distance < best[0]:
+            best = (distance, i)
+    if best is None:
+        return None
+    first = last = best[1]
+    low, high = (lo, cue[0]) if first < cue[0] else (cue[1] + 1, hi)
+    while first - 1 >= low and values[first - 1, col] > 0:
+        first -= 1
+    while last + 1 < high and values[last + 1, col] > 0:
+        last += 1
+    return first, last
+
+
+def _tagger_attributions(
+    doc: Doc, text: str, regions: list[tuple[int, int]], scores: DocScores, found: list[_Found], threshold: float
+) -> list[_Found]:
+    """Reports no rule found, where the tagger marks a cue with a logit above
+    ``threshold``: the cue is the run of words it marks, the source and the
+    content the runs it marks nearest the cue in the same sentence unit.
+
+    Most cues annotators mark that no rule proposes are verbs of a long tail
+    ("Trump tweeted", "The New York Times reports:") that the tagger learned
+    from PolNeAR train as a whole; the threshold keeps to the confident ones.
+    """
+    units = sorted({_unit(t) for t in doc if not t.is_space})
+    values = scores.ensure(units)
+    taken = {t.i for f in found for t in f.cue}
+    seen: set[int] = set()
+    out: list[_Found] = []
+    for lo, hi in units:
+        for i in range(lo, hi):
+            tok = doc[i]
+            if i in seen or values[i, _CUE] <= threshold or tok.pos_ not in _TAGGER_CUE_POS:
+                continue
+            first, last = i, i
+            while first - 1 >= lo and values[first - 1, _CUE] > 0:
+                first -= 1
+            while last + 1 < hi and values[last + 1, _CUE] > 0:
+                last += 1
+            cue = (first, last)
+            seen.update(range(first, last + 1))
+            if taken.intersection(range(first, last + 1)) or _inside_quote(doc[first].idx, regions):
+                continue
+            content = _positive_run(values, _CONTENT, lo, hi, cue)
+            if content is None:
+                continue
+            spans = _fragments(text, list(doc[content[0] : content[1] + 1]))
+            if not spans:
+                continue
+            source = _positive_run(values, _SOURCE, lo, hi, cue)
+            cue_tokens = [t for t in doc[first : last + 1] if not t.is_punct]
+            if not cue_tokens:
+                continue
+            out.append(
+                _Found(
+                    cue_tokens,
+                    None,
+                    list(doc[source[0] : source[1] + 1]) if source else None,
+                    spans,
+                    [],
+                    "tagger",
+                    float(1.0 / (1.0 + np.exp(-values[i, _CUE]))),
+                )
+            )
+    return out
+
+
 def _nested(f: _Found, found: list[_Found]) -> bool:
     """Whether ``f``'s cue lies inside another found attribution's content
     while that one's cue does not lie inside ``f``'s: two reports that each
@@ -1307,6 +1391,8 @@ def refinable(doc: Doc, text: str, att: Attribution, regions: list[tuple[int, in
 
 
 _CUE = _TAGGER_LABELS.index("cue")
+_SOURCE = _TAGGER_LABELS.index("source")
+_CONTENT = _TAGGER_LABELS.index("content")
 _CONTENT_START = _TAGGER_LABELS.index("content_start")
 _CONTENT_END = _TAGGER_LABELS.index("content_end")
 
