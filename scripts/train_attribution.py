@@ -200,6 +200,9 @@ def _weigh_tagger(
     articles through the extractor (without the boundary and cue-edge models,
     as for the thresholds) and the best mean exact F1 of source, cue and
     content wins, against the best without the tagger on the same articles.
+    With that weight, the cue logit above which the tagger's own cues join
+    (:func:`reportedly.extract.attribution.find_attributions`) is chosen the
+    same way ("propose"; 0: none).
     """
     from sklearn.linear_model import LogisticRegression
 
