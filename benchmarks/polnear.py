@@ -1,6 +1,6 @@
 """PolNeAR attribution benchmark: exact and token-overlap F1 for source, cue, content.
 
-    .venv/bin/python benchmarks/polnear.py [--data DIR] [--out DIR] [--limit N]
+    .venv/bin/python benchmarks/polnear.py [--data DIR] [--out DIR] [--limit N] [--rounds N]
 
 Reads ``DIR/text/*.txt`` (default ``../shared/data/polnear/dev``), writes the
 predictions as brat ``<stem>.ann`` files in PolNeAR's format to ``--out``
@@ -28,11 +28,13 @@ Beside the F1 table it prints, for the relations found with exactly the
 gold cue, the share whose source and whose content are exactly the gold
 ones: how well the spans around a cue are drawn, apart from finding cues.
 
-Speed: the texts are parsed once with the bare spaCy model as published
-(timed), once with reportedly's own parse (the same model with its attribute
-ruler compiled, :mod:`reportedly.extract.attribute_rules`; timed), then
-attribution runs on reportedly's parsed docs (timed); articles/s and the
-wall-clock and CPU-time ratios to the bare parse are printed side by side.
+Speed: the texts are parsed with the bare spaCy model as published, with
+reportedly's own parse (the same model with its attribute ruler compiled,
+:mod:`reportedly.extract.attribute_rules`), then attribution runs on
+reportedly's parsed docs; the three stages alternate for ``--rounds`` rounds
+(default 3) and each keeps its fastest, so a busy moment on a shared machine
+does not move the ratio; articles/s and the wall-clock and CPU-time ratios
+to the bare parse are printed side by side.
 The issue's speed target is parse + attribution within 2 x the bare parse.
 """
 
@@ -61,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-bounds", action="store_true", help="keep the rules' content boundaries")
     ap.add_argument("--no-cue-edge", action="store_true", help="keep the rules' cue ends")
     ap.add_argument("--no-tagger", action="store_true", help="the boundary model without the transformer edge tagger")
+    ap.add_argument("--rounds", type=int, default=3, help="timed rounds; each stage keeps its fastest (default 3)")
     ap.add_argument("--agreement", action="store_true", help="score the second annotator against the first instead")
     args = ap.parse_args(argv)
     if args.agreement:
@@ -80,16 +83,26 @@ def main(argv: list[str] | None = None) -> int:
     lex = load_lexicon(
         learned=not args.rules_only, bounds=not args.no_bounds, cue_edge=not args.no_cue_edge, tagger=not args.no_tagger
     )
-    t0, c0 = time.perf_counter(), time.process_time()
-    for _doc in bare.pipe(contents, batch_size=16):
-        pass
-    bare_s, bare_cpu = time.perf_counter() - t0, time.process_time() - c0
-    t0, c0 = time.perf_counter(), time.process_time()
-    docs = list(nlp.pipe(contents, batch_size=16))
-    parse_s, parse_cpu = time.perf_counter() - t0, time.process_time() - c0
-    t0, c0 = time.perf_counter(), time.process_time()
-    predictions = [find_attributions(doc, lex) for doc in docs]
-    attr_s, attr_cpu = time.perf_counter() - t0, time.process_time() - c0
+    # The stages alternate, round by round, and each keeps its fastest round:
+    # on a shared machine one stage's single run can be slowed by a fifth by
+    # what else the host runs, which would move the ratio as much.
+    best: dict[str, tuple[float, float]] = {}
+
+    def timed(stage: str, work):
+        t0, c0 = time.perf_counter(), time.process_time()
+        result = work()
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        old = best.get(stage)
+        best[stage] = (min(wall, old[0]), min(cpu, old[1])) if old else (wall, cpu)
+        return result
+
+    predictions = None
+    for _round in range(max(args.rounds, 1)):
+        timed("bare", lambda: [None for _doc in bare.pipe(contents, batch_size=16)])
+        docs = timed("parse", lambda: list(nlp.pipe(contents, batch_size=16)))
+        found = timed("attr", lambda: [find_attributions(doc, lex) for doc in docs])
+        predictions = predictions or found
+    (bare_s, bare_cpu), (parse_s, parse_cpu), (attr_s, attr_cpu) = best["bare"], best["parse"], best["attr"]
 
     gold = gold_files(args.data / "attributions") if (args.data / "attributions").is_dir() else {}
     scorer = Scorer()
@@ -122,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     # CPU seconds as well as wall seconds: on a shared machine the wall clock
     # also counts other processes' time, CPU time only this one's.
+    print(f"speed: each stage's fastest of {max(args.rounds, 1)} alternating rounds")
     print("| run | wall s | articles/s | wall ratio | CPU s | CPU ratio |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     print(f"| bare spaCy parse (the model as published) | {bare_s:.2f} | {n / bare_s:.1f} | 1.00 | {bare_cpu:.2f} | 1.00 |")

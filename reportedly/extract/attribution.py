@@ -1179,7 +1179,11 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
     candidates = None
     if scores is not None and lex.cue_tagger_weight:
         candidates = {t.i: c for t in doc if (c := _verb_candidate(t, lex, regions, text)) is not None}
-        scores.ensure(_unit(doc[i]) for i in candidates)
+        if lex.tagger_cue_threshold > 0:
+            # the tagger's own cues need every unit: one read batches best
+            scores.ensure(_all_units(doc))
+        else:
+            scores.ensure(_unit(doc[i]) for i in candidates)
     found: list[_Found] = []
     for tok in doc:
         hit = (
@@ -1292,6 +1296,11 @@ def _positive_run(values: np.ndarray, col: int, lo: int, hi: int, cue: tuple[int
     return first, last
 
 
+def _all_units(doc: Doc) -> list[tuple[int, int]]:
+    """Every sentence unit of ``doc`` (see :func:`_unit`) that holds a word, in order."""
+    return sorted({_unit(t) for t in doc if not t.is_space})
+
+
 def _tagger_attributions(
     doc: Doc, text: str, regions: list[tuple[int, int]], scores: DocScores, found: list[_Found], threshold: float
 ) -> list[_Found]:
@@ -1303,7 +1312,7 @@ def _tagger_attributions(
     ("Trump tweeted", "The New York Times reports:") that the tagger learned
     from PolNeAR train as a whole; the threshold keeps to the confident ones.
     """
-    units = sorted({_unit(t) for t in doc if not t.is_space})
+    units = _all_units(doc)
     values = scores.ensure(units)
     taken = {t.i for f in found for t in f.cue}
     seen: set[int] = set()
