@@ -397,3 +397,21 @@ def test_a_poll_finding_is_not_continued_by_the_next_sentence(nlp) -> None:
     _, claims = claims_of(nlp, text, [att])
     assert by_text(claims, "5").source is not None
     assert by_text(claims, "4").source is None
+
+
+def test_the_taggers_own_cues_stand_in_the_ledger_only_as_known_verbs(nlp) -> None:
+    from reportedly.extract.attribution import Attribution
+    from reportedly.extract.frames_ledger import ledger_cue
+
+    def att(doc, cue: str, pattern: str) -> Attribution:
+        start = doc.text.index(cue)
+        content = (doc.text.index("taxes"), doc.text.index(" rise") + 5)
+        return Attribution(None, cue, start, start + len(cue), [content], 0, len(doc.text), pattern=pattern)
+
+    said = nlp("The senator said that taxes will rise.")
+    assert ledger_cue(att(said, "said", "tagger"), said)
+    odd = nlp("The senator harrumphed that taxes will rise.")
+    assert not ledger_cue(att(odd, "harrumphed", "tagger"), odd)  # no ledger cue verb
+    noun = nlp("Criticism that taxes will rise grew.")
+    assert not ledger_cue(att(noun, "Criticism", "tagger"), noun)
+    assert ledger_cue(att(noun, "Criticism", "noun"), noun)  # the rules' noun cues report by construction

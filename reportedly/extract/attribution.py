@@ -97,7 +97,8 @@ class Attribution:
     sentence_start: int
     sentence_end: int
     source_span: tuple[int, int] | None = None
-    #: How the relation was found: "verb:<frame>", "according", "finding", "noun", "speaker".
+    #: How the relation was found: "verb:<frame>", "according", "finding", "noun", "speaker",
+    #: or "tagger" (the transformer tagger's own cue, where no rule found one).
     pattern: str = "verb"
 
 

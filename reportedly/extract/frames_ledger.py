@@ -104,8 +104,9 @@ def ledger_cue(att: _Att, doc: Doc, *, statement: bool = False) -> bool:
     """Whether ``att`` may stand in the ledger: as a statement claim when
     ``statement`` (which also needs a source), else as a figure's source.
 
-    Only verb cues are judged; "according to", cue nouns ("a report that")
-    and speaker lines report by construction. An attribution without the
+    Only verb cues are judged (the tagger's own cues as verb cues, its noun
+    cues never stand); "according to", cue nouns ("a report that") and
+    speaker lines report by construction. An attribution without the
     ``pattern`` the extractor sets (a hand-built one) is judged by its cue alone.
     """
     if statement and att.source is not None and not att.source.resolved_from and _first_person(att.source):
@@ -116,7 +117,12 @@ def ledger_cue(att: _Att, doc: Doc, *, statement: bool = False) -> bool:
         # a ledger statement says who said it, or that nobody is named
         # ("it is suspected that"); a subject lost by the parser is no claim
         return False
-    if not pattern.startswith("verb"):
+    if pattern == "tagger":
+        # the tagger's own cues are judged as verb cues; its noun cues are
+        # left out: in the ledger, a rule stands behind every report
+        if verb is None:
+            return False
+    elif not pattern.startswith("verb"):
         return True
     if verb is None:
         return not pattern.startswith("verb:")  # a hand-built attribution without a verb
