@@ -101,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
         timed("bare", lambda: [None for _doc in bare.pipe(contents, batch_size=16)])
         docs = timed("parse", lambda: list(nlp.pipe(contents, batch_size=16)))
         found = timed("attr", lambda: [find_attributions(doc, lex) for doc in docs])
-        predictions = predictions or found
+        if predictions is None:
+            predictions = found
     (bare_s, bare_cpu), (parse_s, parse_cpu), (attr_s, attr_cpu) = best["bare"], best["parse"], best["attr"]
 
     gold = gold_files(args.data / "attributions") if (args.data / "attributions").is_dir() else {}

@@ -47,7 +47,16 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from safetensors.torch import save_file  # noqa: E402
 
-from reportedly.extract.attr_tagger import LABELS, WINDOW, base_model_dir, build_modules, label_pieces, make_windows, piece_spans  # noqa: E402
+from reportedly.extract.attr_tagger import (  # noqa: E402
+    LABELS,
+    WINDOW,
+    base_model_dir,
+    build_modules,
+    label_pieces,
+    load_weights,
+    make_windows,
+    piece_spans,
+)
 
 
 def held_out(stem: str, share: float) -> bool:
@@ -86,6 +95,8 @@ def build_windows(data: Path, tokenizer, holdout: float, limit: int) -> dict[str
     paths = [p for p in sorted((data / "text").glob("*.txt")) if p.stem in gold]
     if limit:
         paths = paths[:limit]
+    if not paths:
+        raise SystemExit(f"no annotated texts under {data}")
     ids_l, mask_l, y_l, art_l, held_l = [], [], [], [], []
     for k, p in enumerate(paths):
         i, m, y = windows_of(tokenizer, p.read_text(encoding="utf-8"), read_ann(gold[p.stem]))
@@ -94,8 +105,6 @@ def build_windows(data: Path, tokenizer, holdout: float, limit: int) -> dict[str
         y_l.append(y)
         art_l.append(np.full(len(i), k, dtype=np.int32))
         held_l.append(np.full(len(i), held_out(p.stem, holdout)))
-    if not paths:
-        raise SystemExit(f"no annotated texts under {data}")
     return {
         # int32 and int8 keep the saved file small; both widen losslessly
         "ids": np.concatenate(ids_l).astype(np.int32),
@@ -187,18 +196,14 @@ def main(argv: list[str] | None = None) -> int:
     stems = [str(s) for s in arrays["stems"]]
     held_stems = sorted({stems[a] for a in arrays["article"][arrays["held"]]})
     n = len(ids)
-    if args.evaluate is None and n == 0:
-        raise SystemExit(f"nothing to train on: all {len(stems)} articles are held out (--holdout {args.holdout})")
     if args.evaluate is not None:
-        from safetensors.torch import load_file
-
-        state = load_file(str(args.evaluate))
-        encoder.load_state_dict({k[len("encoder."):]: v.float() for k, v in state.items() if k.startswith("encoder.")}, strict=False)
-        head.load_state_dict({k[len("head."):]: v.float() for k, v in state.items() if k.startswith("head.")})
+        load_weights(encoder, head, args.evaluate)
         encoder.to(args.device)
         head.to(args.device)
         print(f"{args.evaluate}: " + held_out_report(encoder, head, ids_all[held], mask_all[held], target_all[held], args.device))
         return 0
+    if n == 0:
+        raise SystemExit(f"nothing to train on: all {len(stems)} articles are held out (--holdout {args.holdout})")
     print(f"{len(stems) - len(held_stems)} articles ({len(held_stems)} held out), {n} windows, on {args.device}")
 
     device = args.device

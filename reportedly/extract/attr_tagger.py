@@ -40,7 +40,7 @@ import numpy as np
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["LABELS", "NO_SCORE", "DocScores", "Tagger", "TaggerWindows", "base_model_dir", "label_pieces", "load_tagger", "make_windows", "piece_spans"]
+__all__ = ["LABELS", "NO_SCORE", "DocScores", "Tagger", "TaggerWindows", "base_model_dir", "label_pieces", "load_tagger", "load_weights", "make_windows", "piece_spans"]
 
 #: What each output of the head marks, in order.
 LABELS = ("cue", "source", "source_start", "source_end", "content", "content_start", "content_end")
@@ -291,6 +291,16 @@ def build_modules(base: Path, n_labels: int = len(LABELS), layers: int | None = 
     return tokenizer, encoder, head
 
 
+def load_weights(encoder: Any, head: Any, weights: Path) -> None:
+    """Load the fine-tuned layers and the head saved at ``weights`` (fp16) into
+    ``encoder`` and ``head`` in fp32; the frozen layers keep the base's weights."""
+    from safetensors.torch import load_file
+
+    state = load_file(str(weights))
+    encoder.load_state_dict({k[len("encoder.") :]: v.float() for k, v in state.items() if k.startswith("encoder.")}, strict=False)
+    head.load_state_dict({k[len("head.") :]: v.float() for k, v in state.items() if k.startswith("head.")})
+
+
 def load_tagger(weights: Path | None = None, quantize: bool = True, threads: int | None = 1) -> Tagger | None:
     """The fine-tuned tagger, or None where torch, MiniLM or the weights are missing.
 
@@ -299,8 +309,8 @@ def load_tagger(weights: Path | None = None, quantize: bool = True, threads: int
     keeps two workers from fighting over two cores.
     """
     try:
+        import safetensors.torch  # noqa: F401  (load_weights needs it)
         import torch
-        from safetensors.torch import load_file
     except ImportError:
         return None
     base = base_model_dir()
@@ -318,11 +328,7 @@ def load_tagger(weights: Path | None = None, quantize: bool = True, threads: int
     if threads is not None:
         torch.set_num_threads(threads)
     tokenizer, encoder, head = build_modules(base, layers=config.get("layers"))
-    state = load_file(str(weights))
-    enc_state = {k[len("encoder."):]: v.float() for k, v in state.items() if k.startswith("encoder.")}
-    head_state = {k[len("head."):]: v.float() for k, v in state.items() if k.startswith("head.")}
-    encoder.load_state_dict(enc_state, strict=False)
-    head.load_state_dict(head_state)
+    load_weights(encoder, head, weights)
     encoder.eval()
     head.eval()
     if quantize:

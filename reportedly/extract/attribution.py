@@ -37,6 +37,7 @@ Offsets are character offsets into ``doc.text``, end exclusive.
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
@@ -1177,14 +1178,13 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
         # The tagger reads only the sentences where a cue is scored or content
         # redrawn, and those that hold candidate verbs all in one batch.
         scores = DocScores(lex.tagger, doc)
+    # the tagger's own cues need every unit, read in the same pass as the
+    # candidates' (one read batches best)
+    units = _all_units(doc) if scores is not None and lex.tagger_cue_threshold > 0 else None
     candidates = None
     if scores is not None and lex.cue_tagger_weight:
         candidates = {t.i: c for t in doc if (c := _verb_candidate(t, lex, regions, text)) is not None}
-        if lex.tagger_cue_threshold > 0:
-            # the tagger's own cues need every unit: one read batches best
-            scores.ensure(_all_units(doc))
-        else:
-            scores.ensure(_unit(doc[i]) for i in candidates)
+        scores.ensure(units if units is not None else (_unit(doc[i]) for i in candidates))
     found: list[_Found] = []
     for tok in doc:
         hit = (
@@ -1211,8 +1211,9 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
             for f in found
             if f.score >= lex.nested_cue_threshold or f.content[0][0] < f.cue[0].idx or not _nested(f, found)
         ]
-    if scores is not None and lex.tagger_cue_threshold > 0:
-        found.extend(_tagger_attributions(doc, text, regions, scores, found, lex.tagger_cue_threshold))
+    if scores is not None and units is not None:
+        values = scores.ensure(units)
+        found.extend(_tagger_attributions(doc, text, regions, values, units, found, lex.tagger_cue_threshold))
         found.sort(key=lambda f: f.cue[0].i)
 
     anon = _anonymous_lemmas(doc, lex)
@@ -1275,10 +1276,20 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
 _TAGGER_CUE_POS = frozenset({"VERB", "AUX", "NOUN"})
 
 
-def _positive_run(values: np.ndarray, col: int, lo: int, hi: int, cue: tuple[int, int]) -> tuple[int, int] | None:
-    """The tokens of ``[lo, hi)`` outside ``cue`` (first, last token) whose
-    ``col`` logit is positive and that lie nearest the cue, as a contiguous
-    run (first, last), or None where none is positive."""
+def _run_around(values: np.ndarray, col: int, i: int, low: int, high: int) -> tuple[int, int]:
+    """The contiguous tokens (first, last) around ``i`` within ``[low, high)`` whose ``col`` logit is positive."""
+    first = last = i
+    while first - 1 >= low and values[first - 1, col] > 0:
+        first -= 1
+    while last + 1 < high and values[last + 1, col] > 0:
+        last += 1
+    return first, last
+
+
+def _nearest_run(values: np.ndarray, col: int, lo: int, hi: int, cue: tuple[int, int]) -> tuple[int, int] | None:
+    """The run of tokens of ``[lo, hi)`` whose ``col`` logit is positive that
+    lies nearest ``cue`` (first, last token) on either side, without entering
+    it; None where no token outside the cue is positive."""
     best: tuple[int, int] | None = None
     for i in range(lo, hi):
         if cue[0] <= i <= cue[1] or values[i, col] <= 0:
@@ -1288,13 +1299,8 @@ def _positive_run(values: np.ndarray, col: int, lo: int, hi: int, cue: tuple[int
             best = (distance, i)
     if best is None:
         return None
-    first = last = best[1]
-    low, high = (lo, cue[0]) if first < cue[0] else (cue[1] + 1, hi)
-    while first - 1 >= low and values[first - 1, col] > 0:
-        first -= 1
-    while last + 1 < high and values[last + 1, col] > 0:
-        last += 1
-    return first, last
+    i = best[1]
+    return _run_around(values, col, i, *((lo, cue[0]) if i < cue[0] else (cue[1] + 1, hi)))
 
 
 def _all_units(doc: Doc) -> list[tuple[int, int]]:
@@ -1303,45 +1309,40 @@ def _all_units(doc: Doc) -> list[tuple[int, int]]:
 
 
 def _tagger_attributions(
-    doc: Doc, text: str, regions: list[tuple[int, int]], scores: DocScores, found: list[_Found], threshold: float
+    doc: Doc,
+    text: str,
+    regions: list[tuple[int, int]],
+    values: np.ndarray,
+    units: list[tuple[int, int]],
+    found: list[_Found],
+    threshold: float,
 ) -> list[_Found]:
     """Reports no rule found, where the tagger marks a cue with a logit above
     ``threshold``: the cue is the run of words it marks, the source and the
     content the runs it marks nearest the cue in the same sentence unit.
+    ``values``: the tagger's logits, read for all of ``units``.
 
     Most cues annotators mark that no rule proposes are verbs of a long tail
     ("Trump tweeted", "The New York Times reports:") that the tagger learned
     from PolNeAR train as a whole; the threshold keeps to the confident ones.
     """
-    units = _all_units(doc)
-    values = scores.ensure(units)
     taken = {t.i for f in found for t in f.cue}
     seen: set[int] = set()
     out: list[_Found] = []
     for lo, hi in units:
         for i in range(lo, hi):
-            tok = doc[i]
-            if i in seen or values[i, _CUE] <= threshold or tok.pos_ not in _TAGGER_CUE_POS:
+            if i in seen or values[i, _CUE] <= threshold or doc[i].pos_ not in _TAGGER_CUE_POS:
                 continue
-            first, last = i, i
-            while first - 1 >= lo and values[first - 1, _CUE] > 0:
-                first -= 1
-            while last + 1 < hi and values[last + 1, _CUE] > 0:
-                last += 1
-            cue = (first, last)
-            seen.update(range(first, last + 1))
-            if taken.intersection(range(first, last + 1)) or _inside_quote(doc[first].idx, regions):
+            cue = _run_around(values, _CUE, i, lo, hi)
+            seen.update(range(cue[0], cue[1] + 1))
+            if taken.intersection(range(cue[0], cue[1] + 1)) or _inside_quote(doc[cue[0]].idx, regions):
                 continue
-            content = _positive_run(values, _CONTENT, lo, hi, cue)
-            if content is None:
+            content = _nearest_run(values, _CONTENT, lo, hi, cue)
+            spans = _fragments(text, list(doc[content[0] : content[1] + 1])) if content else []
+            cue_tokens = [t for t in doc[cue[0] : cue[1] + 1] if not t.is_punct]
+            if not spans or not cue_tokens:
                 continue
-            spans = _fragments(text, list(doc[content[0] : content[1] + 1]))
-            if not spans:
-                continue
-            source = _positive_run(values, _SOURCE, lo, hi, cue)
-            cue_tokens = [t for t in doc[first : last + 1] if not t.is_punct]
-            if not cue_tokens:
-                continue
+            source = _nearest_run(values, _SOURCE, lo, hi, cue)
             out.append(
                 _Found(
                     cue_tokens,
@@ -1350,7 +1351,7 @@ def _tagger_attributions(
                     spans,
                     [],
                     "tagger",
-                    float(1.0 / (1.0 + np.exp(-values[i, _CUE]))),
+                    1.0 / (1.0 + math.exp(-float(values[i, _CUE]))),
                 )
             )
     return out
