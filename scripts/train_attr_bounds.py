@@ -126,10 +126,12 @@ def _fit_groups(groups: list[Group], c: float) -> tuple[dict[str, float], dict[s
 TAGGER_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
 
 
-def weigh_tagger(groups: dict[str, list[Group]], docs: dict[str, Doc], c: float) -> tuple[float, float] | None:
-    """The weights of the tagger's start and end logits that get most edges
-    right on the held-out articles, with the linear model fit on the rest;
-    None where no tagger is installed."""
+def weigh_tagger(
+    groups: dict[str, list[Group]], docs: dict[str, Doc], c: float, labels: tuple[str, str] = ("content_start", "content_end")
+) -> tuple[float, float] | None:
+    """The weights of the tagger's start and end logits (``labels``) that get
+    most edges right on the held-out articles, with the linear model fit on
+    the rest; None where no tagger is installed."""
     from reportedly.extract.attr_tagger import LABELS, DocScores, load_tagger
 
     tagger = load_tagger()
@@ -138,7 +140,7 @@ def weigh_tagger(groups: dict[str, list[Group]], docs: dict[str, Doc], c: float)
         print("no tagger or no held-out articles: the boundary model runs alone")
         return None
     start_w, end_w = _fit_groups([g for s, gs in groups.items() if s not in held for g in gs], c)
-    cs, ce = LABELS.index("content_start"), LABELS.index("content_end")
+    cs, ce = LABELS.index(labels[0]), LABELS.index(labels[1])
     rows = []
     for stem in sorted(held):
         if not groups.get(stem):

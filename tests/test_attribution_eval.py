@@ -103,7 +103,7 @@ def test_rules_run_where_the_weights_are_not_installed(nlp, tmp_path: Path, monk
     import shutil
 
     import reportedly
-    from reportedly.extract import attr_bounds, attr_cue_edge, attr_lexicon
+    from reportedly.extract import attr_bounds, attr_cue_edge, attr_lexicon, attr_source_bounds
 
     data = tmp_path / "data"
     shutil.copytree(Path(reportedly.__file__).parent / "data", data, ignore=shutil.ignore_patterns("attr_model"))
@@ -114,10 +114,11 @@ def test_rules_run_where_the_weights_are_not_installed(nlp, tmp_path: Path, monk
             assert package == "reportedly.data"
             return data
 
-    for module in (attr_lexicon, attr_bounds, attr_cue_edge):
+    for module in (attr_lexicon, attr_bounds, attr_cue_edge, attr_source_bounds):
         monkeypatch.setattr(module, "resources", _Files)
     lex = load_lexicon()
     assert not lex.cue_weights and not lex.frames and lex.bounds is None and lex.cue_edge is None
+    assert lex.source_bounds is None
     assert lex.tagger is None
     atts = find_attributions(nlp("The minister said that the border would stay closed."), lex)
     assert [(a.cue, a.source.text if a.source else None) for a in atts] == [("said", "The minister")]

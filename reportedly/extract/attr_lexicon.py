@@ -23,6 +23,7 @@ from types import MappingProxyType
 
 from reportedly.extract.attr_bounds import BoundsModel, load_bounds_model
 from reportedly.extract.attr_cue_edge import CueEdgeModel, load_cue_edge_model
+from reportedly.extract.attr_source_bounds import load_source_bounds_model
 from reportedly.extract.attr_tagger import Tagger, load_tagger
 
 __all__ = ["AttrLexicon", "default_lexicon", "load_lexicon", "shipped_tagger"]
@@ -64,6 +65,8 @@ class AttrLexicon:
     bounds: BoundsModel | None = None
     #: Learned cue right edges (``scripts/train_attr_cue_edge.py``); None: the rules' cues stand.
     cue_edge: CueEdgeModel | None = None
+    #: Learned source edges (``scripts/train_attr_source_bounds.py``); None: the rules' sources stand.
+    source_bounds: BoundsModel | None = None
     #: The transformer edge tagger (``scripts/train_attr_tagger.py``), which the
     #: boundary model consults; None where torch, MiniLM or its weights are absent.
     tagger: Tagger | None = None
@@ -189,13 +192,15 @@ def load_lexicon(
     bounds: bool = True,
     cue_edge: bool = True,
     tagger: bool = True,
+    source_bounds: bool = True,
 ) -> AttrLexicon:
     """Read the ``attr_*`` data files shipped in ``reportedly/data``.
 
     ``learned=False`` ignores everything trained on PolNeAR and runs on the
     hand-written vocabularies alone; ``bounds=False`` keeps the learned cues
     but the rules' content boundaries, ``cue_edge=False`` the rules' cue ends,
-    ``tagger=False`` the boundary model without the transformer tagger.
+    ``tagger=False`` the boundary model without the transformer tagger,
+    ``source_bounds=False`` the rules' source edges.
     """
     unnamed: set[str] = set()
     anonymous: set[str] = set()
@@ -250,6 +255,7 @@ def load_lexicon(
         nested_cue_threshold=nested_threshold,
         bounds=bounds_model,
         cue_edge=load_cue_edge_model() if learned and cue_edge else None,
+        source_bounds=load_source_bounds_model() if learned and source_bounds else None,
         cue_tagger_weight=cue_tagger_weight,
         tagger_cue_threshold=tagger_cue_threshold,
         # without the cue vote, its own cues or the boundary model, nothing would read the tagger

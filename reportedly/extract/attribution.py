@@ -50,6 +50,7 @@ from reportedly.extract.attr_tagger import LABELS as _TAGGER_LABELS
 from reportedly.extract.attr_tagger import DocScores
 from reportedly.extract.attr_cue_edge import CueEdgeModel
 from reportedly.extract.attr_lexicon import AttrLexicon, default_lexicon
+from reportedly.extract.attr_source_bounds import SourceContext, refine_source
 from reportedly.extract.attr_sources import PRONOUNS, build_source, is_plural, number_value, span_of
 from reportedly.extract.docview import doc_text, sentence_of, sentences
 from reportedly.types import Source
@@ -1224,6 +1225,8 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
         written: tuple[int, int] | None = None
         if f.source:
             span = span_of(doc, f.source)
+            if lex.source_bounds is not None:
+                span = _refine_source(doc, span, f.cue, f.content, f.pattern, lex.source_bounds, scores)
             written = (span.start_char, span.end_char)
             head = span.root
             if len(span) == 1 and (head.lower_ in PRONOUNS or head.pos_ in {"PRON", "NUM"}) or (
@@ -1403,6 +1406,8 @@ def refinable(doc: Doc, text: str, att: Attribution, regions: list[tuple[int, in
 
 _CUE = _TAGGER_LABELS.index("cue")
 _SOURCE = _TAGGER_LABELS.index("source")
+_SOURCE_START = _TAGGER_LABELS.index("source_start")
+_SOURCE_END = _TAGGER_LABELS.index("source_end")
 _CONTENT = _TAGGER_LABELS.index("content")
 _CONTENT_START = _TAGGER_LABELS.index("content_start")
 _CONTENT_END = _TAGGER_LABELS.index("content_end")
@@ -1433,6 +1438,44 @@ def _refine_bounds(
         span = _trim(text, doc[s].idx, doc[e].idx + len(doc[e].text))
         if span is not None:
             att.content = [span]
+
+
+def source_context(doc: Doc, first: int, last: int, cue: list[Token], content: list[tuple[int, int]]) -> SourceContext | None:
+    """What the source boundary model needs of a written source ``doc[first:last+1]``
+    (see :data:`reportedly.extract.attr_source_bounds.SourceContext`), its unit cut
+    short of the content on either side; None for a one-word source.
+    Shared with ``scripts/train_attr_source_bounds.py``."""
+    words = [i for i in range(first, last + 1) if not (doc[i].is_punct or doc[i].is_space)]
+    if len(words) < 2:
+        return None
+    head = doc[first : last + 1].root.i
+    lo, hi = _unit(doc[head])
+    for a, b in content:
+        if b <= doc[first].idx:
+            lo = max(lo, next((t.i for t in doc[lo:first] if t.idx >= b), first))
+        elif a >= doc[last].idx + len(doc[last].text):
+            hi = min(hi, next((t.i for t in doc[last + 1 : hi] if t.idx + len(t.text) > a), hi))
+    return words[0], words[-1], head, lo, hi, frozenset(t.i for t in cue)
+
+
+def _refine_source(
+    doc: Doc,
+    span: Span,
+    cue: list[Token],
+    content: list[tuple[int, int]],
+    frame: str,
+    model: BoundsModel,
+    scores: DocScores | None,
+) -> Span:
+    """The written source with its edges redrawn by the learned source boundary model."""
+    ctx = source_context(doc, span.start, span.end - 1, cue, content)
+    if ctx is None:
+        return span
+    edges = None
+    if scores is not None:
+        edges = scores.ensure([(ctx[3], ctx[4])])[:, [_SOURCE_START, _SOURCE_END]]
+    best = refine_source(model, doc, ctx, frame, edges)
+    return doc[best[0] : best[1] + 1] if best is not None else span
 
 
 def cue_edge_context(doc: Doc, att: Attribution) -> tuple[Token, int, int, set[int]] | None:
