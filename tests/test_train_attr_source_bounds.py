@@ -1,0 +1,61 @@
+"""The source boundary model's training script, run for real on hand-written articles."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def write_corpus(root: Path, articles: dict[str, tuple[str, str, str, str]]) -> Path:
+    """Articles as stem -> (text, source, cue, content), each span its first occurrence."""
+    (root / "text").mkdir(parents=True)
+    (root / "attributions").mkdir()
+    for stem, (text, *spans) in articles.items():
+        (root / "text" / f"{stem}.txt").write_text(text, encoding="utf-8")
+        lines = []
+        for k, (label, span) in enumerate(zip(("Source", "Cue", "Content"), spans), 1):
+            a = text.index(span)
+            lines.append(f"T{k}\t{label} {a} {a + len(span)}\t{span}")
+        lines.append("E1\tAttribution:T2 Source:T1 Cue:T2 Content:T3")
+        (root / "attributions" / f"{stem}_1.ann").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+ARTICLES = {
+    "pruitt": (
+        "Scott Pruitt, the attorney general of Oklahoma, one of the states suing the agency, said the rule was illegal.",
+        "Scott Pruitt, the attorney general of Oklahoma", "said", "the rule was illegal",
+    ),
+    "mayor": ("The former mayor of the city said the bridge would reopen in May.", "The former mayor of the city", "said", "the bridge would reopen in May"),
+    "union": ("A union of flight attendants in Ohio said on Thursday that it backed the plan.", "A union of flight attendants", "said", "it backed the plan"),
+}
+
+
+@pytest.fixture(scope="module")
+def script():
+    spec = importlib.util.spec_from_file_location("train_attr_source_bounds", ROOT / "scripts" / "train_attr_source_bounds.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_training_writes_start_and_end_weights(script, tmp_path: Path, capsys):
+    data = write_corpus(tmp_path / "data", ARTICLES)
+    out = tmp_path / "model"
+    assert script.main(["--data", str(data), "--out", str(out)]) == 0
+    model = json.loads((out / "source_bounds_model.json").read_text(encoding="utf-8"))
+    assert model["spans"] == 3 and model["start"] and model["end"]
+    # two of the three rules' spans run past the gold source's end
+    assert "the rules' own edges are right in 33.3%" in capsys.readouterr().out
+
+
+def test_one_word_sources_leave_nothing_to_learn(script, tmp_path: Path, capsys):
+    data = write_corpus(tmp_path / "data", {"one": ("Officials said the road was closed.", "Officials", "said", "the road was closed")})
+    assert script.main(["--data", str(data), "--out", str(tmp_path / "model")]) == 2
+    assert "nothing to learn" in capsys.readouterr().err
+    assert not (tmp_path / "model").exists()
