@@ -240,6 +240,15 @@ def test_quote_regions_do_not_cross_paragraphs():
     assert quote_regions(text) == [(text.index("“quoted”"), text.index("“quoted”") + len("“quoted”"))]
 
 
+def test_a_curly_quote_closed_by_a_straight_one_ends_there(nlp, lex):
+    text = '“I heard parts of his speech," Trump said at the rally, “and I liked it.”'
+    first = text.index('"') + 1
+    assert quote_regions(text) == [(0, first), (text.index("“and"), len(text))]
+    # the cue stands between the two quotes, not inside one
+    _, atts = _atts(nlp, text, lex)
+    assert "said" in [a.cue for a in atts]
+
+
 def test_verb_group_joins_the_cue(nlp, lex):
     _, atts = _atts(nlp, "The governor has repeatedly said that the plant will stay open.", lex)
     assert [a.cue for a in atts] == ["has repeatedly said"]

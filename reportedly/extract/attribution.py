@@ -72,7 +72,9 @@ _SUBJ = {"nsubj", "nsubjpass", "csubj"}
 #: "X is quick to point out that" (acomp), "X began by saying that" (prep, pcomp).
 _SUBJ_INHERIT = {"conj", "advcl", "xcomp", "acl", "acomp", "pcomp", "prep"}
 _OPEN_QUOTES = "“\""
-_QUOTE_PAIRS = {"“": "”", '"': '"'}
+#: What closes a quote each opening mark starts: scraped text often closes a
+#: curly quote with a straight one ("“I heard parts of it," Trump said).
+_QUOTE_PAIRS = {"“": "”\"", '"': '"'}
 _QUOTE_MARK = re.compile("''|[“”\"]")
 #: Prepositions whose object, when an outlet, is an intermediary: "told The
 #: AP", "said to the BBC", "in an interview with CNN".
@@ -110,7 +112,8 @@ class Attribution:
 def quote_regions(text: str) -> list[tuple[int, int]]:
     """Character ranges of quotations, quote marks included.
 
-    Curly quotes pair “ with ”; straight double quotes alternate. A quote is
+    Curly quotes pair “ with ” (or with a straight quote, as scraped text
+    mixes them); straight double quotes alternate. A quote is
     never allowed to run across a blank line (a paragraph break), which is how
     an unbalanced mark in scraped text is contained.
     """
@@ -126,7 +129,7 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
             ch = '"' if mark.group() == "''" else mark.group()
             if start is None and ch in _OPEN_QUOTES:
                 start, closer = base + mark.start(), _QUOTE_PAIRS[ch]
-            elif start is not None and ch == closer:
+            elif start is not None and ch in closer:
                 regions.append((start, base + mark.end()))
                 start = None
     return regions
