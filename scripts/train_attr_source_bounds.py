@@ -34,7 +34,7 @@ from train_attr_bounds import Group, _fit_groups, weigh_tagger  # noqa: E402
 from reportedly.extract.attr_eval import Relation, load_training_set, read_ann, training_arguments, trim_span  # noqa: E402
 from reportedly.extract.attr_lexicon import load_lexicon  # noqa: E402
 from reportedly.extract.attr_source_bounds import source_candidates, source_end_features, source_start_features  # noqa: E402
-from reportedly.extract.attribution import find_attributions, source_context  # noqa: E402
+from reportedly.extract.attribution import find_attributions, source_context, unit_of  # noqa: E402
 from reportedly.extract.model import load_base_model  # noqa: E402
 
 
@@ -76,7 +76,7 @@ def examples(doc: Doc, gold: list[Relation], lex: object) -> list[Group]:
                 [source_end_features(doc, i, ctx, frame) for i in ends],
                 e_lab,
                 ends,
-                (ctx[3], ctx[4]),
+                unit_of(doc[ctx[2]]),  # the tagger reads whole units, as at extraction
             )
         )
     return out

@@ -62,6 +62,8 @@ __all__ = [
     "find_attributions",
     "quote_regions",
     "refinable",
+    "source_context",
+    "unit_of",
     "verb_frame",
     "verb_subject",
 ]
@@ -237,6 +239,13 @@ def _unit(token: Token) -> tuple[int, int]:
     if after < len(breaks) and breaks[after] < end:
         end = breaks[after]
     return start, end
+
+
+def unit_of(token: Token) -> tuple[int, int]:
+    """The sentence unit (token range) of ``token``, as attribution reads it:
+    the tagger's logits are read unit by unit, so training scripts that weigh
+    them read the same units."""
+    return _unit(token)
 
 
 def _subtree_in_sent(token: Token, exclude: set[int] | None = None) -> list[Token]:
@@ -1476,7 +1485,8 @@ def _refine_source(
         return span
     edges = None
     if scores is not None:
-        edges = scores.ensure([(ctx[3], ctx[4])])[:, [_SOURCE_START, _SOURCE_END]]
+        # its whole unit, as read for every other use: a part of it would be read again
+        edges = scores.ensure([_unit(doc[ctx[2]])])[:, [_SOURCE_START, _SOURCE_END]]
     best = refine_source(model, doc, ctx, frame, edges)
     return doc[best[0] : best[1] + 1] if best is not None else span
 
