@@ -221,23 +221,27 @@ class Tagger:
         which come from its last piece; a token with no piece (space) keeps
         what ``out`` holds.
         """
+        from spacy.attrs import IDX, LENGTH
+
         spans = [(lo, hi) for lo, hi in spans if lo < hi]
         results = self.piece_logits_many([doc[lo:hi].text for lo, hi in spans])
         end_cols = [k for k, name in enumerate(LABELS) if name.endswith("_end")]
+        # every token's character range at once: a loop over Token objects
+        # cost as much as a tenth of the encoder's time
+        where = doc.to_array([IDX, LENGTH]).astype(np.int64)
         for (lo, hi), (logits, offsets) in zip(spans, results):
             if not offsets:
                 continue
-            base = doc[lo].idx
+            base = int(where[lo, 0])
             starts = np.array([a for a, _ in offsets]) + base
             ends = np.array([b for _, b in offsets]) + base
-            for tok in doc[lo:hi]:
-                a, b = tok.idx, tok.idx + len(tok.text)
-                first = int(np.searchsorted(ends, a, side="right"))
-                last = int(np.searchsorted(starts, b, side="left"))
-                if first >= last:
-                    continue
-                out[tok.i] = logits[first]
-                out[tok.i, end_cols] = logits[last - 1, end_cols]
+            a = where[lo:hi, 0]
+            first = np.searchsorted(ends, a, side="right")
+            last = np.searchsorted(starts, a + where[lo:hi, 1], side="left")
+            has = np.flatnonzero(first < last)
+            rows = has + lo
+            out[rows] = logits[first[has]]
+            out[np.ix_(rows, end_cols)] = logits[np.ix_(last[has] - 1, end_cols)]
 
 
 class DocScores:
