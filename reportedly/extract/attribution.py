@@ -43,6 +43,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from spacy.attrs import IS_SPACE
 from spacy.tokens import Doc, Span, Token
 
 from reportedly.extract.attr_bounds import BoundsModel, refine_span
@@ -1319,8 +1320,20 @@ def _nearest_run(values: np.ndarray, col: int, lo: int, hi: int, cue: tuple[int,
 
 
 def _all_units(doc: Doc) -> list[tuple[int, int]]:
-    """Every sentence unit of ``doc`` (see :func:`_unit`) that holds a word, in order."""
-    return sorted({_unit(t) for t in doc if not t.is_space})
+    """Every sentence unit of ``doc`` (see :func:`_unit`) that holds a word, in order.
+
+    Built from the sentences and paragraph breaks directly: asking
+    :func:`_unit` token by token cost a twentieth of attribution's time.
+    """
+    bounds, breaks = _sentences_and_breaks(doc)
+    space = doc.to_array([IS_SPACE])
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(set(bounds)):
+        cuts = breaks[bisect_left(breaks, start) : bisect_left(breaks, end)]
+        for lo, hi in zip([start] + [b + 1 for b in cuts], cuts + [end]):
+            if lo < hi and not space[lo:hi].all():
+                out.append((lo, hi))
+    return out
 
 
 def _tagger_attributions(
