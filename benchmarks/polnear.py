@@ -13,9 +13,10 @@ fragment by fragment, the first annotator id is gold).
 ``--rules-only`` ignores everything learned from PolNeAR train (the cue
 classifier and (lemma, frame) table of ``scripts/train_attribution.py``, the
 content boundary model of ``scripts/train_attr_bounds.py``, the cue edge
-model of ``scripts/train_attr_cue_edge.py``) to show what the hand-written
+model of ``scripts/train_attr_cue_edge.py``, the source edge model) to show what the hand-written
 rules do alone; ``--no-bounds`` keeps the learned cues but the rules' content
-boundaries, ``--no-cue-edge`` the rules' cue ends, ``--no-tagger`` the
+boundaries, ``--no-cue-edge`` the rules' cue ends, ``--no-source-bounds``
+the rules' source edges (``scripts/train_attr_source_bounds.py``), ``--no-tagger`` the
 boundary model without the transformer edge tagger of
 ``scripts/train_attr_tagger.py`` (which needs ``pip install -e '.[neural]'``).
 
@@ -62,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rules-only", action="store_true", help="ignore everything learned from PolNeAR train")
     ap.add_argument("--no-bounds", action="store_true", help="keep the rules' content boundaries")
     ap.add_argument("--no-cue-edge", action="store_true", help="keep the rules' cue ends")
+    ap.add_argument("--no-source-bounds", action="store_true", help="keep the rules' source edges")
     ap.add_argument("--no-tagger", action="store_true", help="the boundary model without the transformer edge tagger")
     ap.add_argument("--rounds", type=int, default=3, help="timed rounds; each stage keeps its fastest (default 3)")
     ap.add_argument("--agreement", action="store_true", help="score the second annotator against the first instead")
@@ -81,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     bare = load_base_model(compiled_rules=False)
     nlp = load_base_model()
     lex = load_lexicon(
-        learned=not args.rules_only, bounds=not args.no_bounds, cue_edge=not args.no_cue_edge, tagger=not args.no_tagger
+        learned=not args.rules_only, bounds=not args.no_bounds, cue_edge=not args.no_cue_edge, tagger=not args.no_tagger,
+        source_bounds=not args.no_source_bounds,
     )
     # The stages alternate, round by round, and each keeps its fastest round:
     # on a shared machine one stage's single run can be slowed by a fifth by
@@ -128,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         mode += " + transformer edge tagger"
     if lex.cue_edge is not None:
         mode += " + learned cue edges"
+    if lex.source_bounds is not None:
+        mode += " + learned source edges"
     print(f"PolNeAR {args.data} ({mode}): {n} articles, {n_pred} predicted relations"
           + (f", {n_gold} gold" if gold else " (no gold attributions: predictions only)"))
     print(f"predictions written to {args.out}")
