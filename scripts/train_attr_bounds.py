@@ -164,6 +164,22 @@ def weigh_tagger(
     return best[0][1], best[1][1]
 
 
+def fit_and_write(
+    groups: dict[str, list[Group]], docs: dict[str, Doc], c: float, out: Path, labels: tuple[str, str] = ("content_start", "content_end")
+) -> None:
+    """Weigh the tagger's ``labels`` logits, fit both regressions on every
+    group and write them, with the tagger's weights, as JSON to ``out``."""
+    all_groups = [g for gs in groups.values() for g in gs]
+    weights = weigh_tagger(groups, docs, c, labels)
+    start, end = _fit_groups(all_groups, c)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    data: dict[str, object] = {"C": c, "spans": len(all_groups), "start": start, "end": end}
+    if weights is not None:
+        data["tagger"] = {"start": weights[0], "end": weights[1]}
+    out.write_text(json.dumps(data, sort_keys=True, indent=0), encoding="utf-8")
+    print(f"wrote {len(start)} start and {len(end)} end weights (tagger: {weights}) to {out}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = training_arguments(__doc__.split("\n\n")[0], ROOT, c=2.0, c_help="inverse regularisation of both classifiers")
     args = ap.parse_args(argv)
@@ -181,16 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     all_groups = [g for gs in groups.values() for g in gs]
     print(f"{len(all_groups)} content spans: {sum(len(g.ys) for g in all_groups)} start and "
           f"{sum(len(g.ye) for g in all_groups)} end candidates")
-    weights = weigh_tagger(groups, {p.stem: d for p, d in zip(paths, docs)}, args.c)
-    start, end = _fit_groups(all_groups, args.c)
-    args.out.mkdir(parents=True, exist_ok=True)
-    out = args.out / "bounds_model.json"
-    data: dict[str, object] = {"C": args.c, "spans": len(all_groups), "start": start, "end": end}
-    if weights is not None:
-        data["tagger"] = {"start": weights[0], "end": weights[1]}
-    out.write_text(json.dumps(data, sort_keys=True, indent=0), encoding="utf-8")
-    print(f"wrote {len(start)} start and {len(end)} end weights (tagger: {weights}) to {out} "
-          f"in {time.perf_counter() - t0:.0f} s in all")
+    fit_and_write(groups, {p.stem: d for p, d in zip(paths, docs)}, args.c, args.out / "bounds_model.json")
+    print(f"{time.perf_counter() - t0:.0f} s in all")
     return 0
 
 

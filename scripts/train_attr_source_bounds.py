@@ -18,7 +18,6 @@ not trained on, and ``--cache`` keeps the parsed docs.
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
@@ -29,7 +28,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from spacy.tokens import Doc  # noqa: E402
 
-from train_attr_bounds import Group, _fit_groups, weigh_tagger  # noqa: E402
+from train_attr_bounds import Group, fit_and_write  # noqa: E402
 
 from reportedly.extract.attr_eval import Relation, load_training_set, read_ann, training_arguments, trim_span  # noqa: E402
 from reportedly.extract.attr_lexicon import load_lexicon  # noqa: E402
@@ -107,16 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(all_groups)} sources: {sum(len(g.ys) for g in all_groups)} start and "
           f"{sum(len(g.ye) for g in all_groups)} end candidates; the rules' own edges are right in "
           f"{rules_right / len(all_groups):.1%}")
-    weights = weigh_tagger(groups, {p.stem: d for p, d in zip(paths, docs)}, args.c, ("source_start", "source_end"))
-    start, end = _fit_groups(all_groups, args.c)
-    args.out.mkdir(parents=True, exist_ok=True)
-    out = args.out / "source_bounds_model.json"
-    data: dict[str, object] = {"C": args.c, "spans": len(all_groups), "start": start, "end": end}
-    if weights is not None:
-        data["tagger"] = {"start": weights[0], "end": weights[1]}
-    out.write_text(json.dumps(data, sort_keys=True, indent=0), encoding="utf-8")
-    print(f"wrote {len(start)} start and {len(end)} end weights (tagger: {weights}) to {out} "
-          f"in {time.perf_counter() - t0:.0f} s in all")
+    docs_by_stem = {p.stem: d for p, d in zip(paths, docs)}
+    fit_and_write(groups, docs_by_stem, args.c, args.out / "source_bounds_model.json", ("source_start", "source_end"))
+    print(f"{time.perf_counter() - t0:.0f} s in all")
     return 0
 
 

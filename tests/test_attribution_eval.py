@@ -103,7 +103,7 @@ def test_rules_run_where_the_weights_are_not_installed(nlp, tmp_path: Path, monk
     import shutil
 
     import reportedly
-    from reportedly.extract import attr_bounds, attr_cue_edge, attr_lexicon, attr_source_bounds
+    from reportedly.extract import attr_bounds, attr_cue_edge, attr_lexicon
 
     data = tmp_path / "data"
     shutil.copytree(Path(reportedly.__file__).parent / "data", data, ignore=shutil.ignore_patterns("attr_model"))
@@ -114,7 +114,7 @@ def test_rules_run_where_the_weights_are_not_installed(nlp, tmp_path: Path, monk
             assert package == "reportedly.data"
             return data
 
-    for module in (attr_lexicon, attr_bounds, attr_cue_edge, attr_source_bounds):
+    for module in (attr_lexicon, attr_bounds, attr_cue_edge):
         monkeypatch.setattr(module, "resources", _Files)
     lex = load_lexicon()
     assert not lex.cue_weights and not lex.frames and lex.bounds is None and lex.cue_edge is None

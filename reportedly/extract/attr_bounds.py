@@ -203,9 +203,10 @@ class BoundsModel:
         return sum(weights.get(f, 0.0) for f in feats)
 
 
-def load_bounds_model() -> BoundsModel | None:
-    """The shipped boundary weights, or None where they are absent."""
-    path = resources.files("reportedly.data").joinpath("attr_model/bounds_model.json")
+def load_bounds_model(name: str = "bounds_model.json") -> BoundsModel | None:
+    """The shipped boundary weights in ``data/attr_model/<name>``, or None
+    where they are absent (the source edge model has the same shape)."""
+    path = resources.files("reportedly.data").joinpath(f"attr_model/{name}")
     if not path.is_file():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))

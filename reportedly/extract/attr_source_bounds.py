@@ -20,13 +20,10 @@ weights nothing changes.
 
 from __future__ import annotations
 
-import json
-from importlib import resources
-
 import numpy as np
 from spacy.tokens import Doc
 
-from reportedly.extract.attr_bounds import BoundsModel, _bucket, _edge_deps, _next, _offset, _opened, _prev, _word
+from reportedly.extract.attr_bounds import BoundsModel, _bucket, _edge_deps, _next, _offset, _opened, _prev, _word, load_bounds_model
 from reportedly.extract.docview import ParseView, parse_view
 
 __all__ = ["SourceContext", "load_source_bounds_model", "refine_source", "source_candidates", "source_end_features", "source_start_features"]
@@ -134,17 +131,7 @@ def _end_features(v: ParseView, i: int, ctx: SourceContext, frame: str) -> list[
 
 def load_source_bounds_model() -> BoundsModel | None:
     """The shipped source boundary weights, or None where they are absent."""
-    path = resources.files("reportedly.data").joinpath("attr_model/source_bounds_model.json")
-    if not path.is_file():
-        return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    tagger = data.get("tagger", {})
-    return BoundsModel(
-        {str(k): float(w) for k, w in data["start"].items()},
-        {str(k): float(w) for k, w in data["end"].items()},
-        float(tagger.get("start", 0.0)),
-        float(tagger.get("end", 0.0)),
-    )
+    return load_bounds_model("source_bounds_model.json")
 
 
 def refine_source(
