@@ -3,10 +3,11 @@
     .venv/bin/python scripts/train_attr_cue_edge.py [--data DIR] [--out DIR] [--cache FILE] [--c C]
 
 The extractor runs with its learned cues and content boundaries but the
-rules' cue ends (``load_lexicon(cue_edge=False)``). Each verb attribution
-whose cue starts where a gold cue starts, and whose gold end is among the
-candidates of :func:`reportedly.extract.attr_cue_edge.edge_candidates`
-(two at least), gives a training group: every candidate end (label: is it the gold end?).
+rules' cue ends and source edges (``load_lexicon(cue_edge=False,
+source_bounds=False)``). Each verb attribution whose cue starts where a
+gold cue starts, and whose gold end is among the candidates of
+:func:`reportedly.extract.attr_cue_edge.edge_candidates` (two at least),
+gives a training group: every candidate end (label: is it the gold end?).
 A logistic regression over :func:`edge_features` is written as plain
 weights to ``reportedly/data/attr_model/cue_edge_model.json`` (no
 scikit-learn at run time). ``--cache`` reads the parsed docs (the DocBin
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     paths, gold, docs = loaded
 
-    lex = load_lexicon(cue_edge=False)
+    lex = load_lexicon(cue_edge=False, source_bounds=False)
     xs: list[list[str]] = []
     ys: list[int] = []
     groups = 0
