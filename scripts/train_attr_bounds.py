@@ -41,7 +41,6 @@ from reportedly.extract.attr_bounds import candidates, end_features, start_featu
 from reportedly.extract.attr_eval import Relation, load_training_set, training_arguments, read_ann, trim_span  # noqa: E402
 from reportedly.extract.attr_lexicon import load_lexicon  # noqa: E402
 from reportedly.extract.attribution import find_attributions, quote_regions, refinable  # noqa: E402
-from reportedly.extract.model import load_base_model  # noqa: E402
 
 
 def _gold_for(text: str, cue: tuple[int, int], gold: list[Relation]) -> tuple[int, int] | None:
@@ -185,8 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
-    nlp = load_base_model()
-    loaded = load_training_set(args.data, nlp, args.cache)
+    loaded = load_training_set(args.data, args.cache)
     if loaded is None:
         return 2
     paths, gold, docs = loaded

@@ -30,7 +30,6 @@ from reportedly.extract.attr_cue_edge import edge_candidates, edge_features  # n
 from reportedly.extract.attr_eval import Relation, load_training_set, training_arguments, read_ann, trim_span  # noqa: E402
 from reportedly.extract.attr_lexicon import AttrLexicon, load_lexicon  # noqa: E402
 from reportedly.extract.attribution import cue_edge_context, find_attributions  # noqa: E402
-from reportedly.extract.model import load_base_model  # noqa: E402
 
 
 def examples(doc: Doc, gold: list[Relation], lex: AttrLexicon) -> tuple[list[list[str]], list[int]]:
@@ -66,8 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
-    nlp = load_base_model()
-    loaded = load_training_set(args.data, nlp, args.cache)
+    loaded = load_training_set(args.data, args.cache)
     if loaded is None:
         return 2
     paths, gold, docs = loaded

@@ -34,7 +34,6 @@ from reportedly.extract.attr_eval import Relation, load_training_set, read_ann, 
 from reportedly.extract.attr_lexicon import load_lexicon  # noqa: E402
 from reportedly.extract.attr_source_bounds import source_candidates, source_end_features, source_start_features  # noqa: E402
 from reportedly.extract.attribution import find_attributions, source_context, unit_of  # noqa: E402
-from reportedly.extract.model import load_base_model  # noqa: E402
 
 
 def _gold_source(text: str, cue: tuple[int, int], gold: list[Relation]) -> tuple[int, int] | None:
@@ -91,8 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
-    nlp = load_base_model()
-    loaded = load_training_set(args.data, nlp, args.cache)
+    loaded = load_training_set(args.data, args.cache)
     if loaded is None:
         return 2
     paths, gold, docs = loaded

@@ -59,7 +59,6 @@ from reportedly.extract.attribution import (  # noqa: E402
     verb_subject,
 )
 from reportedly.extract.attr_tagger import NO_SCORE, load_tagger  # noqa: E402
-from reportedly.extract.model import load_base_model  # noqa: E402
 
 #: Pairs seen fewer times than this are not written: too few to estimate a share.
 MIN_COUNT = 2
@@ -266,8 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
-    nlp = load_base_model()
-    loaded = load_training_set(args.data, nlp, args.cache)
+    loaded = load_training_set(args.data, args.cache)
     if loaded is None:
         return 2
     paths, gold, docs = loaded

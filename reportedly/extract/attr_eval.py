@@ -182,11 +182,16 @@ def training_arguments(description: str, root: Path, c: float, c_help: str) -> a
 
 
 def load_training_set(
-    data: Path, nlp: Language, cache: Path | None
+    data: Path, cache: Path | None, nlp: Language | None = None
 ) -> tuple[list[Path], dict[str, Path], list[Doc]] | None:
-    """:func:`parse_annotated` for a training script: the time it took on
-    stdout, or the reason on stderr and None when the data are not there."""
+    """:func:`parse_annotated` for a training script, with the base model
+    unless ``nlp`` is given: the time it took on stdout, or the reason on
+    stderr and None when the data are not there."""
     t0 = time.perf_counter()
+    if nlp is None:
+        from reportedly.extract.model import load_base_model
+
+        nlp = load_base_model()
     try:
         paths, gold, docs = parse_annotated(data, nlp, cache)
     except (FileNotFoundError, ValueError) as exc:
