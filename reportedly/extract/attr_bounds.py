@@ -17,7 +17,7 @@ quotation's marks are its boundaries. Without the weights nothing changes.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 
 import numpy as np
@@ -202,6 +202,16 @@ class BoundsModel:
     def score(weights: Mapping[str, float], feats: list[str]) -> float:
         return sum(weights.get(f, 0.0) for f in feats)
 
+    def best(self, part: str, candidates: list[int], features: Callable[[int], list[str]], edges: np.ndarray | None) -> int:
+        """The candidate token with the highest ``part`` ("start" or "end")
+        score: the linear weights over ``features(i)``, plus the tagger's
+        logit (``edges`` column 0 for starts, 1 for ends) times its weight;
+        the first candidate wins a tie."""
+        weights, w, col = (self.start, self.tagger_start, 0) if part == "start" else (self.end, self.tagger_end, 1)
+        if edges is None or not w:
+            return max(candidates, key=lambda i: self.score(weights, features(i)))
+        return max(candidates, key=lambda i: self.score(weights, features(i)) + w * float(edges[i, col]))
+
 
 def load_bounds_model(name: str = "bounds_model.json") -> BoundsModel | None:
     """The shipped boundary weights in ``data/attr_model/<name>``, or None
@@ -257,22 +267,12 @@ def refine_span(
     starts, ends = _candidate_indices(v, first, last, lo, hi, cue)
     if not starts or not ends:
         return None
-    score = model.score
-    w_s, w_e = (model.tagger_start, model.tagger_end) if edges is not None else (0.0, 0.0)
-
-    def start_score(i: int) -> float:
-        return score(model.start, _start_features(v, i, first, lo, cue, frame)) + (w_s * float(edges[i, 0]) if w_s else 0.0)
-
-    best_s = max(starts, key=start_score)
+    best_s = model.best("start", starts, lambda i: _start_features(v, i, first, lo, cue, frame), edges)
     # The content runs on one side of the cue: it never spans it.
     limit = min((c for c in cue if c > best_s), default=hi)
     ends = [i for i in ends if best_s <= i < limit]
     if not ends:
         return None
     root = doc[first : last + 1].root.i
-
-    def end_score(i: int) -> float:
-        return score(model.end, _end_features(v, i, last, hi, frame, root, cue)) + (w_e * float(edges[i, 1]) if w_e else 0.0)
-
-    best_e = max(ends, key=end_score)
+    best_e = model.best("end", ends, lambda i: _end_features(v, i, last, hi, frame, root, cue), edges)
     return best_s, best_e

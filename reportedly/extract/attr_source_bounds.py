@@ -146,12 +146,7 @@ def refine_source(
     starts, ends = _candidates(v, ctx)
     if not starts or not ends:
         return None
-    w_s, w_e = (model.tagger_start, model.tagger_end) if edges is not None else (0.0, 0.0)
-
-    def start_score(i: int) -> float:
-        return model.score(model.start, _start_features(v, i, ctx, frame)) + (w_s * float(edges[i, 0]) if w_s else 0.0)
-
-    def end_score(i: int) -> float:
-        return model.score(model.end, _end_features(v, i, ctx, frame)) + (w_e * float(edges[i, 1]) if w_e else 0.0)
-
-    return max(starts, key=start_score), max(ends, key=end_score)
+    return (
+        model.best("start", starts, lambda i: _start_features(v, i, ctx, frame), edges),
+        model.best("end", ends, lambda i: _end_features(v, i, ctx, frame), edges),
+    )

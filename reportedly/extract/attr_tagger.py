@@ -221,6 +221,7 @@ class Tagger:
         which come from its last piece; a token with no piece (space) keeps
         what ``out`` holds.
         """
+        # imported here: the training script runs this module where only torch is installed
         from spacy.attrs import IDX, LENGTH
 
         spans = [(lo, hi) for lo, hi in spans if lo < hi]
