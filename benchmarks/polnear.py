@@ -16,7 +16,8 @@ content boundary model of ``scripts/train_attr_bounds.py``, the cue edge
 model of ``scripts/train_attr_cue_edge.py``, the source edge model) to show what the hand-written
 rules do alone; ``--no-bounds`` keeps the learned cues but the rules' content
 boundaries, ``--no-cue-edge`` the rules' cue ends, ``--no-source-bounds``
-the rules' source edges (``scripts/train_attr_source_bounds.py``), ``--no-tagger`` the
+the rules' source edges (``scripts/train_attr_source_bounds.py``),
+``--no-source-keep`` every source the rules give (``scripts/train_attr_source_keep.py``), ``--no-tagger`` the
 boundary model without the transformer edge tagger of
 ``scripts/train_attr_tagger.py`` (which needs ``pip install -e '.[neural]'``).
 
@@ -64,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-bounds", action="store_true", help="keep the rules' content boundaries")
     ap.add_argument("--no-cue-edge", action="store_true", help="keep the rules' cue ends")
     ap.add_argument("--no-source-bounds", action="store_true", help="keep the rules' source edges")
+    ap.add_argument("--no-source-keep", action="store_true", help="keep every source the rules give")
     ap.add_argument("--no-tagger", action="store_true", help="the boundary model without the transformer edge tagger")
     ap.add_argument("--rounds", type=int, default=3, help="timed rounds; each stage keeps its fastest (default 3)")
     ap.add_argument("--agreement", action="store_true", help="score the second annotator against the first instead")
@@ -85,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     lex = load_lexicon(
         learned=not args.rules_only, bounds=not args.no_bounds, cue_edge=not args.no_cue_edge, tagger=not args.no_tagger,
         source_bounds=not args.no_source_bounds,
+        source_keep=not args.no_source_keep,
     )
     # The stages alternate, round by round, and each keeps its fastest round:
     # on a shared machine one stage's single run can be slowed by a fifth by
@@ -133,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         mode += " + learned cue edges"
     if lex.source_bounds is not None:
         mode += " + learned source edges"
+    if lex.source_keep is not None:
+        mode += " + learned source confidence"
     print(f"PolNeAR {args.data} ({mode}): {n} articles, {n_pred} predicted relations"
           + (f", {n_gold} gold" if gold else " (no gold attributions: predictions only)"))
     print(f"predictions written to {args.out}")

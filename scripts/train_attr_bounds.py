@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     paths, gold, docs = loaded
 
     # the cue edge model runs after the bounds at extraction: the bounds see the rules' cues
-    lex = load_lexicon(bounds=False, cue_edge=False, source_bounds=False)
+    lex = load_lexicon(bounds=False, cue_edge=False, source_bounds=False, source_keep=False)
     groups = {path.stem: examples(doc, read_ann(gold[path.stem]), lex) for path, doc in zip(paths, docs)}
     all_groups = [g for gs in groups.values() for g in gs]
     print(f"{len(all_groups)} content spans: {sum(len(g.ys) for g in all_groups)} start and "

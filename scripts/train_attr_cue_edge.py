@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     paths, gold, docs = loaded
 
-    lex = load_lexicon(cue_edge=False, source_bounds=False)
+    lex = load_lexicon(cue_edge=False, source_bounds=False, source_keep=False)
     xs: list[list[str]] = []
     ys: list[int] = []
     groups = 0

@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     if loaded is None:
         return 2
     paths, gold, docs = loaded
-    lex = load_lexicon(source_bounds=False)
+    lex = load_lexicon(source_bounds=False, source_keep=False)
     groups = {path.stem: examples(doc, read_ann(gold[path.stem]), lex) for path, doc in zip(paths, docs)}
     all_groups = [g for gs in groups.values() for g in gs]
     if not all_groups:

@@ -123,7 +123,7 @@ def _best_threshold(
     boundary and cue-edge models and the tagger are left out so that this
     choice does not depend on weights trained after it.
     """
-    base = load_lexicon(bounds=False, cue_edge=False, tagger=False, source_bounds=False)
+    base = load_lexicon(bounds=False, cue_edge=False, tagger=False, source_bounds=False, source_keep=False)
     lexicons = {
         k: replace(base, cue_weights=MappingProxyType(_kept_weights(names, w)), cue_bias=b)
         for k, (w, b, _p) in models.items()
@@ -217,7 +217,7 @@ def _weigh_tagger(
     train_rows = np.array([d not in held_set for d in doc_of])
     model = LogisticRegression(C=c, max_iter=3000).fit(x[train_rows], np.array(labels)[train_rows])
     base = replace(
-        load_lexicon(bounds=False, cue_edge=False, tagger=False, source_bounds=False),
+        load_lexicon(bounds=False, cue_edge=False, tagger=False, source_bounds=False, source_keep=False),
         cue_weights=MappingProxyType(_kept_weights(names, model.coef_[0])),
         cue_bias=float(model.intercept_[0]),
         tagger=_MemoTagger(tagger),  # type: ignore[arg-type]

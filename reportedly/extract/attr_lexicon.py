@@ -24,6 +24,7 @@ from types import MappingProxyType
 from reportedly.extract.attr_bounds import BoundsModel, load_bounds_model
 from reportedly.extract.attr_cue_edge import CueEdgeModel, load_cue_edge_model
 from reportedly.extract.attr_source_bounds import load_source_bounds_model
+from reportedly.extract.attr_source_keep import SourceKeepModel, load_source_keep_model
 from reportedly.extract.attr_tagger import Tagger, load_tagger
 
 __all__ = ["AttrLexicon", "default_lexicon", "load_lexicon", "shipped_tagger"]
@@ -67,6 +68,9 @@ class AttrLexicon:
     cue_edge: CueEdgeModel | None = None
     #: Learned source edges (``scripts/train_attr_source_bounds.py``); None: the rules' sources stand.
     source_bounds: BoundsModel | None = None
+    #: Learned source confidence (``scripts/train_attr_source_keep.py``): sources it
+    #: doubts are dropped; None: every source the rules give stands.
+    source_keep: SourceKeepModel | None = None
     #: The transformer edge tagger (``scripts/train_attr_tagger.py``), which the
     #: boundary model consults; None where torch, MiniLM or its weights are absent.
     tagger: Tagger | None = None
@@ -193,6 +197,7 @@ def load_lexicon(
     cue_edge: bool = True,
     tagger: bool = True,
     source_bounds: bool = True,
+    source_keep: bool = True,
 ) -> AttrLexicon:
     """Read the ``attr_*`` data files shipped in ``reportedly/data``.
 
@@ -200,7 +205,8 @@ def load_lexicon(
     hand-written vocabularies alone; ``bounds=False`` keeps the learned cues
     but the rules' content boundaries, ``cue_edge=False`` the rules' cue ends,
     ``tagger=False`` the boundary model without the transformer tagger,
-    ``source_bounds=False`` the rules' source edges.
+    ``source_bounds=False`` the rules' source edges, ``source_keep=False``
+    every source the rules give.
     """
     unnamed: set[str] = set()
     anonymous: set[str] = set()
@@ -256,6 +262,7 @@ def load_lexicon(
         bounds=bounds_model,
         cue_edge=load_cue_edge_model() if learned and cue_edge else None,
         source_bounds=load_source_bounds_model() if learned and source_bounds else None,
+        source_keep=load_source_keep_model(tagger=loaded_tagger is not None) if learned and source_keep else None,
         cue_tagger_weight=cue_tagger_weight,
         tagger_cue_threshold=tagger_cue_threshold,
         # without the cue vote, its own cues or the boundary model, nothing would read the tagger

@@ -52,6 +52,7 @@ from reportedly.extract.attr_tagger import DocScores
 from reportedly.extract.attr_cue_edge import CueEdgeModel
 from reportedly.extract.attr_lexicon import AttrLexicon, default_lexicon
 from reportedly.extract.attr_source_bounds import SourceContext, refine_source
+from reportedly.extract.attr_source_keep import source_keep_features
 from reportedly.extract.attr_sources import PRONOUNS, build_source, is_plural, number_value, span_of
 from reportedly.extract.docview import doc_text, sentence_of, sentences
 from reportedly.types import Source
@@ -1233,9 +1234,13 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
     anon = _anonymous_lemmas(doc, lex)
     resolver = _Resolver(lex, persons=[e for e in doc.ents if e.label_ == "PERSON" and _in_subject_role(e)])
     out: list[Attribution] = []
+    # sources the confidence model doubts: dropped once the cue ends are
+    # drawn, which stop at a source whether kept or not ("said Trump")
+    doubted: list[Attribution] = []
     for f in found:
         source: Source | None = None
         written: tuple[int, int] | None = None
+        keep = True
         if f.source:
             span = span_of(doc, f.source)
             if lex.source_bounds is not None:
@@ -1261,6 +1266,9 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
                 resolver.remember(source, is_plural(head))
             if source.kind == "unnamed" and head.lemma_.lower() in anon:
                 source.anonymous = True
+            if lex.source_keep is not None:
+                logits = scores.values if scores is not None else None
+                keep = lex.source_keep.keeps(source_keep_features(span, source, f.cue, f.pattern, f.score, logits))
         cue_start, cue_end = _chars(f.cue)
         sent = sentence_of(f.cue[0])
         lo = min([sent.start_char] + [a for a, _ in f.content])
@@ -1278,10 +1286,14 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
                 pattern=f.pattern,
             )
         )
+        if not keep:
+            doubted.append(out[-1])
     if lex.bounds is not None:
         _refine_bounds(doc, text, out, regions, lex.bounds, scores)
     if lex.cue_edge is not None:
         _extend_cues(doc, text, out, lex.cue_edge)
+    for att in doubted:
+        att.source = att.source_span = None
     _lead_quotes(text, out, regions)
     _continue_quotes(text, out, regions)
     _nest_reports(text, out)

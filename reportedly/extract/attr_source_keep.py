@@ -1,0 +1,152 @@
+"""Whether a written source is worth keeping: a learned confidence model.
+
+The rules give a source to every relation whose cue has a subject or an
+agent, and some of those are wrong in ways the span's edges cannot fix: an
+expletive or a dangling pronoun ("It seems", "That said"), a noun phrase the
+parser took for the subject of a cue that is not one ("their brains trying
+to figure out"), the subject of a relation the annotators did not mark at
+all. A logistic regression trained on the PolNeAR train articles the
+transformer tagger never saw (``scripts/train_attr_source_keep.py``,
+weights in ``data/attr_model/source_keep_model.json``) scores each source
+from what extraction knows of it: how the relation was found and how sure
+the cue classifier was, the source's kind, head and length, where it stands
+from the cue, and the tagger's source logits over it where the tagger is
+loaded. A source scored under the model's threshold is dropped; the cue and
+content stay.
+
+Without the weights every source is kept.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+import numpy as np
+from spacy.tokens import Span, Token
+
+from reportedly.extract.attr_tagger import LABELS, NO_SCORE
+from reportedly.types import Source
+
+__all__ = ["SourceKeepModel", "load_source_keep_model", "source_keep_features"]
+
+_MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "attr_model" / "source_keep_model.json"
+#: Heads read word by word: closed classes whose word matters ("it" is
+#: rarely a source, "they" often is); open classes only by part of speech.
+_CLOSED = {"PRON", "DET", "NUM", "ADV", "SCONJ", "ADP"}
+_SOURCE, _CUE, _CONTENT = LABELS.index("source"), LABELS.index("cue"), LABELS.index("content")
+_START, _END = LABELS.index("source_start"), LABELS.index("source_end")
+
+
+def _bucket(n: int) -> str:
+    return str(n) if n < 4 else "4-6" if n < 7 else "7-12" if n < 13 else "13+"
+
+
+def _clip(x: float) -> float:
+    return float(min(8.0, max(-8.0, x)))
+
+
+def source_keep_features(
+    span: Span,
+    source: Source,
+    cue: list[Token],
+    pattern: str,
+    cue_score: float,
+    logits: np.ndarray | None = None,
+) -> dict[str, float]:
+    """Features of one written source ``span`` for :class:`SourceKeepModel`.
+
+    ``cue_score`` is the cue classifier's probability (1.0 where it was not
+    asked); ``logits`` the tagger's token logits (tokens x
+    :data:`~reportedly.extract.attr_tagger.LABELS`) where it is loaded. Shared by extraction and
+    ``scripts/train_attr_source_keep.py``.
+    """
+    head = span.root
+    frame = pattern.split(":")[0]
+    resolved = "resolved" if source.resolved_from else ("pron" if head.pos_ == "PRON" else "-")
+    word = head.lower_ if head.pos_ in _CLOSED else head.pos_
+    side = "before" if span.end <= cue[0].i else "after"
+    gap = cue[0].i - span.end if side == "before" else span.start - cue[-1].i - 1
+    cue_head = min(cue, key=lambda t: (t.pos_ not in {"VERB", "AUX", "NOUN"}, t.i))
+    names = [
+        "pattern=" + pattern,
+        "frame=" + frame,
+        "kind=" + source.kind,
+        "pk=" + frame + "|" + source.kind,
+        "res=" + resolved,
+        "head=" + word,
+        "hd=" + word + "|" + head.dep_,
+        "dep=" + head.dep_,
+        "ent=" + (head.ent_type_ or "-"),
+        "len=" + _bucket(len(span)),
+        "side=" + side,
+        "gap=" + _bucket(max(gap, 0)),
+        "cue=" + cue_head.lemma_.lower(),
+        "anon=" + str(source.anonymous),
+        "via=" + str(bool(source.via)),
+        "kr=" + source.kind + "|" + resolved,
+        "pl=" + frame + "|" + _bucket(len(span)),
+    ]
+    out = {n: 1.0 for n in names}
+    p = min(max(cue_score, 1e-4), 1 - 1e-4)
+    out["cue_logit"] = _clip(math.log(p / (1 - p)))
+    out["cl=" + str(int(np.floor(out["cue_logit"] / 2)))] = 1.0
+    if logits is not None:
+        values = logits[span.start : span.end]
+        values = values[values[:, _SOURCE] > NO_SCORE]
+        if len(values):
+            out["tagger_source_mean"] = _clip(float(values[:, _SOURCE].mean()))
+            out["tagger_source_min"] = _clip(float(values[:, _SOURCE].min()))
+            out["tagger_source_max"] = _clip(float(values[:, _SOURCE].max()))
+            out["tagger_content_max"] = _clip(float(values[:, _CONTENT].max()))
+            out["tagger_start"] = _clip(float(values[0, _START]))
+            out["tagger_end"] = _clip(float(values[-1, _END]))
+            out["tagger_source_share"] = float((values[:, _SOURCE] > 0).mean())
+            # the logits are far from linear in the odds: their bins as well
+            out["tsm=" + str(int(np.floor(out["tagger_source_mean"] / 2)))] = 1.0
+        # another run the tagger takes for a source, in the cue's sentence:
+        # then this span is likely the wrong one
+        sent = cue[0].sent
+        around = np.concatenate([logits[sent.start : min(span.start, sent.end), _SOURCE], logits[max(span.end, sent.start) : sent.end, _SOURCE]])
+        around = around[around > NO_SCORE]
+        if len(around):
+            out["tagger_other_source_max"] = _clip(float(around.max()))
+        cue_values = logits[[t.i for t in cue], _CUE]
+        cue_values = cue_values[cue_values > NO_SCORE]
+        if len(cue_values):
+            out["tagger_cue_max"] = _clip(float(cue_values.max()))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class SourceKeepModel:
+    """Feature weights, a bias and the threshold under which a source is dropped."""
+
+    weights: Mapping[str, float]
+    bias: float
+    threshold: float
+
+    def score(self, features: Mapping[str, float]) -> float:
+        """The probability that the source is the one annotators mark."""
+        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def keeps(self, features: Mapping[str, float]) -> bool:
+        return self.score(features) >= self.threshold
+
+
+def load_source_keep_model(path: Path | None = None, tagger: bool = False) -> SourceKeepModel | None:
+    """The shipped source confidence model for a pipeline with or without the
+    tagger (the file holds one of each, fit on the same articles), or None
+    where its weights are absent."""
+    path = path or _MODEL_FILE
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8")).get("tagger" if tagger else "plain")
+    if data is None:
+        return None
+    return SourceKeepModel(MappingProxyType(dict(data["weights"])), float(data["bias"]), float(data["threshold"]))
