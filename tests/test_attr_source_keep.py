@@ -92,3 +92,39 @@ def test_a_doubted_source_is_dropped_and_the_cue_and_content_stay(nlp):
     assert twin and twin[0].source is None and twin[0].source_span is None
     # the cue and content are the ones drawn with the source in place
     assert (twin[0].cue, twin[0].content) == (said[0].cue, said[0].content)
+
+
+class _StubTagger:
+    """Marks the given words as a source with a high logit, everything else low."""
+
+    def __init__(self, words: set[str]) -> None:
+        self.words = words
+
+    def fill(self, doc: Doc, spans, out: np.ndarray) -> None:
+        for lo, hi in spans:
+            for t in doc[lo:hi]:
+                out[t.i] = -5.0
+                if t.text in self.words:
+                    out[t.i, LABELS.index("source")] = 5.0
+
+
+def _announced(nlp, words: set[str], model: SourceKeepModel | None):
+    doc = nlp("It was announced on Monday that the old factory will close.")
+    lex = replace(load_lexicon(tagger=False), tagger=_StubTagger(words), source_keep=model)
+    [att] = [a for a in find_attributions(doc, lex) if a.cue and "announced" in a.cue]
+    return doc, att
+
+
+def test_where_the_rules_give_no_source_the_taggers_run_is_a_candidate(nlp):
+    doc, att = _announced(nlp, {"Monday"}, None)
+    assert att.source_span is None  # a passive with no agent: the rules give none
+    doc, att = _announced(nlp, {"Monday"}, SourceKeepModel({}, 5.0, 0.5))
+    assert att.source_span is not None and doc.text[slice(*att.source_span)] == "Monday"
+    # the model judges it like any other source
+    doc, att = _announced(nlp, {"Monday"}, SourceKeepModel({"origin=tagger": -20.0}, 5.0, 0.5))
+    assert att.source_span is None
+
+
+def test_a_tagger_run_inside_the_content_is_never_the_source(nlp):
+    doc, att = _announced(nlp, {"factory"}, SourceKeepModel({}, 5.0, 0.5))
+    assert att.source_span is None

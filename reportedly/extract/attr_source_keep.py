@@ -57,12 +57,14 @@ def source_keep_features(
     pattern: str,
     cue_score: float,
     logits: np.ndarray | None = None,
+    from_tagger: bool = False,
 ) -> dict[str, float]:
     """Features of one written source ``span`` for :class:`SourceKeepModel`.
 
     ``cue_score`` is the cue classifier's probability (1.0 where it was not
     asked); ``logits`` the tagger's token logits (tokens x
-    :data:`~reportedly.extract.attr_tagger.LABELS`) where it is loaded. Shared by extraction and
+    :data:`~reportedly.extract.attr_tagger.LABELS`) where it is loaded;
+    ``from_tagger``: the span is the tagger's, where the rules gave none. Shared by extraction and
     ``scripts/train_attr_source_keep.py``.
     """
     head = span.root
@@ -90,7 +92,10 @@ def source_keep_features(
         "via=" + str(bool(source.via)),
         "kr=" + source.kind + "|" + resolved,
         "pl=" + frame + "|" + _bucket(len(span)),
+        "origin=" + ("tagger" if from_tagger else "rules"),
     ]
+    if from_tagger:
+        names += ["origin|pattern=tagger|" + pattern, "origin|kind=tagger|" + source.kind]
     out = {n: 1.0 for n in names}
     p = min(max(cue_score, 1e-4), 1 - 1e-4)
     out["cue_logit"] = _clip(math.log(p / (1 - p)))

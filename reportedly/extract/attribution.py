@@ -1241,9 +1241,16 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
         source: Source | None = None
         written: tuple[int, int] | None = None
         keep = True
-        if f.source:
-            span = span_of(doc, f.source)
-            if lex.source_bounds is not None:
+        given = f.source
+        from_tagger = False
+        if not given and lex.source_keep is not None and scores is not None:
+            # where the rules give none, the words the tagger marks as a
+            # source nearest the cue are a candidate the model judges
+            given = _tagger_source(doc, f, scores)
+            from_tagger = given is not None
+        if given:
+            span = span_of(doc, given)
+            if lex.source_bounds is not None and not from_tagger:
                 span = _refine_source(doc, span, f.cue, f.content, f.pattern, lex.source_bounds, scores)
             written = (span.start_char, span.end_char)
             head = span.root
@@ -1268,7 +1275,8 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
                 source.anonymous = True
             if lex.source_keep is not None:
                 logits = scores.values if scores is not None else None
-                keep = lex.source_keep.keeps(source_keep_features(span, source, f.cue, f.pattern, f.score, logits))
+                features = source_keep_features(span, source, f.cue, f.pattern, f.score, logits, from_tagger)
+                keep = lex.source_keep.keeps(features)
         cue_start, cue_end = _chars(f.cue)
         sent = sentence_of(f.cue[0])
         lo = min([sent.start_char] + [a for a, _ in f.content])
@@ -1514,6 +1522,26 @@ def _refine_source(
         edges = scores.ensure([_unit(doc[ctx[2]])])[:, [_SOURCE_START, _SOURCE_END]]
     best = refine_source(model, doc, ctx, frame, edges)
     return doc[best[0] : best[1] + 1] if best is not None else span
+
+
+def _tagger_source(doc: Doc, f: _Found, scores: DocScores) -> list[Token] | None:
+    """The run of words the tagger marks as a source nearest ``f``'s cue in
+    its sentence unit, outside its content; None where there is none."""
+    lo, hi = _unit(f.cue[0])
+    run = _nearest_run(scores.ensure([(lo, hi)]), _SOURCE, lo, hi, (f.cue[0].i, f.cue[-1].i))
+    if run is None:
+        return None
+    tokens = [t for t in doc[run[0] : run[1] + 1]]
+    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
+        tokens.pop()
+    while tokens and (tokens[0].is_punct or tokens[0].is_space):
+        tokens.pop(0)
+    if not tokens:
+        return None
+    a, b = _chars(tokens)
+    if any(x < b and a < y for x, y in f.content):
+        return None
+    return tokens
 
 
 def cue_edge_context(doc: Doc, att: Attribution) -> tuple[Token, int, int, set[int]] | None:
