@@ -11,10 +11,14 @@ weights in ``data/attr_model/source_keep_model.json``) scores each source
 from what extraction knows of it: how the relation was found and how sure
 the cue classifier was, the source's kind, head and length, where it stands
 from the cue, and the tagger's source logits over it where the tagger is
-loaded. A source scored under the model's threshold is dropped; the cue and
+loaded. Where the rules give a relation no source (a passive with no agent,
+a subject the parse missed), the run of words the tagger marks as a source
+nearest the cue is a candidate too, judged the same way with its origin as a
+feature. A source scored under the model's threshold is dropped; the cue and
 content stay.
 
-Without the weights every source is kept.
+The model reads the tagger's logits and was fit where the tagger runs: it is
+used only with the tagger. Without the weights every source is kept.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import numpy as np
 from spacy.tokens import Span, Token
 
 from reportedly.extract.attr_tagger import LABELS, NO_SCORE
+from reportedly.extract.docview import sentence_of
 from reportedly.types import Source
 
 __all__ = ["SourceKeepModel", "load_source_keep_model", "source_keep_features"]
@@ -40,6 +45,8 @@ _MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "attr_model" / "
 _CLOSED = {"PRON", "DET", "NUM", "ADV", "SCONJ", "ADP"}
 _SOURCE, _CUE, _CONTENT = LABELS.index("source"), LABELS.index("cue"), LABELS.index("content")
 _START, _END = LABELS.index("source_start"), LABELS.index("source_end")
+#: The columns read over a source's words, in this order.
+_COLUMNS = [_SOURCE, _CONTENT, _START, _END]
 
 
 def _bucket(n: int) -> str:
@@ -99,31 +106,34 @@ def source_keep_features(
     out = {n: 1.0 for n in names}
     p = min(max(cue_score, 1e-4), 1 - 1e-4)
     out["cue_logit"] = _clip(math.log(p / (1 - p)))
-    out["cl=" + str(int(np.floor(out["cue_logit"] / 2)))] = 1.0
+    out["cl=" + str(math.floor(out["cue_logit"] / 2))] = 1.0
     if logits is not None:
-        values = logits[span.start : span.end]
-        values = values[values[:, _SOURCE] > NO_SCORE]
-        if len(values):
-            out["tagger_source_mean"] = _clip(float(values[:, _SOURCE].mean()))
-            out["tagger_source_min"] = _clip(float(values[:, _SOURCE].min()))
-            out["tagger_source_max"] = _clip(float(values[:, _SOURCE].max()))
-            out["tagger_content_max"] = _clip(float(values[:, _CONTENT].max()))
-            out["tagger_start"] = _clip(float(values[0, _START]))
-            out["tagger_end"] = _clip(float(values[-1, _END]))
-            out["tagger_source_share"] = float((values[:, _SOURCE] > 0).mean())
+        # plain lists: a source is a few words, where numpy's per-call cost
+        # outweighs the arithmetic
+        rows = [r for r in logits[span.start : span.end, _COLUMNS].tolist() if r[0] > NO_SCORE]
+        if rows:
+            source = [r[0] for r in rows]
+            mean = sum(source) / len(source)
+            out["tagger_source_mean"] = _clip(mean)
+            out["tagger_source_min"] = _clip(min(source))
+            out["tagger_source_max"] = _clip(max(source))
+            out["tagger_content_max"] = _clip(max(r[1] for r in rows))
+            out["tagger_start"] = _clip(rows[0][2])
+            out["tagger_end"] = _clip(rows[-1][3])
+            out["tagger_source_share"] = sum(1 for x in source if x > 0) / len(source)
             # the logits are far from linear in the odds: their bins as well
-            out["tsm=" + str(int(np.floor(out["tagger_source_mean"] / 2)))] = 1.0
+            out["tsm=" + str(math.floor(out["tagger_source_mean"] / 2))] = 1.0
         # another run the tagger takes for a source, in the cue's sentence:
         # then this span is likely the wrong one
-        sent = cue[0].sent
-        around = np.concatenate([logits[sent.start : min(span.start, sent.end), _SOURCE], logits[max(span.end, sent.start) : sent.end, _SOURCE]])
-        around = around[around > NO_SCORE]
-        if len(around):
-            out["tagger_other_source_max"] = _clip(float(around.max()))
-        cue_values = logits[[t.i for t in cue], _CUE]
-        cue_values = cue_values[cue_values > NO_SCORE]
-        if len(cue_values):
-            out["tagger_cue_max"] = _clip(float(cue_values.max()))
+        sent = sentence_of(cue[0])
+        column = logits[:, _SOURCE]
+        around = column[sent.start : min(span.start, sent.end)].tolist() + column[max(span.end, sent.start) : sent.end].tolist()
+        around = [x for x in around if x > NO_SCORE]
+        if around:
+            out["tagger_other_source_max"] = _clip(max(around))
+        cue_values = [x for x in logits[[t.i for t in cue], _CUE].tolist() if x > NO_SCORE]
+        if cue_values:
+            out["tagger_cue_max"] = _clip(max(cue_values))
     return out
 
 

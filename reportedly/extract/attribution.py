@@ -25,6 +25,12 @@ and verb cues run on over the words annotators take in ("said Tuesday",
 "said sarcastically") where a cue edge model trained there says so
 (:mod:`reportedly.extract.attr_cue_edge`, ``scripts/train_attr_cue_edge.py``).
 
+Where the transformer tagger is loaded, a source confidence model trained
+on the PolNeAR articles it never saw (:mod:`reportedly.extract.attr_source_keep`,
+``scripts/train_attr_source_keep.py``) judges every written source, and,
+where the rules give none, the run of words the tagger marks as a source
+nearest the cue; a source it doubts is dropped, the cue and content stay.
+
 Sources are then resolved inside the article: pronouns ("They claim",
 "he said", "who said") point at the nearest plausible antecedent, whose
 intermediaries ("told The AP") carry over; anonymity stated anywhere in the
