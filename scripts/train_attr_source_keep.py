@@ -32,8 +32,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
+from spacy.tokens import Doc  # noqa: E402
 
-from reportedly.extract.attr_eval import _fragments, load_training_set, read_ann, training_arguments, trim_span  # noqa: E402
+from reportedly.extract.attr_eval import load_training_set, read_ann, role_spans, training_arguments, trim_span  # noqa: E402
+from reportedly.extract.attr_lexicon import AttrLexicon  # noqa: E402
 from reportedly.extract.attr_lexicon import load_lexicon  # noqa: E402
 from reportedly.extract.attribution import find_attributions  # noqa: E402
 
@@ -56,15 +58,16 @@ class _Recorder:
         return True
 
 
-def article_examples(doc: object, gold_path: Path, lex: object) -> Article:
+def article_examples(doc: Doc, gold_path: Path, lex: AttrLexicon) -> Article:
     """Every written source of ``doc`` with its features, and the gold source spans."""
     recorder = _Recorder()
+    # the recorder stands where the model would: it has the one method extraction calls
     atts = find_attributions(doc, replace(lex, source_keep=recorder))  # type: ignore[arg-type]
-    text = doc.text  # type: ignore[attr-defined]
+    text = doc.text
     spans = [trim_span(text, *a.source_span) for a in atts if a.source_span is not None]
     # one call per written source, in the order of the attributions
     assert len(spans) == len(recorder.rows), (len(spans), len(recorder.rows))
-    return _fragments(text, read_ann(gold_path), "source"), list(zip(spans, recorder.rows))
+    return role_spans(text, read_ann(gold_path), "source"), list(zip(spans, recorder.rows))
 
 
 def source_f1(articles: list[Article], probs: np.ndarray, threshold: float) -> float:

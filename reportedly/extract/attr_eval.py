@@ -50,6 +50,7 @@ __all__ = [
     "Scorer",
     "gold_files",
     "read_ann",
+    "role_spans",
     "to_relations",
     "trim_span",
     "write_ann",
@@ -290,8 +291,8 @@ class Scorer:
         self._add_given_cue(text, gold, pred)
         words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
         for role in ROLES:
-            g = _fragments(text, gold, role)
-            p = _fragments(text, pred, role)
+            g = role_spans(text, gold, role)
+            p = role_spans(text, pred, role)
             score = self.roles[role]
             score.tp += len(g & p)
             score.pred += len(p)
@@ -315,11 +316,12 @@ class Scorer:
                 continue
             self.same_cue += 1
             for role in self.same_given_cue:
-                if _fragments(text, [rel], role) == _fragments(text, [match], role):
+                if role_spans(text, [rel], role) == role_spans(text, [match], role):
                     self.same_given_cue[role] += 1
 
 
-def _fragments(text: str, rels: list[Relation], role: str) -> set[tuple[int, int]]:
+def role_spans(text: str, rels: list[Relation], role: str) -> set[tuple[int, int]]:
+    """The trimmed spans of every ``role`` fragment of ``rels``: what the scores compare."""
     out = set()
     for rel in rels:
         for a, b in getattr(rel, role):

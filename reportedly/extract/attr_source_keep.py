@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 import numpy as np
 from spacy.tokens import Span, Token
@@ -39,7 +40,6 @@ from reportedly.types import Source
 
 __all__ = ["SourceKeepModel", "load_source_keep_model", "source_keep_features"]
 
-_MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "attr_model" / "source_keep_model.json"
 #: Heads read word by word: closed classes whose word matters ("it" is
 #: rarely a source, "they" often is); open classes only by part of speech.
 _CLOSED = {"PRON", "DET", "NUM", "ADV", "SCONJ", "ADP"}
@@ -71,8 +71,8 @@ def source_keep_features(
     ``cue_score`` is the cue classifier's probability (1.0 where it was not
     asked); ``logits`` the tagger's token logits (tokens x
     :data:`~reportedly.extract.attr_tagger.LABELS`) where it is loaded;
-    ``from_tagger``: the span is the tagger's, where the rules gave none. Shared by extraction and
-    ``scripts/train_attr_source_keep.py``.
+    ``from_tagger``: the span is the tagger's, where the rules gave none.
+    Shared by extraction and ``scripts/train_attr_source_keep.py``.
     """
     head = span.root
     frame = pattern.split(":")[0]
@@ -155,13 +155,14 @@ class SourceKeepModel:
 
 
 def load_source_keep_model(path: Path | None = None, tagger: bool = False) -> SourceKeepModel | None:
-    """The shipped source confidence model for a pipeline with or without the
-    tagger (the file holds one of each, fit on the same articles), or None
-    where its weights are absent."""
-    path = path or _MODEL_FILE
-    if not path.is_file():
+    """The source confidence model in ``path`` (default: the shipped
+    ``data/attr_model/source_keep_model.json``) for a pipeline with or without
+    the tagger, or None where the file or that pipeline's model is absent
+    (the shipped file holds the tagger's only)."""
+    file = path if path is not None else resources.files("reportedly.data").joinpath("attr_model/source_keep_model.json")
+    if not file.is_file():
         return None
-    data = json.loads(path.read_text(encoding="utf-8")).get("tagger" if tagger else "plain")
+    data = json.loads(file.read_text(encoding="utf-8")).get("tagger" if tagger else "plain")
     if data is None:
         return None
     return SourceKeepModel(MappingProxyType(dict(data["weights"])), float(data["bias"]), float(data["threshold"]))
