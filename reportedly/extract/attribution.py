@@ -1537,7 +1537,7 @@ def _tagger_source(doc: Doc, f: _Found, scores: DocScores) -> list[Token] | None
     run = _nearest_run(scores.ensure([(lo, hi)]), _SOURCE, lo, hi, (f.cue[0].i, f.cue[-1].i))
     if run is None:
         return None
-    tokens = [t for t in doc[run[0] : run[1] + 1]]
+    tokens = list(doc[run[0] : run[1] + 1])
     while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
         tokens.pop()
     while tokens and (tokens[0].is_punct or tokens[0].is_space):
