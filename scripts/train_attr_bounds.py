@@ -123,14 +123,18 @@ def _fit_groups(groups: list[Group], c: float) -> tuple[dict[str, float], dict[s
 
 #: Tagger weights tried against the linear scores.
 TAGGER_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
+#: Steps tried: what a candidate loses per word it adds to the span, with the tagger's vote.
+STEPS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)
 
 
 def weigh_tagger(
     groups: dict[str, list[Group]], docs: dict[str, Doc], c: float, labels: tuple[str, str] = ("content_start", "content_end")
-) -> tuple[float, float] | None:
-    """The weights of the tagger's start and end logits (``labels``) that get
-    most edges right on the held-out articles, with the linear model fit on
-    the rest; None where no tagger is installed."""
+) -> tuple[float, float, float, float] | None:
+    """The weights of the tagger's start and end logits (``labels``) and the
+    steps (see :class:`~reportedly.extract.attr_bounds.BoundsModel`) that
+    get most edges right on the held-out articles, with the linear model
+    fit on the rest: (start weight, end weight, start step, end step); None
+    where no tagger is installed."""
     from reportedly.extract.attr_tagger import LABELS, DocScores, load_tagger
 
     tagger = load_tagger()
@@ -150,17 +154,23 @@ def weigh_tagger(
             logits = scores.ensure([g.unit])
             ls = np.array([BoundsModel.score(start_w, r) for r in g.xs])
             le = np.array([BoundsModel.score(end_w, r) for r in g.xe])
-            rows.append((ls, logits[g.si, cs], np.array(g.ys), le, logits[g.ei, ce], np.array(g.ye)))
-    best: list[tuple[float, float]] = []
-    print(f"{len(rows)} held-out spans: right edges by tagger weight (start / end)")
-    for part in (0, 3):
-        scores = []
+            # words each candidate adds: a start before the last start candidate, an end after the first end one
+            added_s = g.si[-1] - np.array(g.si)
+            added_e = np.array(g.ei) - g.ei[0]
+            rows.append(((ls, logits[g.si, cs], added_s, np.array(g.ys)), (le, logits[g.ei, ce], added_e, np.array(g.ye))))
+    print(f"{len(rows)} held-out spans: right edges by tagger weight (start / end) at the best step")
+    best: list[tuple[float, float, float]] = []
+    for part, name in ((0, "start"), (1, "end")):
+        tried = []
         for w in TAGGER_WEIGHTS:
-            right = sum(int(r[part + 2][int(np.argmax(r[part] + w * r[part + 1]))]) for r in rows)
-            scores.append((right / max(len(rows), 1), w))
-            print(f"  {'start' if part == 0 else 'end'} w={w:<4} {right / max(len(rows), 1):.1%}")
-        best.append(max(scores, key=lambda sw: (sw[0], -sw[1])))  # a tie keeps the smaller weight
-    return best[0][1], best[1][1]
+            for step in STEPS if w else (0.0,):
+                right = sum(int(y[int(np.argmax(lin + w * tag - step * added))]) for lin, tag, added, y in (r[part] for r in rows))
+                tried.append((right / max(len(rows), 1), -w, -step))
+            share, _, step = max(t for t in tried if t[1] == -w)
+            print(f"  {name} w={w:<4} {share:.1%} (step {-step})")
+        share, w, step = max(tried)  # a tie keeps the smaller weight and step
+        best.append((share, -w, -step))
+    return best[0][1], best[1][1], best[0][2], best[1][2]
 
 
 def fit_and_write(
@@ -174,7 +184,7 @@ def fit_and_write(
     out.parent.mkdir(parents=True, exist_ok=True)
     data: dict[str, object] = {"C": c, "spans": len(all_groups), "start": start, "end": end}
     if weights is not None:
-        data["tagger"] = {"start": weights[0], "end": weights[1]}
+        data["tagger"] = {"start": weights[0], "end": weights[1], "start_step": weights[2], "end_step": weights[3]}
     out.write_text(json.dumps(data, sort_keys=True, indent=0), encoding="utf-8")
     print(f"wrote {len(start)} start and {len(end)} end weights (tagger: {weights}) to {out}")
 

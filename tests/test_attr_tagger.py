@@ -115,6 +115,23 @@ def test_a_strong_linear_score_outweighs_a_light_tagger():
     assert refine_span(model, doc, 2, 7, 0, len(doc), cue, "verb", edges)[0] == 2
 
 
+def test_a_step_per_word_shortens_the_span_only_with_the_tagger():
+    doc, cue = _sentence()
+    # the linear scores tie; the tagger starts at "taxes" and ends a little
+    # more at "hurt" than at "rose"
+    edges = np.zeros((len(doc), 2), dtype=np.float32)
+    edges[3, 0] = 4.0
+    edges[4, 1] = 1.0
+    edges[7, 1] = 1.2
+    plain = BoundsModel({"bias": 0.0}, {"bias": 0.0}, tagger_start=1.0, tagger_end=1.0)
+    stepped = BoundsModel({"bias": 0.0}, {"bias": 0.0}, tagger_start=1.0, tagger_end=1.0, end_step=0.1)
+    assert refine_span(plain, doc, 2, 7, 0, len(doc), cue, "verb", edges) == (3, 7)
+    # three words more cost 0.3, against 0.2 more from the tagger
+    assert refine_span(stepped, doc, 2, 7, 0, len(doc), cue, "verb", edges) == (3, 4)
+    # without the tagger's logits the steps do nothing
+    assert refine_span(stepped, doc, 2, 7, 0, len(doc), cue, "verb", None) == refine_span(plain, doc, 2, 7, 0, len(doc), cue, "verb", None)
+
+
 def test_missing_weights_give_no_tagger(tmp_path: Path):
     assert load_tagger(tmp_path / "absent.safetensors") is None
 
