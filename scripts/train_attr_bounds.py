@@ -159,18 +159,20 @@ def weigh_tagger(
             added_e = np.array(g.ei) - g.ei[0]
             rows.append(((ls, logits[g.si, cs], added_s, np.array(g.ys)), (le, logits[g.ei, ce], added_e, np.array(g.ye))))
     print(f"{len(rows)} held-out spans: right edges by tagger weight (start / end) at the best step")
-    best: list[tuple[float, float, float]] = []
+    chosen: list[tuple[float, float]] = []
     for part, name in ((0, "start"), (1, "end")):
-        tried = []
-        for w in TAGGER_WEIGHTS:
-            for step in STEPS if w else (0.0,):
-                right = sum(int(y[int(np.argmax(lin + w * tag - step * added))]) for lin, tag, added, y in (r[part] for r in rows))
-                tried.append((right / max(len(rows), 1), -w, -step))
-            share, _, step = max(t for t in tried if t[1] == -w)
-            print(f"  {name} w={w:<4} {share:.1%} (step {-step})")
-        share, w, step = max(tried)  # a tie keeps the smaller weight and step
-        best.append((share, -w, -step))
-    return best[0][1], best[1][1], best[0][2], best[1][2]
+
+        def right(w: float, step: float) -> float:
+            hits = sum(int(y[int(np.argmax(lin + w * tag - step * added))]) for lin, tag, added, y in (r[part] for r in rows))
+            return hits / max(len(rows), 1)
+
+        # per weight, its best step (none without the tagger's vote); a tie keeps the smaller weight and step
+        best = {w: max((right(w, step), -step) for step in (STEPS if w else (0.0,))) for w in TAGGER_WEIGHTS}
+        for w, (share, neg_step) in best.items():
+            print(f"  {name} w={w:<4} {share:.1%} (step {-neg_step})")
+        w = max(TAGGER_WEIGHTS, key=lambda w: (best[w][0], -w))
+        chosen.append((w, -best[w][1]))
+    return chosen[0][0], chosen[1][0], chosen[0][1], chosen[1][1]
 
 
 def fit_and_write(

@@ -256,6 +256,16 @@ def unit_of(token: Token) -> tuple[int, int]:
     return _unit(token)
 
 
+def _strip_punct(tokens: list[Token]) -> list[Token]:
+    """``tokens`` without the punctuation and space at either end."""
+    lo, hi = 0, len(tokens)
+    while lo < hi and (tokens[lo].is_punct or tokens[lo].is_space):
+        lo += 1
+    while hi > lo and (tokens[hi - 1].is_punct or tokens[hi - 1].is_space):
+        hi -= 1
+    return tokens[lo:hi]
+
+
 def _subtree_in_sent(token: Token, exclude: set[int] | None = None) -> list[Token]:
     start, end = _unit(token)
     exclude = exclude or set()
@@ -873,11 +883,7 @@ def _verb_attribution(
         # '“...”, intelligence chief of Misrata, Ismail Shukri, told the BBC':
         # the parser often hangs the source off the quote; take what stands
         # between the quote and the cue.
-        between = [t for t in sentence_of(verb) if content[0][1] <= t.idx < verb.idx]
-        while between and (between[0].is_punct or between[0].is_space):
-            between.pop(0)
-        while between and (between[-1].is_punct or between[-1].is_space):
-            between.pop()
+        between = _strip_punct([t for t in sentence_of(verb) if content[0][1] <= t.idx < verb.idx])
         if between and any(t.pos_ in {"NOUN", "PROPN", "PRON"} for t in between):
             subject = between[-1]
         else:
@@ -1537,11 +1543,7 @@ def _tagger_source(doc: Doc, f: _Found, scores: DocScores) -> list[Token] | None
     run = _nearest_run(scores.ensure([(lo, hi)]), _SOURCE, lo, hi, (f.cue[0].i, f.cue[-1].i))
     if run is None:
         return None
-    tokens = list(doc[run[0] : run[1] + 1])
-    while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
-        tokens.pop()
-    while tokens and (tokens[0].is_punct or tokens[0].is_space):
-        tokens.pop(0)
+    tokens = _strip_punct(list(doc[run[0] : run[1] + 1]))
     if not tokens:
         return None
     a, b = _chars(tokens)
