@@ -48,14 +48,14 @@ def examples(doc: Doc, gold: list[Relation], lex: AttrLexicon) -> tuple[list[lis
         ends = sorted(b for a, b in gold_cues if a == own[0])
         if not ends:
             continue
-        verb, last, hi, blocked = ctx
-        cands = edge_candidates(doc, last, hi, blocked)
+        verb, last, hi, blocked, into = ctx
+        cands = edge_candidates(doc, last, hi, blocked, into)
         if len(cands) == 1:
             continue  # nothing to choose
         labels = [int(doc[e].idx + len(doc[e].text) == ends[0]) for e in cands]
         if sum(labels) != 1:
             continue  # the gold end is not among the candidates
-        xs.extend(edge_features(doc, verb, last, e, hi, att.pattern) for e in cands)
+        xs.extend(edge_features(doc, verb, last, e, hi, att.pattern, into) for e in cands)
         ys.extend(labels)
     return xs, ys
 

@@ -479,10 +479,54 @@ def test_learned_cue_edge_takes_in_a_manner_adverb(nlp, lex):
     text, atts = _atts(nlp, sentence, lex)
     assert [a.cue for a in atts] == ["said sarcastically"]
     assert _content(text, atts[0]) == "“We will win,”"
-    # the edge never runs into the content or the source
+    # the edge never runs into the source, nor into a clause it reports
     text, atts = _atts(nlp, "The mayor said in a statement that the road will reopen.", lex)
     att = _by_cue(atts, atts[0].cue)
     assert att.cue is not None and "road" not in att.cue and _content(text, att) == "that the road will reopen"
+
+
+def test_learned_cue_edge_takes_in_a_light_verbs_object(nlp, lex):
+    if lex.cue_edge is None:
+        pytest.skip("no learned cue edge weights in reportedly/data/attr_model/")
+    for sentence, cue, content in (
+        ("The senator cast doubt on the official unemployment figures.", "cast doubt on", "the official unemployment figures"),
+        ("Sanders made the case for a higher minimum wage.", "made the case for", "a higher minimum wage"),
+    ):
+        text, atts = _atts(nlp, sentence, load_lexicon(tagger=False, cue_edge=False))
+        assert [a.cue for a in atts] == [cue.split()[0]]
+        text, atts = _atts(nlp, sentence, lex)
+        assert [(a.cue, _content(text, a)) for a in atts] == [(cue, content)]
+
+
+def test_cue_edge_candidates_enter_only_a_content_that_follows(nlp):
+    from reportedly.extract.attr_cue_edge import edge_candidates
+
+    doc = nlp("Rebels claimed credit for the attack, officials said.")
+    content = set(range(2, 6))  # "credit for the attack"
+    # the walk stops at the content unless it may go in, and then leaves the content its last word
+    assert edge_candidates(doc, 1, len(doc), content) == [1]
+    assert edge_candidates(doc, 1, len(doc), content, (2, 5)) == [1, 2, 3, 4]
+    # a content that does not start right after the cue is not entered
+    assert edge_candidates(doc, 0, len(doc), content | {1}, (2, 5)) == [0]
+    # nor is punctuation crossed
+    doc = nlp("He said “we will win” today.")
+    assert edge_candidates(doc, 1, len(doc), set(range(2, 7)), (2, 6)) == [1]
+
+
+def test_cue_taking_in_content_words_moves_the_content_start(nlp):
+    import dataclasses
+
+    from reportedly.extract.attr_cue_edge import CueEdgeModel
+
+    base = load_lexicon(tagger=False, cue_edge=False)
+    sentence = "The senator cast doubt on the official unemployment figures."
+    text, atts = _atts(nlp, sentence, base)
+    assert [(a.cue, _content(text, a)) for a in atts] == [("cast", "doubt on the official unemployment figures")]
+    # a model that wants the cue to end on "on", and only there
+    stub = dataclasses.replace(base, cue_edge=CueEdgeModel({"bias": -1.0, "into|tw=on": 5.0}))
+    text, atts = _atts(nlp, sentence, stub)
+    assert [(a.cue, _content(text, a)) for a in atts] == [("cast doubt on", "the official unemployment figures")]
+    assert text[atts[0].cue_start : atts[0].cue_end] == "cast doubt on"
 
 
 def test_source_loses_what_it_was_doing(nlp, lex):

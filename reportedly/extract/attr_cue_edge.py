@@ -24,6 +24,8 @@ __all__ = ["CueEdgeModel", "edge_candidates", "edge_features", "load_cue_edge_mo
 
 #: How many words past the verb group a cue may take in.
 _REACH = 6
+#: How many leading words of the content a cue may take in.
+_INTO = 5
 #: Parts of speech whose word form is a feature: function words decide edges.
 _CLOSED = {"DET", "ADP", "SCONJ", "CCONJ", "PRON", "PART", "AUX", "ADV", "PUNCT"}
 
@@ -34,20 +36,30 @@ def _word(tok: Token | None) -> str:
     return tok.lower_ if tok.pos_ in _CLOSED or tok.is_punct else tok.pos_
 
 
-def edge_candidates(doc: Doc, last: int, hi: int, blocked: set[int]) -> list[int]:
+def edge_candidates(doc: Doc, last: int, hi: int, blocked: set[int], into: tuple[int, int] | None = None) -> list[int]:
     """Token indices the cue may end on: its own last token ``last``, then each
     following word up to ``hi`` (the end of the sentence unit) that is no
-    punctuation and lies in no content or source (``blocked``)."""
+    punctuation and lies in no content or source (``blocked``). Where the
+    walk stops at ``into[0]``, the first token of a content that starts right
+    after the cue and ends on ``into[1]``, it goes on over the content's
+    leading words, leaving the content a word at least."""
     out = [last]
     for tok in doc[last + 1 : min(hi, last + 1 + _REACH)]:
         if tok.is_punct or tok.is_space or tok.i in blocked:
             break
         out.append(tok.i)
+    if into is None or out[-1] + 1 != into[0]:
+        return out
+    for tok in doc[into[0] : min(into[1], into[0] + _INTO)]:
+        if tok.is_punct or tok.is_space:
+            break
+        out.append(tok.i)
     return out
 
 
-def edge_features(doc: Doc, verb: Token, last: int, end: int, hi: int, pattern: str) -> list[str]:
-    """Features of ending the cue (whose rules' last token is ``last``) on token ``end``."""
+def edge_features(doc: Doc, verb: Token, last: int, end: int, hi: int, pattern: str, into: tuple[int, int] | None = None) -> list[str]:
+    """Features of ending the cue (whose rules' last token is ``last``) on token ``end``
+    (``into``: the content's first token, where the cue may take it in)."""
     added = doc[last + 1 : end + 1]
     nxt = doc[end + 1] if end + 1 < hi else None
     lemma = verb.lemma_.lower()
@@ -74,6 +86,19 @@ def edge_features(doc: Doc, verb: Token, last: int, end: int, hi: int, pattern: 
         ]
         if first.ent_type_:
             feats.append("fent=" + first.ent_type_)
+        if into is not None and end >= into[0]:
+            # what the cue takes from the content: "credit for", "doubt on", "to"
+            taken = doc[into[0] : end + 1]
+            tw = tail.lower_ if tail.pos_ in _CLOSED else tail.pos_
+            feats += [
+                "into",
+                "into|n=" + str(len(taken)),
+                "into|deps=" + " ".join(t.dep_ for t in taken[:4]),
+                "into|tw=" + tw,
+                "into|l|tw=" + lemma + "|" + tw,
+                "into|hw=" + (taken.root.lemma_.lower() if taken.root.pos_ == "NOUN" else taken.root.pos_),
+                "into|tw|nw=" + tw + "|" + nw,
+            ]
     else:
         feats += ["l|n0=" + lemma, "l|nw=" + lemma + "|" + nw]
     return feats
@@ -87,12 +112,12 @@ class CueEdgeModel:
     def __init__(self, weights: Mapping[str, float]) -> None:
         self.weights = weights
 
-    def best_end(self, doc: Doc, verb: Token, last: int, hi: int, blocked: set[int], pattern: str) -> int:
+    def best_end(self, doc: Doc, verb: Token, last: int, hi: int, blocked: set[int], pattern: str, into: tuple[int, int] | None = None) -> int:
         """The candidate end with the highest score (``last`` where no other fits)."""
-        ends = edge_candidates(doc, last, hi, blocked)
+        ends = edge_candidates(doc, last, hi, blocked, into)
         if len(ends) == 1:
             return last
-        return max(ends, key=lambda e: sum(self.weights.get(f, 0.0) for f in edge_features(doc, verb, last, e, hi, pattern)))
+        return max(ends, key=lambda e: sum(self.weights.get(f, 0.0) for f in edge_features(doc, verb, last, e, hi, pattern, into)))
 
 
 def load_cue_edge_model() -> CueEdgeModel | None:

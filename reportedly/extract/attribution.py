@@ -1552,35 +1552,46 @@ def _tagger_source(doc: Doc, f: _Found, scores: DocScores) -> list[Token] | None
     return tokens
 
 
-def cue_edge_context(doc: Doc, att: Attribution) -> tuple[Token, int, int, set[int]] | None:
+def cue_edge_context(doc: Doc, att: Attribution) -> tuple[Token, int, int, set[int], tuple[int, int] | None] | None:
     """What the cue edge model needs of a verb cue: its verb, its last token,
-    the end of its sentence unit and the tokens it may not take in (content
-    and source); None for other patterns. Shared with
-    ``scripts/train_attr_cue_edge.py``."""
+    the end of its sentence unit, the tokens it may not take in (content
+    and source) and the first and last token of a content that starts
+    after the cue, whose leading words it may take in (None where the
+    content starts before the cue or is one word; the walk stops at a
+    quotation's mark); None for other patterns. Shared with ``scripts/train_attr_cue_edge.py``."""
     if not att.pattern.startswith("verb") or att.cue_start is None or att.cue_end is None:
         return None
     cue = doc.char_span(att.cue_start, att.cue_end, alignment_mode="expand")
     if cue is None or not len(cue):
         return None
     blocked: set[int] = set()
-    for a, b in att.content + ([att.source_span] if att.source_span else []):
+    into = None
+    for k, (a, b) in enumerate(att.content + ([att.source_span] if att.source_span else [])):
         span = doc.char_span(a, b, alignment_mode="expand")
         if span is not None:
             blocked.update(range(span.start, span.end))
-    return cue.root, cue.end - 1, _unit(cue.root)[1], blocked
+            if k == 0 and span.start >= cue.end and len(span) > 1:
+                into = (span.start, span.end - 1)
+    return cue.root, cue.end - 1, _unit(cue.root)[1], blocked, into
 
 
 def _extend_cues(doc: Doc, text: str, atts: list[Attribution], model: CueEdgeModel) -> None:
-    """Run verb cues on over the words annotators take in ("said Tuesday")."""
+    """Run verb cues on over the words annotators take in ("said Tuesday",
+    "claimed credit for"), the content then starting after them."""
     for att in atts:
         ctx = cue_edge_context(doc, att)
         if ctx is None:
             continue
-        verb, last, hi, blocked = ctx
-        end = model.best_end(doc, verb, last, hi, blocked, att.pattern)
-        if end != last:
-            att.cue_end = doc[end].idx + len(doc[end].text)
-            att.cue = text[att.cue_start : att.cue_end]
+        verb, last, hi, blocked, into = ctx
+        end = model.best_end(doc, verb, last, hi, blocked, att.pattern, into)
+        if end == last:
+            continue
+        att.cue_end = doc[end].idx + len(doc[end].text)
+        att.cue = text[att.cue_start : att.cue_end]
+        if into is not None and end >= into[0]:
+            rest = _trim(text, att.cue_end, att.content[0][1])
+            if rest is not None:
+                att.content[0] = rest
 
 
 def _nest_reports(text: str, atts: list[Attribution]) -> None:
