@@ -12,6 +12,13 @@ A logistic regression over :func:`edge_features` is written as plain
 weights to ``reportedly/data/attr_model/cue_edge_model.json`` (no
 scikit-learn at run time). ``--cache`` reads the parsed docs (the DocBin
 ``scripts/train_attribution.py`` writes) instead of parsing again.
+
+Where the transformer tagger is installed, the weight of its cue logits
+(summed over the words a candidate takes in) is chosen as in
+``scripts/train_attr_bounds.py``: the regression is fit without the
+articles the tagger was not trained on, each of :data:`TAGGER_WEIGHTS` is
+tried on those, and the weight that gets most ends right is stored beside
+the regression refit on every article (``"tagger"``).
 """
 
 from __future__ import annotations
@@ -24,20 +31,34 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from dataclasses import dataclass  # noqa: E402
+
+import numpy as np  # noqa: E402
 from spacy.tokens import Doc  # noqa: E402
 
-from reportedly.extract.attr_cue_edge import edge_candidates, edge_features  # noqa: E402
+from reportedly.extract.attr_cue_edge import CueEdgeModel, edge_candidates, edge_features, taken_logits  # noqa: E402
 from reportedly.extract.attr_eval import Relation, load_training_set, training_arguments, read_ann, trim_span  # noqa: E402
 from reportedly.extract.attr_lexicon import AttrLexicon, load_lexicon  # noqa: E402
-from reportedly.extract.attribution import cue_edge_context, find_attributions  # noqa: E402
+from reportedly.extract.attribution import cue_edge_context, find_attributions, unit_of  # noqa: E402
 
 
-def examples(doc: Doc, gold: list[Relation], lex: AttrLexicon) -> tuple[list[list[str]], list[int]]:
-    """Candidate-end training rows of one article."""
+@dataclass(slots=True)
+class Group:
+    """The candidate ends of one cue: feature rows, labels, token indices,
+    the cue's own last token and its sentence unit."""
+
+    xs: list[list[str]]
+    ys: list[int]
+    ends: list[int]
+    last: int
+    unit: tuple[int, int]
+
+
+def examples(doc: Doc, gold: list[Relation], lex: AttrLexicon) -> list[Group]:
+    """Candidate-end training groups of one article."""
     text = doc.text
     gold_cues = {t for t in (trim_span(text, a, b) for rel in gold for a, b in rel.cue) if t}
-    xs: list[list[str]] = []
-    ys: list[int] = []
+    out: list[Group] = []
     for att in find_attributions(doc, lex):
         ctx = cue_edge_context(doc, att)
         if ctx is None or att.cue_start is None or att.cue_end is None:
@@ -55,9 +76,62 @@ def examples(doc: Doc, gold: list[Relation], lex: AttrLexicon) -> tuple[list[lis
         labels = [int(doc[e].idx + len(doc[e].text) == ends[0]) for e in cands]
         if sum(labels) != 1:
             continue  # the gold end is not among the candidates
-        xs.extend(edge_features(doc, verb, last, e, hi, att.pattern, into) for e in cands)
-        ys.extend(labels)
-    return xs, ys
+        rows = [edge_features(doc, verb, last, e, hi, att.pattern, into) for e in cands]
+        out.append(Group(rows, labels, cands, last, unit_of(verb)))
+    return out
+
+
+def fit(groups: list[Group], c: float) -> dict[str, float]:
+    """A logistic regression over every candidate of ``groups``, as plain weights."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = DictVectorizer()
+    x = vec.fit_transform([dict.fromkeys(r, 1) for g in groups for r in g.xs])
+    model = LogisticRegression(C=c, max_iter=3000)
+    model.fit(x, [y for g in groups for y in g.ys])
+    # "bias" is a feature of every row, so the intercept folds into it.
+    weights = {str(n): float(w) for n, w in zip(vec.get_feature_names_out(), model.coef_[0])}
+    weights["bias"] = weights.get("bias", 0.0) + float(model.intercept_[0])
+    return {k: round(v, 4) for k, v in weights.items() if abs(v) >= 0.01}
+
+
+#: Weights of the tagger's cue logits tried against the linear scores.
+TAGGER_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
+
+
+def weigh_tagger(groups: dict[str, list[Group]], docs: dict[str, Doc], c: float) -> float | None:
+    """The weight of the tagger's cue logits that gets most ends right on the
+    held-out articles, with the regression fit on the rest; None where no
+    tagger is installed."""
+    from reportedly.extract.attr_tagger import LABELS, DocScores, load_tagger
+
+    tagger = load_tagger()
+    held = tagger.held_out if tagger is not None else frozenset()
+    if tagger is None or not held:
+        print("no tagger or no held-out articles: the cue edge model runs alone")
+        return None
+    model = CueEdgeModel(fit([g for stem, gs in groups.items() if stem not in held for g in gs], c))
+    col = LABELS.index("cue")
+    rows = []
+    for stem in sorted(held):
+        if not groups.get(stem):
+            continue
+        scores = DocScores(tagger, docs[stem])
+        for g in groups[stem]:
+            # as at extraction: the tagger reads the cue's sentence unit
+            logits = scores.ensure([g.unit])[:, col]
+            linear = np.array([sum(model.weights.get(f, 0.0) for f in r) for r in g.xs])
+            rows.append((linear, taken_logits(logits, g.last, g.ends), g.ys.index(1)))
+    if not rows:
+        print("no cue to learn from in the held-out articles: the cue edge model runs alone")
+        return None
+    right = {w: sum(int(np.argmax(lin + w * tag)) == gold for lin, tag, gold in rows) / max(len(rows), 1) for w in TAGGER_WEIGHTS}
+    print(f"{len(rows)} held-out cues: right ends by tagger weight")
+    for w, share in right.items():
+        print(f"  w={w:<4} {share:.1%}")
+    # a tie keeps the smaller weight
+    return max(TAGGER_WEIGHTS, key=lambda w: (right[w], -w))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,31 +145,21 @@ def main(argv: list[str] | None = None) -> int:
     paths, gold, docs = loaded
 
     lex = load_lexicon(cue_edge=False, source_bounds=False, source_keep=False)
-    xs: list[list[str]] = []
-    ys: list[int] = []
-    groups = 0
-    for path, doc in zip(paths, docs):
-        x, y = examples(doc, read_ann(gold[path.stem]), lex)
-        xs += x
-        ys += y
-        groups += sum(y)
-    print(f"{groups} cues: {len(ys)} candidate ends")
-
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    vec = DictVectorizer()
-    x = vec.fit_transform([dict.fromkeys(r, 1) for r in xs])
-    model = LogisticRegression(C=args.c, max_iter=3000)
-    model.fit(x, ys)
-    # "bias" is a feature of every row, so the intercept folds into it.
-    weights = {str(n): float(w) for n, w in zip(vec.get_feature_names_out(), model.coef_[0])}
-    weights["bias"] = weights.get("bias", 0.0) + float(model.intercept_[0])
-    weights = {k: round(v, 4) for k, v in weights.items() if abs(v) >= 0.01}
+    groups = {path.stem: examples(doc, read_ann(gold[path.stem]), lex) for path, doc in zip(paths, docs)}
+    all_groups = [g for gs in groups.values() for g in gs]
+    print(f"{len(all_groups)} cues: {sum(len(g.ys) for g in all_groups)} candidate ends")
+    if len({y for g in all_groups for y in g.ys}) < 2:
+        print("no cue with a choice of ends: nothing to learn", file=sys.stderr)
+        return 2
+    tagger_cue = weigh_tagger(groups, {p.stem: d for p, d in zip(paths, docs)}, args.c)
+    weights = fit(all_groups, args.c)
+    data: dict[str, object] = {"C": args.c, "cues": len(all_groups), "weights": weights}
+    if tagger_cue is not None:
+        data["tagger"] = {"cue": tagger_cue}
     args.out.mkdir(parents=True, exist_ok=True)
     out = args.out / "cue_edge_model.json"
-    out.write_text(json.dumps({"C": args.c, "cues": groups, "weights": weights}, sort_keys=True, indent=0), encoding="utf-8")
-    print(f"wrote {len(weights)} weights to {out} in {time.perf_counter() - t0:.0f} s in all")
+    out.write_text(json.dumps(data, sort_keys=True, indent=0), encoding="utf-8")
+    print(f"wrote {len(weights)} weights (tagger: {tagger_cue}) to {out} in {time.perf_counter() - t0:.0f} s in all")
     return 0
 
 

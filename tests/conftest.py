@@ -43,9 +43,38 @@ def load_script():
     import importlib.util
 
     def load(name: str):
+        import sys
+
         spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
         module = importlib.util.module_from_spec(spec)
+        # a dataclass looks its module up while the module runs
+        sys.modules[name] = module
         spec.loader.exec_module(module)
         return module
 
     return load
+
+
+def _write_polnear_corpus(root: Path, articles: dict[str, tuple[str, str | None, str, str]]) -> Path:
+    """Articles as stem -> (text, source or None, cue, content) in PolNeAR's
+    layout (``text/`` and brat ``attributions/``), each span its first occurrence."""
+    (root / "text").mkdir(parents=True)
+    (root / "attributions").mkdir()
+    for stem, (text, source, cue, content) in articles.items():
+        (root / "text" / f"{stem}.txt").write_text(text, encoding="utf-8")
+        lines, roles = [], []
+        for k, (label, span) in enumerate((("Source", source), ("Cue", cue), ("Content", content)), 1):
+            if span is None:
+                continue
+            a = text.index(span)
+            lines.append(f"T{k}\t{label} {a} {a + len(span)}\t{span}")
+            roles.append(f"{label}:T{k}")
+        lines.append("E1\tAttribution:T2 " + " ".join(roles))
+        (root / "attributions" / f"{stem}_1.ann").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def write_corpus():
+    """Writes a hand-made PolNeAR-style corpus for the training-script tests."""
+    return _write_polnear_corpus

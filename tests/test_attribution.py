@@ -513,6 +513,23 @@ def test_cue_edge_candidates_enter_only_a_content_that_follows(nlp):
     assert edge_candidates(doc, 1, len(doc), set(range(2, 7)), (2, 6)) == [1]
 
 
+def test_cue_edge_weighs_the_taggers_cue_logits_over_the_words_taken_in(nlp):
+    import numpy as np
+
+    from reportedly.extract.attr_cue_edge import CueEdgeModel, taken_logits
+
+    doc = nlp("She said Tuesday that the plan would fail.")
+    logits = np.array([-3.0, 4.0, 2.5, -1.0, -4.0, -4.0, -4.0, -4.0, -4.0, -4.0])
+    assert taken_logits(logits, 1, [1, 2]).tolist() == [0.0, 2.5]
+    content = set(range(3, 9))
+    linear = CueEdgeModel({"bias": 0.0, "n=1": -1.0}, tagger_cue=1.0)
+    # the regression alone stops at the verb; the tagger's vote for "Tuesday" outweighs it
+    assert linear.best_end(doc, doc[1], 1, len(doc), content, "verb") == 1
+    assert linear.best_end(doc, doc[1], 1, len(doc), content, "verb", cue_logits=logits) == 2
+    # with no weight for it the vote is not asked
+    assert CueEdgeModel(linear.weights).best_end(doc, doc[1], 1, len(doc), content, "verb", cue_logits=logits) == 1
+
+
 def test_cue_taking_in_content_words_moves_the_content_start(nlp):
     import dataclasses
 

@@ -8,21 +8,6 @@ from pathlib import Path
 import pytest
 
 
-def write_corpus(root: Path, articles: dict[str, tuple[str, str, str, str]]) -> Path:
-    """Articles as stem -> (text, source, cue, content), each span its first occurrence."""
-    (root / "text").mkdir(parents=True)
-    (root / "attributions").mkdir()
-    for stem, (text, *spans) in articles.items():
-        (root / "text" / f"{stem}.txt").write_text(text, encoding="utf-8")
-        lines = []
-        for k, (label, span) in enumerate(zip(("Source", "Cue", "Content"), spans), 1):
-            a = text.index(span)
-            lines.append(f"T{k}\t{label} {a} {a + len(span)}\t{span}")
-        lines.append("E1\tAttribution:T2 Source:T1 Cue:T2 Content:T3")
-        (root / "attributions" / f"{stem}_1.ann").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return root
-
-
 ARTICLES = {
     "pruitt": (
         "Scott Pruitt, the attorney general of Oklahoma, one of the states suing the agency, said the rule was illegal.",
@@ -38,7 +23,7 @@ def script(load_script):
     return load_script("train_attr_source_bounds")
 
 
-def test_training_writes_start_and_end_weights(script, tmp_path: Path, capsys):
+def test_training_writes_start_and_end_weights(write_corpus, script, tmp_path: Path, capsys):
     data = write_corpus(tmp_path / "data", ARTICLES)
     out = tmp_path / "model"
     assert script.main(["--data", str(data), "--out", str(out)]) == 0
@@ -48,7 +33,7 @@ def test_training_writes_start_and_end_weights(script, tmp_path: Path, capsys):
     assert "the rules' own edges are right in 33.3%" in capsys.readouterr().out
 
 
-def test_one_word_sources_leave_nothing_to_learn(script, tmp_path: Path, capsys):
+def test_one_word_sources_leave_nothing_to_learn(write_corpus, script, tmp_path: Path, capsys):
     data = write_corpus(tmp_path / "data", {"one": ("Officials said the road was closed.", "Officials", "said", "the road was closed")})
     assert script.main(["--data", str(data), "--out", str(tmp_path / "model")]) == 2
     assert "nothing to learn" in capsys.readouterr().err

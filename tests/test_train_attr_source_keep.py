@@ -9,24 +9,6 @@ import numpy as np
 import pytest
 
 
-def write_corpus(root: Path, articles: dict[str, tuple[str, str | None, str, str]]) -> Path:
-    """Articles as stem -> (text, source or None, cue, content), each span its first occurrence."""
-    (root / "text").mkdir(parents=True)
-    (root / "attributions").mkdir()
-    for stem, (text, source, cue, content) in articles.items():
-        (root / "text" / f"{stem}.txt").write_text(text, encoding="utf-8")
-        lines, roles = [], []
-        for k, (label, span) in enumerate((("Source", source), ("Cue", cue), ("Content", content)), 1):
-            if span is None:
-                continue
-            a = text.index(span)
-            lines.append(f"T{k}\t{label} {a} {a + len(span)}\t{span}")
-            roles.append(f"{label}:T{k}")
-        lines.append("E1\tAttribution:T2 " + " ".join(roles))
-        (root / "attributions" / f"{stem}_1.ann").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return root
-
-
 #: Named people are the sources annotators mark; "it" before "seems" never is.
 ARTICLES = {
     f"a{k}": article
@@ -60,7 +42,7 @@ def test_f1_keeps_the_sources_scored_over_the_threshold(script):
     assert script.source_f1(articles, probs, 0.95) == 0.0
 
 
-def test_training_writes_weights_and_a_threshold(script, tmp_path: Path, capsys):
+def test_training_writes_weights_and_a_threshold(write_corpus, script, tmp_path: Path, capsys):
     data = write_corpus(tmp_path / "data", ARTICLES)
     out = tmp_path / "model"
     assert script.main(["--data", str(data), "--out", str(out), "--all-articles"]) == 0
@@ -71,7 +53,7 @@ def test_training_writes_weights_and_a_threshold(script, tmp_path: Path, capsys)
     assert "10 articles, 10 written sources, 50.0% of them gold" in capsys.readouterr().out
 
 
-def test_all_sources_right_leaves_nothing_to_learn(script, tmp_path: Path, capsys):
+def test_all_sources_right_leaves_nothing_to_learn(write_corpus, script, tmp_path: Path, capsys):
     named = {k: v for k, v in ARTICLES.items() if v[1] is not None}
     data = write_corpus(tmp_path / "data", named)
     assert script.main(["--data", str(data), "--out", str(tmp_path / "model"), "--all-articles"]) == 2

@@ -18,9 +18,10 @@ import json
 from collections.abc import Mapping
 from importlib import resources
 
+import numpy as np
 from spacy.tokens import Doc, Token
 
-__all__ = ["CueEdgeModel", "edge_candidates", "edge_features", "load_cue_edge_model"]
+__all__ = ["CueEdgeModel", "edge_candidates", "edge_features", "load_cue_edge_model", "taken_logits"]
 
 #: How many words past the verb group a cue may take in.
 _REACH = 6
@@ -105,19 +106,42 @@ def edge_features(doc: Doc, verb: Token, last: int, end: int, hi: int, pattern: 
 
 
 class CueEdgeModel:
-    """Weights of the cue edge model (a plain dict: no sklearn at run time)."""
+    """Weights of the cue edge model (a plain dict: no sklearn at run time)
+    and the weight of the tagger's cue logits summed over the words a
+    candidate takes in (0 where it was not weighed)."""
 
-    __slots__ = ("weights",)
+    __slots__ = ("weights", "tagger_cue")
 
-    def __init__(self, weights: Mapping[str, float]) -> None:
+    def __init__(self, weights: Mapping[str, float], tagger_cue: float = 0.0) -> None:
         self.weights = weights
+        self.tagger_cue = tagger_cue
 
-    def best_end(self, doc: Doc, verb: Token, last: int, hi: int, blocked: set[int], pattern: str, into: tuple[int, int] | None = None) -> int:
-        """The candidate end with the highest score (``last`` where no other fits)."""
+    def best_end(
+        self,
+        doc: Doc,
+        verb: Token,
+        last: int,
+        hi: int,
+        blocked: set[int],
+        pattern: str,
+        into: tuple[int, int] | None = None,
+        cue_logits: np.ndarray | None = None,
+    ) -> int:
+        """The candidate end with the highest score (``last`` where no other
+        fits); ``cue_logits``: the tagger's cue logit per token of ``doc``."""
         ends = edge_candidates(doc, last, hi, blocked, into)
         if len(ends) == 1:
             return last
-        return max(ends, key=lambda e: sum(self.weights.get(f, 0.0) for f in edge_features(doc, verb, last, e, hi, pattern, into)))
+        scores = np.array([sum(self.weights.get(f, 0.0) for f in edge_features(doc, verb, last, e, hi, pattern, into)) for e in ends])
+        if cue_logits is not None and self.tagger_cue:
+            scores += self.tagger_cue * taken_logits(cue_logits, last, ends)
+        return ends[int(np.argmax(scores))]
+
+
+def taken_logits(cue_logits: np.ndarray, last: int, ends: list[int]) -> np.ndarray:
+    """Per candidate end, the sum of ``cue_logits`` over the words it adds after ``last``."""
+    run = np.concatenate([[0.0], np.cumsum(cue_logits[last + 1 : ends[-1] + 1], dtype=np.float64)])
+    return run[np.array(ends) - last]
 
 
 def load_cue_edge_model() -> CueEdgeModel | None:
@@ -126,4 +150,4 @@ def load_cue_edge_model() -> CueEdgeModel | None:
     if not path.is_file():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
-    return CueEdgeModel({str(k): float(v) for k, v in data["weights"].items()})
+    return CueEdgeModel({str(k): float(v) for k, v in data["weights"].items()}, float(data.get("tagger", {}).get("cue", 0.0)))

@@ -1311,7 +1311,7 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
     if lex.bounds is not None:
         _refine_bounds(doc, text, out, regions, lex.bounds, scores)
     if lex.cue_edge is not None:
-        _extend_cues(doc, text, out, lex.cue_edge)
+        _extend_cues(doc, text, out, lex.cue_edge, scores)
     for att in doubted:
         att.source = att.source_span = None
     _lead_quotes(text, out, regions)
@@ -1575,15 +1575,19 @@ def cue_edge_context(doc: Doc, att: Attribution) -> tuple[Token, int, int, set[i
     return cue.root, cue.end - 1, _unit(cue.root)[1], blocked, into
 
 
-def _extend_cues(doc: Doc, text: str, atts: list[Attribution], model: CueEdgeModel) -> None:
+def _extend_cues(doc: Doc, text: str, atts: list[Attribution], model: CueEdgeModel, scores: DocScores | None = None) -> None:
     """Run verb cues on over the words annotators take in ("said Tuesday",
-    "claimed credit for"), the content then starting after them."""
+    "claimed credit for"), the content then starting after them; helped by
+    the tagger's cue logits where it is loaded."""
     for att in atts:
         ctx = cue_edge_context(doc, att)
         if ctx is None:
             continue
         verb, last, hi, blocked, into = ctx
-        end = model.best_end(doc, verb, last, hi, blocked, att.pattern, into)
+        cue_logits = None
+        if scores is not None and model.tagger_cue:
+            cue_logits = scores.ensure([_unit(verb)])[:, _CUE]
+        end = model.best_end(doc, verb, last, hi, blocked, att.pattern, into, cue_logits)
         if end == last:
             continue
         att.cue_end = doc[end].idx + len(doc[end].text)
