@@ -38,7 +38,7 @@ from spacy.tokens import Doc  # noqa: E402
 from reportedly.extract.attr_bounds import BoundsModel  # noqa: E402
 
 from reportedly.extract.attr_bounds import candidates, end_features, start_features  # noqa: E402
-from reportedly.extract.attr_eval import Relation, load_training_set, training_arguments, read_ann, trim_span  # noqa: E402
+from reportedly.extract.attr_eval import Relation, held_out_logits, load_training_set, read_ann, training_arguments, trim_span  # noqa: E402
 from reportedly.extract.attr_lexicon import load_lexicon  # noqa: E402
 from reportedly.extract.attribution import find_attributions, quote_regions, refinable  # noqa: E402
 
@@ -135,29 +135,22 @@ def weigh_tagger(
     get most edges right on the held-out articles, with the linear model
     fit on the rest: (start weight, end weight, start step, end step); None
     where no tagger is installed."""
-    from reportedly.extract.attr_tagger import LABELS, DocScores, load_tagger
+    from reportedly.extract.attr_tagger import LABELS
 
-    tagger = load_tagger()
-    held = tagger.held_out if tagger is not None else frozenset()
-    if tagger is None or not held:
-        print("no tagger or no held-out articles: the boundary model runs alone")
+    found = held_out_logits(groups, docs, "the boundary model")
+    if found is None:
         return None
+    held, scored = found
     start_w, end_w = _fit_groups([g for s, gs in groups.items() if s not in held for g in gs], c)
     cs, ce = LABELS.index(labels[0]), LABELS.index(labels[1])
     rows = []
-    for stem in sorted(held):
-        if not groups.get(stem):
-            continue
-        # as at extraction: the tagger reads the sentence units it is asked about
-        scores = DocScores(tagger, docs[stem])
-        for g in groups[stem]:
-            logits = scores.ensure([g.unit])
-            ls = np.array([BoundsModel.score(start_w, r) for r in g.xs])
-            le = np.array([BoundsModel.score(end_w, r) for r in g.xe])
-            # words each candidate adds: a start before the last start candidate, an end after the first end one
-            added_s = g.si[-1] - np.array(g.si)
-            added_e = np.array(g.ei) - g.ei[0]
-            rows.append(((ls, logits[g.si, cs], added_s, np.array(g.ys)), (le, logits[g.ei, ce], added_e, np.array(g.ye))))
+    for g, logits in scored:
+        ls = np.array([BoundsModel.score(start_w, r) for r in g.xs])
+        le = np.array([BoundsModel.score(end_w, r) for r in g.xe])
+        # words each candidate adds: a start before the last start candidate, an end after the first end one
+        added_s = g.si[-1] - np.array(g.si)
+        added_e = np.array(g.ei) - g.ei[0]
+        rows.append(((ls, logits[g.si, cs], added_s, np.array(g.ys)), (le, logits[g.ei, ce], added_e, np.array(g.ye))))
     print(f"{len(rows)} held-out spans: right edges by tagger weight (start / end) at the best step")
     chosen: list[tuple[float, float]] = []
     for part, name in ((0, "start"), (1, "end")):

@@ -37,7 +37,7 @@ import numpy as np  # noqa: E402
 from spacy.tokens import Doc  # noqa: E402
 
 from reportedly.extract.attr_cue_edge import CueEdgeModel, edge_candidates, edge_features, taken_logits  # noqa: E402
-from reportedly.extract.attr_eval import Relation, load_training_set, training_arguments, read_ann, trim_span  # noqa: E402
+from reportedly.extract.attr_eval import Relation, held_out_logits, load_training_set, read_ann, training_arguments, trim_span  # noqa: E402
 from reportedly.extract.attr_lexicon import AttrLexicon, load_lexicon  # noqa: E402
 from reportedly.extract.attribution import cue_edge_context, find_attributions, unit_of  # noqa: E402
 
@@ -104,28 +104,18 @@ def weigh_tagger(groups: dict[str, list[Group]], docs: dict[str, Doc], c: float)
     """The weight of the tagger's cue logits that gets most ends right on the
     held-out articles, with the regression fit on the rest; None where no
     tagger is installed."""
-    from reportedly.extract.attr_tagger import LABELS, DocScores, load_tagger
+    from reportedly.extract.attr_tagger import LABELS
 
-    tagger = load_tagger()
-    held = tagger.held_out if tagger is not None else frozenset()
-    if tagger is None or not held:
-        print("no tagger or no held-out articles: the cue edge model runs alone")
+    found = held_out_logits(groups, docs, "the cue edge model")
+    if found is None:
         return None
+    held, scored = found
     model = CueEdgeModel(fit([g for stem, gs in groups.items() if stem not in held for g in gs], c))
     col = LABELS.index("cue")
     rows = []
-    for stem in sorted(held):
-        if not groups.get(stem):
-            continue
-        scores = DocScores(tagger, docs[stem])
-        for g in groups[stem]:
-            # as at extraction: the tagger reads the cue's sentence unit
-            logits = scores.ensure([g.unit])[:, col]
-            linear = np.array([sum(model.weights.get(f, 0.0) for f in r) for r in g.xs])
-            rows.append((linear, taken_logits(logits, g.last, g.ends), g.ys.index(1)))
-    if not rows:
-        print("no cue to learn from in the held-out articles: the cue edge model runs alone")
-        return None
+    for g, logits in scored:
+        linear = np.array([sum(model.weights.get(f, 0.0) for f in r) for r in g.xs])
+        rows.append((linear, taken_logits(logits[:, col], g.last, g.ends), g.ys.index(1)))
     right = {w: sum(int(np.argmax(lin + w * tag)) == gold for lin, tag, gold in rows) / max(len(rows), 1) for w in TAGGER_WEIGHTS}
     print(f"{len(rows)} held-out cues: right ends by tagger weight")
     for w, share in right.items():

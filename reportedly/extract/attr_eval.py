@@ -28,19 +28,21 @@ import re
 import sys
 import time
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from reportedly.extract.attribution import Attribution
 
 if TYPE_CHECKING:
+    import numpy as np
     from spacy.language import Language
     from spacy.tokens import Doc
 
 __all__ = [
     "annotation_files",
+    "held_out_logits",
     "load_training_set",
     "parse_annotated",
     "training_arguments",
@@ -200,6 +202,38 @@ def load_training_set(
         return None
     print(f"parsed {len(docs)} articles in {time.perf_counter() - t0:.0f} s")
     return paths, gold, docs
+
+
+class _InUnit(Protocol):
+    unit: tuple[int, int]
+
+
+G = TypeVar("G", bound=_InUnit)
+
+
+def held_out_logits(
+    groups: Mapping[str, Sequence[G]], docs: Mapping[str, Doc], what: str
+) -> tuple[frozenset[str], list[tuple[G, np.ndarray]]] | None:
+    """The articles the installed tagger was not trained on, and each of their
+    training groups (anything with a sentence ``unit``) with the tagger's
+    logits (tokens x labels) read over its unit as at extraction: what the
+    training scripts weigh the tagger's vote on, with their regressions fit
+    on the other articles. None, with a line saying ``what`` runs alone,
+    where there is no tagger or no held-out group."""
+    from reportedly.extract.attr_tagger import DocScores, load_tagger
+
+    tagger = load_tagger()
+    held = tagger.held_out if tagger is not None else frozenset()
+    out = []
+    for stem in sorted(held):
+        if not groups.get(stem):
+            continue
+        scores = DocScores(tagger, docs[stem])  # type: ignore[arg-type]
+        out.extend((g, scores.ensure([g.unit])) for g in groups[stem])
+    if not out:
+        print(f"no tagger or no held-out articles: {what} runs alone")
+        return None
+    return held, out
 
 
 def to_relations(atts: Iterable[Attribution]) -> list[Relation]:
