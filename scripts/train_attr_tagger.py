@@ -3,6 +3,7 @@
     .venv/bin/python scripts/train_attr_tagger.py [--data DIR] [--out DIR] [--layers N] [--train-layers N]
         [--epochs N] [--lr X] [--batch N] [--windows FILE] [--base DIR] [--device cpu|cuda] [--report]
     .venv/bin/python scripts/train_attr_tagger.py --windows FILE --evaluate WEIGHTS
+    .venv/bin/python scripts/train_attr_tagger.py ... --teacher WEIGHTS [--distil 0.5]
 
 Reads ``DIR/text/*.txt`` and the gold ``DIR/attributions/*.ann`` (the
 annotator id that sorts first), labels every word piece with
@@ -18,6 +19,12 @@ settings, the held-out articles). Articles whose stem hashes into the last
 weigh the tagger on text it has not seen; ``--report`` prints its loss and
 token F1 per label there after every epoch, ``--evaluate`` only that, for
 weights already trained.
+
+``--teacher WEIGHTS`` distils a trained tagger (a deeper one, say all six
+layers) into this one: the loss is ``--distil`` times the binary
+cross-entropy against the teacher's probabilities plus the rest against the
+gold labels, so a tagger as cheap to run as the shipped one can learn what
+a deeper one reads.
 
 ``--windows FILE`` keeps the labelled windows as arrays (written on the first
 run, read after), so training can run where only torch is installed, on a
@@ -116,6 +123,18 @@ def build_windows(data: Path, tokenizer, holdout: float, limit: int) -> dict[str
     }
 
 
+def tagging_loss(logits: torch.Tensor, target: torch.Tensor, teacher: torch.Tensor | None = None, distil: float = 0.0) -> torch.Tensor:
+    """Binary cross-entropy of ``logits`` against the gold ``target`` (-1:
+    no label, e.g. padding), mixed with ``distil`` times that against the
+    ``teacher`` logits' probabilities where a teacher is given."""
+    valid = target >= 0
+    loss = torch.nn.functional.binary_cross_entropy_with_logits(logits[valid], target[valid])
+    if teacher is None or not distil:
+        return loss
+    soft = torch.sigmoid(teacher[valid].float())
+    return (1 - distil) * loss + distil * torch.nn.functional.binary_cross_entropy_with_logits(logits[valid], soft)
+
+
 def held_out_report(encoder, head, ids, mask, target, device: str, batch: int = 64) -> str:
     """Mean loss and token F1 per label (logit > 0) on the held-out windows."""
     tp = np.zeros(len(LABELS))
@@ -160,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--report", action="store_true", help="print held-out loss and token F1 after every epoch")
+    ap.add_argument("--teacher", type=Path, default=None, metavar="WEIGHTS",
+                    help="a trained tagger (tagger.safetensors beside its tagger.json) to distil into this one")
+    ap.add_argument("--distil", type=float, default=0.5, help="weight of the teacher's probabilities in the loss (with --teacher)")
     ap.add_argument("--evaluate", type=Path, default=None, metavar="WEIGHTS",
                     help="only print the held-out report of trained weights (a tagger.safetensors beside its tagger.json)")
     args = ap.parse_args(argv)
@@ -209,6 +231,16 @@ def main(argv: list[str] | None = None) -> int:
     device = args.device
     encoder.to(device)
     head.to(device)
+    teacher = None
+    if args.teacher is not None:
+        t_config = json.loads(args.teacher.with_suffix(".json").read_text(encoding="utf-8"))
+        _, t_encoder, t_head = build_modules(base, layers=t_config["layers"])
+        t_encoder.float()
+        load_weights(t_encoder, t_head, args.teacher)
+        t_encoder.to(device).eval()
+        t_head.to(device).eval()
+        teacher = (t_encoder, t_head)
+        print(f"distilling {args.teacher} ({t_config['layers']} layers) at weight {args.distil}")
     params = [p for p in encoder.parameters() if p.requires_grad] + list(head.parameters())
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
     steps = args.epochs * ((n + args.batch - 1) // args.batch)
@@ -221,11 +253,13 @@ def main(argv: list[str] | None = None) -> int:
         total = 0.0
         for b in range(0, n, args.batch):
             idx = order[b : b + args.batch]
-            hidden = encoder(input_ids=ids[idx].to(device), attention_mask=mask[idx].to(device)).last_hidden_state
-            logits = head(hidden)
-            y = target[idx].to(device)
-            valid = y >= 0
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(logits[valid], y[valid])
+            batch_ids, batch_mask = ids[idx].to(device), mask[idx].to(device)
+            logits = head(encoder(input_ids=batch_ids, attention_mask=batch_mask).last_hidden_state)
+            soft = None
+            if teacher is not None:
+                with torch.no_grad():
+                    soft = teacher[1](teacher[0](input_ids=batch_ids, attention_mask=batch_mask).last_hidden_state)
+            loss = tagging_loss(logits, target[idx].to(device), soft, args.distil)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -243,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     save_file(state, str(args.out / "tagger.safetensors"))
     (args.out / "tagger.json").write_text(
         json.dumps({"labels": list(LABELS), "layers": layers, "train_layers": args.train_layers, "epochs": args.epochs,
-                    "lr": args.lr, "batch": args.batch, "seed": args.seed, "held_out": held_stems}, indent=1) + "\n", encoding="utf-8")
+                    "lr": args.lr, "batch": args.batch, "seed": args.seed, "held_out": held_stems}
+                   | ({"teacher": str(args.teacher), "distil": args.distil} if teacher is not None else {}), indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out / 'tagger.safetensors'} in {time.perf_counter() - t0:.0f} s")
     return 0
 

@@ -67,3 +67,33 @@ def test_training_with_every_article_held_out_says_so(script, tmp_path: Path):
     with pytest.raises(SystemExit, match="nothing to train on"):
         script.main(["--data", str(data), "--layers", "1", "--train-layers", "1", "--holdout", "1.0",
                      "--out", str(tmp_path / "model"), "--device", "cpu"])
+
+
+def test_the_loss_mixes_gold_and_teacher_probabilities(script):
+    import torch
+
+    logits = torch.tensor([[[2.0, -1.0], [0.5, 0.0], [9.0, 9.0]]])
+    gold = torch.tensor([[[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]]])  # the last piece is padding
+    teacher = torch.tensor([[[3.0, -3.0], [-2.0, 1.0], [0.0, 0.0]]])
+    bce = torch.nn.functional.binary_cross_entropy_with_logits
+    on_gold = bce(logits[0, :2], gold[0, :2])
+    on_teacher = bce(logits[0, :2], torch.sigmoid(teacher[0, :2]))
+    assert torch.isclose(script.tagging_loss(logits, gold), on_gold)
+    assert torch.isclose(script.tagging_loss(logits, gold, teacher, 0.0), on_gold)
+    assert torch.isclose(script.tagging_loss(logits, gold, teacher, 1.0), on_teacher)
+    assert torch.isclose(script.tagging_loss(logits, gold, teacher, 0.25), 0.75 * on_gold + 0.25 * on_teacher)
+
+
+def test_a_trained_tagger_distils_into_a_shallower_one(script, tmp_path: Path, capsys):
+    data = write_corpus(tmp_path / "data")
+    common = ["--data", str(data), "--windows", str(tmp_path / "windows.npz"), "--holdout", "0.5",
+              "--device", "cpu", "--threads", "1", "--epochs", "1"]
+    teacher = tmp_path / "teacher"
+    assert script.main([*common, "--layers", "2", "--train-layers", "2", "--out", str(teacher)]) == 0
+    student = tmp_path / "student"
+    assert script.main([*common, "--layers", "1", "--train-layers", "1", "--out", str(student),
+                        "--teacher", str(teacher / "tagger.safetensors"), "--distil", "0.7"]) == 0
+    assert "distilling" in capsys.readouterr().out
+    config = json.loads((student / "tagger.json").read_text(encoding="utf-8"))
+    assert config["layers"] == 1 and config["distil"] == 0.7 and config["teacher"].endswith("tagger.safetensors")
+    assert load_tagger(student / "tagger.safetensors", quantize=False, threads=None) is not None
