@@ -60,7 +60,8 @@ def edge_candidates(doc: Doc, last: int, hi: int, blocked: set[int], into: tuple
 
 def edge_features(doc: Doc, verb: Token, last: int, end: int, hi: int, pattern: str, into: tuple[int, int] | None = None) -> list[str]:
     """Features of ending the cue (whose rules' last token is ``last``) on token ``end``
-    (``into``: the content's first token, where the cue may take it in)."""
+    (``into``: the first and last token of a content whose leading words the
+    cue may take in, as for :func:`edge_candidates`)."""
     added = doc[last + 1 : end + 1]
     nxt = doc[end + 1] if end + 1 < hi else None
     lemma = verb.lemma_.lower()
