@@ -38,7 +38,7 @@ from spacy.tokens import Doc  # noqa: E402
 from reportedly.extract.attr_bounds import BoundsModel  # noqa: E402
 
 from reportedly.extract.attr_bounds import candidates, end_features, start_features  # noqa: E402
-from reportedly.extract.attr_eval import Relation, held_out_logits, load_training_set, read_ann, training_arguments, trim_span  # noqa: E402
+from reportedly.extract.attr_eval import Relation, fit_weights, held_out_logits, load_training_set, read_ann, training_arguments, trim_span  # noqa: E402
 from reportedly.extract.attr_lexicon import load_lexicon  # noqa: E402
 from reportedly.extract.attribution import find_attributions, quote_regions, refinable  # noqa: E402
 
@@ -99,26 +99,12 @@ def examples(doc: Doc, gold: list[Relation], lex: object) -> list[Group]:
     return out
 
 
-def _fit(rows: list[list[str]], labels: list[int], c: float) -> dict[str, float]:
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    vec = DictVectorizer()
-    x = vec.fit_transform([dict.fromkeys(r, 1) for r in rows])
-    model = LogisticRegression(C=c, max_iter=3000)
-    model.fit(x, labels)
-    # "bias" is a feature of every row, so the intercept folds into it.
-    weights = {str(n): float(w) for n, w in zip(vec.get_feature_names_out(), model.coef_[0])}
-    weights["bias"] = weights.get("bias", 0.0) + float(model.intercept_[0])
-    return {k: round(v, 4) for k, v in weights.items() if abs(v) >= 0.01}
-
-
 def _fit_groups(groups: list[Group], c: float) -> tuple[dict[str, float], dict[str, float]]:
     xs = [r for g in groups for r in g.xs]
     ys = [y for g in groups for y in g.ys]
     xe = [r for g in groups for r in g.xe]
     ye = [y for g in groups for y in g.ye]
-    return _fit(xs, ys, c), _fit(xe, ye, c)
+    return fit_weights(xs, ys, c), fit_weights(xe, ye, c)
 
 
 #: Tagger weights tried against the linear scores.

@@ -37,7 +37,7 @@ import numpy as np  # noqa: E402
 from spacy.tokens import Doc  # noqa: E402
 
 from reportedly.extract.attr_cue_edge import CueEdgeModel, edge_candidates, edge_features, taken_logits  # noqa: E402
-from reportedly.extract.attr_eval import Relation, held_out_logits, load_training_set, read_ann, training_arguments, trim_span  # noqa: E402
+from reportedly.extract.attr_eval import Relation, fit_weights, held_out_logits, load_training_set, read_ann, training_arguments, trim_span  # noqa: E402
 from reportedly.extract.attr_lexicon import AttrLexicon, load_lexicon  # noqa: E402
 from reportedly.extract.attribution import cue_edge_context, find_attributions, unit_of  # noqa: E402
 
@@ -82,18 +82,8 @@ def examples(doc: Doc, gold: list[Relation], lex: AttrLexicon) -> list[Group]:
 
 
 def fit(groups: list[Group], c: float) -> dict[str, float]:
-    """A logistic regression over every candidate of ``groups``, as plain weights."""
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    vec = DictVectorizer()
-    x = vec.fit_transform([dict.fromkeys(r, 1) for g in groups for r in g.xs])
-    model = LogisticRegression(C=c, max_iter=3000)
-    model.fit(x, [y for g in groups for y in g.ys])
-    # "bias" is a feature of every row, so the intercept folds into it.
-    weights = {str(n): float(w) for n, w in zip(vec.get_feature_names_out(), model.coef_[0])}
-    weights["bias"] = weights.get("bias", 0.0) + float(model.intercept_[0])
-    return {k: round(v, 4) for k, v in weights.items() if abs(v) >= 0.01}
+    """The regression over every candidate of ``groups``, as plain weights."""
+    return fit_weights([r for g in groups for r in g.xs], [y for g in groups for y in g.ys], c)
 
 
 #: Weights of the tagger's cue logits tried against the linear scores.

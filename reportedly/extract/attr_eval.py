@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "annotation_files",
+    "fit_weights",
     "held_out_logits",
     "load_training_set",
     "parse_annotated",
@@ -202,6 +203,23 @@ def load_training_set(
         return None
     print(f"parsed {len(docs)} articles in {time.perf_counter() - t0:.0f} s")
     return paths, gold, docs
+
+
+def fit_weights(rows: list[list[str]], labels: list[int], c: float) -> dict[str, float]:
+    """A logistic regression (inverse regularisation ``c``) over binary
+    features, as the plain feature -> weight dict the extractor reads (no
+    scikit-learn at run time); weights under 0.01 are left out. Every row
+    must hold the feature "bias": the intercept folds into it."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vec = DictVectorizer()
+    x = vec.fit_transform([dict.fromkeys(r, 1) for r in rows])
+    model = LogisticRegression(C=c, max_iter=3000)
+    model.fit(x, labels)
+    weights = {str(n): float(w) for n, w in zip(vec.get_feature_names_out(), model.coef_[0])}
+    weights["bias"] = weights.get("bias", 0.0) + float(model.intercept_[0])
+    return {k: round(v, 4) for k, v in weights.items() if abs(v) >= 0.01}
 
 
 class _InUnit(Protocol):
