@@ -226,12 +226,12 @@ class _InUnit(Protocol):
     unit: tuple[int, int]
 
 
-G = TypeVar("G", bound=_InUnit)
+_Group = TypeVar("_Group", bound=_InUnit)
 
 
 def held_out_logits(
-    groups: Mapping[str, Sequence[G]], docs: Mapping[str, Doc], what: str
-) -> tuple[frozenset[str], list[tuple[G, np.ndarray]]] | None:
+    groups: Mapping[str, Sequence[_Group]], docs: Mapping[str, Doc], what: str
+) -> tuple[frozenset[str], list[tuple[_Group, np.ndarray]]] | None:
     """The articles the installed tagger was not trained on, and each of their
     training groups (anything with a sentence ``unit``) with the tagger's
     logits (tokens x labels) read over its unit as at extraction: what the

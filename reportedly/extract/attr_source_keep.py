@@ -112,15 +112,15 @@ def source_keep_features(
         # outweighs the arithmetic
         rows = [r for r in logits[span.start : span.end, _COLUMNS].tolist() if r[0] > NO_SCORE]
         if rows:
-            source = [r[0] for r in rows]
-            mean = sum(source) / len(source)
+            in_source = [r[0] for r in rows]
+            mean = sum(in_source) / len(in_source)
             out["tagger_source_mean"] = _clip(mean)
-            out["tagger_source_min"] = _clip(min(source))
-            out["tagger_source_max"] = _clip(max(source))
+            out["tagger_source_min"] = _clip(min(in_source))
+            out["tagger_source_max"] = _clip(max(in_source))
             out["tagger_content_max"] = _clip(max(r[1] for r in rows))
             out["tagger_start"] = _clip(rows[0][2])
             out["tagger_end"] = _clip(rows[-1][3])
-            out["tagger_source_share"] = sum(1 for x in source if x > 0) / len(source)
+            out["tagger_source_share"] = sum(1 for x in in_source if x > 0) / len(in_source)
             # the logits are far from linear in the odds: their bins as well
             out["tsm=" + str(math.floor(out["tagger_source_mean"] / 2))] = 1.0
         # another run the tagger takes for a source, in the cue's sentence:

@@ -1565,13 +1565,12 @@ def cue_edge_context(doc: Doc, att: Attribution) -> tuple[Token, int, int, set[i
     if cue is None or not len(cue):
         return None
     blocked: set[int] = set()
-    into = None
-    for k, (a, b) in enumerate(att.content + ([att.source_span] if att.source_span else [])):
+    for a, b in att.content + ([att.source_span] if att.source_span else []):
         span = doc.char_span(a, b, alignment_mode="expand")
         if span is not None:
             blocked.update(range(span.start, span.end))
-            if k == 0 and span.start >= cue.end and len(span) > 1:
-                into = (span.start, span.end - 1)
+    first = doc.char_span(*att.content[0], alignment_mode="expand") if att.content else None
+    into = (first.start, first.end - 1) if first is not None and first.start >= cue.end and len(first) > 1 else None
     return cue.root, cue.end - 1, _unit(cue.root)[1], blocked, into
 
 
