@@ -3,7 +3,7 @@
     .venv/bin/python scripts/train_attr_tagger.py [--data DIR] [--out DIR] [--layers N] [--train-layers N]
         [--epochs N] [--lr X] [--batch N] [--windows FILE] [--base DIR] [--device cpu|cuda] [--report]
     .venv/bin/python scripts/train_attr_tagger.py --windows FILE --evaluate WEIGHTS
-    .venv/bin/python scripts/train_attr_tagger.py ... --teacher WEIGHTS [--distil 0.5]
+    .venv/bin/python scripts/train_attr_tagger.py ... --teacher WEIGHTS [--distil 0.5] [--init WEIGHTS]
 
 Reads ``DIR/text/*.txt`` and the gold ``DIR/attributions/*.ann`` (the
 annotator id that sorts first), labels every word piece with
@@ -24,7 +24,9 @@ weights already trained.
 layers) into this one: the loss is ``--distil`` times the binary
 cross-entropy against the teacher's probabilities plus the rest against the
 gold labels, so a tagger as cheap to run as the shipped one can learn what
-a deeper one reads.
+a deeper one reads. ``--init WEIGHTS`` starts from trained weights of the
+same depth instead of the base (a few epochs of distillation on top of the
+shipped tagger fit on a CPU, where training from the base does not).
 
 ``--windows FILE`` keeps the labelled windows as arrays (written on the first
 run, read after), so training can run where only torch is installed, on a
@@ -182,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--teacher", type=Path, default=None, metavar="WEIGHTS",
                     help="a trained tagger (tagger.safetensors beside its tagger.json) to distil into this one")
     ap.add_argument("--distil", type=float, default=0.5, help="weight of the teacher's probabilities in the loss (with --teacher)")
+    ap.add_argument("--init", type=Path, default=None, metavar="WEIGHTS",
+                    help="start from trained weights of the same depth (a tagger.safetensors beside its tagger.json) instead of the base")
     ap.add_argument("--evaluate", type=Path, default=None, metavar="WEIGHTS",
                     help="only print the held-out report of trained weights (a tagger.safetensors beside its tagger.json)")
     args = ap.parse_args(argv)
@@ -228,6 +232,12 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"nothing to train on: all {len(stems)} articles are held out (--holdout {args.holdout})")
     print(f"{len(stems) - len(held_stems)} articles ({len(held_stems)} held out), {n} windows, on {args.device}")
 
+    if args.init is not None:
+        init_layers = json.loads(args.init.with_suffix(".json").read_text(encoding="utf-8"))["layers"]
+        if init_layers != layers:
+            raise SystemExit(f"--init {args.init} has {init_layers} layers, this tagger {layers}")
+        load_weights(encoder, head, args.init)
+        print(f"starting from {args.init}")
     device = args.device
     encoder.to(device)
     head.to(device)
@@ -278,7 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "tagger.json").write_text(
         json.dumps({"labels": list(LABELS), "layers": layers, "train_layers": args.train_layers, "epochs": args.epochs,
                     "lr": args.lr, "batch": args.batch, "seed": args.seed, "held_out": held_stems}
-                   | ({"teacher": str(args.teacher), "distil": args.distil} if teacher is not None else {}), indent=1) + "\n", encoding="utf-8")
+                   | ({"teacher": str(args.teacher), "distil": args.distil} if teacher is not None else {})
+                   | ({"init": str(args.init)} if args.init is not None else {}), indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out / 'tagger.safetensors'} in {time.perf_counter() - t0:.0f} s")
     return 0
 

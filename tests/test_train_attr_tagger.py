@@ -97,3 +97,27 @@ def test_a_trained_tagger_distils_into_a_shallower_one(script, tmp_path: Path, c
     config = json.loads((student / "tagger.json").read_text(encoding="utf-8"))
     assert config["layers"] == 1 and config["distil"] == 0.7 and config["teacher"].endswith("tagger.safetensors")
     assert load_tagger(student / "tagger.safetensors", quantize=False, threads=None) is not None
+
+
+def test_training_can_start_from_trained_weights(script, tmp_path: Path, capsys):
+    from safetensors.torch import load_file
+
+    data = write_corpus(tmp_path / "data")
+    common = ["--data", str(data), "--windows", str(tmp_path / "windows.npz"), "--holdout", "0.5",
+              "--device", "cpu", "--threads", "1", "--epochs", "1", "--layers", "1", "--train-layers", "1"]
+    first = tmp_path / "first"
+    assert script.main([*common, "--out", str(first)]) == 0
+    # at a learning rate of 0 (AdamW's decay scales with it) the weights come back unchanged:
+    # the run started from the first one's, not from the base
+    again = tmp_path / "again"
+    assert script.main([*common, "--out", str(again), "--lr", "0", "--init", str(first / "tagger.safetensors")]) == 0
+    assert "starting from" in capsys.readouterr().out
+    before, after = load_file(str(first / "tagger.safetensors")), load_file(str(again / "tagger.safetensors"))
+    assert before.keys() == after.keys() and all(bool((before[k] == after[k]).all()) for k in before)
+    fresh = tmp_path / "fresh"
+    assert script.main([*common, "--out", str(fresh), "--lr", "0"]) == 0
+    assert not all(bool((before[k] == load_file(str(fresh / "tagger.safetensors"))[k]).all()) for k in before)
+    assert json.loads((again / "tagger.json").read_text(encoding="utf-8"))["init"].endswith("tagger.safetensors")
+    with pytest.raises(SystemExit, match="has 1 layers"):
+        script.main([*common[:-4], "--layers", "2", "--train-layers", "1", "--out", str(tmp_path / "deeper"),
+                     "--init", str(first / "tagger.safetensors")])
