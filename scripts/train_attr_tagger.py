@@ -125,6 +125,17 @@ def build_windows(data: Path, tokenizer, holdout: float, limit: int) -> dict[str
     }
 
 
+def lineage(weights: Path) -> dict:
+    """How the tagger at ``weights`` was trained: its ``tagger.json`` without
+    the held-out list, with the file's name; where it was itself distilled or
+    started from other weights, their lineage is nested in it, so a shipped
+    tagger records every step that made it."""
+    config = json.loads(weights.with_suffix(".json").read_text(encoding="utf-8"))
+    config.pop("held_out", None)
+    config.pop("labels", None)
+    return {"file": weights.name} | config
+
+
 def tagging_loss(logits: torch.Tensor, target: torch.Tensor, teacher: torch.Tensor | None = None, distil: float = 0.0) -> torch.Tensor:
     """Binary cross-entropy of ``logits`` against the gold ``target`` (-1:
     no label, e.g. padding), mixed with ``distil`` times that against the
@@ -288,8 +299,8 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "tagger.json").write_text(
         json.dumps({"labels": list(LABELS), "layers": layers, "train_layers": args.train_layers, "epochs": args.epochs,
                     "lr": args.lr, "batch": args.batch, "seed": args.seed, "held_out": held_stems}
-                   | ({"teacher": str(args.teacher), "distil": args.distil} if teacher is not None else {})
-                   | ({"init": str(args.init)} if args.init is not None else {}), indent=1) + "\n", encoding="utf-8")
+                   | ({"teacher": lineage(args.teacher), "distil": args.distil} if teacher is not None else {})
+                   | ({"init": lineage(args.init)} if args.init is not None else {}), indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out / 'tagger.safetensors'} in {time.perf_counter() - t0:.0f} s")
     return 0
 
