@@ -134,12 +134,17 @@ def build_windows(data: Path, tokenizer, holdout: float, limit: int) -> dict[str
     }
 
 
+def config_of(weights: Path) -> dict:
+    """The ``tagger.json`` written beside trained ``weights``."""
+    return json.loads(weights.with_suffix(".json").read_text(encoding="utf-8"))
+
+
 def lineage(weights: Path) -> dict:
     """How the tagger at ``weights`` was trained: its ``tagger.json`` without
-    the held-out list, with the file's name; where it was itself distilled or
-    started from other weights, their lineage is nested in it, so a shipped
-    tagger records every step that made it."""
-    config = json.loads(weights.with_suffix(".json").read_text(encoding="utf-8"))
+    the held-out list and labels, with the file's name; where it was itself
+    distilled or started from other weights, their lineage is nested in it,
+    so a shipped tagger records every step that made it."""
+    config = config_of(weights)
     config.pop("held_out", None)
     config.pop("labels", None)
     return {"file": weights.name} | config
@@ -210,8 +215,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="only print the held-out report of trained weights (a tagger.safetensors beside its tagger.json)")
     args = ap.parse_args(argv)
     if args.evaluate is not None:
-        config = json.loads(args.evaluate.with_suffix(".json").read_text(encoding="utf-8"))
-        args.layers = config["layers"]
+        args.layers = config_of(args.evaluate)["layers"]
 
     base = args.base or base_model_dir()
     if base is None:
@@ -253,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(stems) - len(held_stems)} articles ({len(held_stems)} held out), {n} windows, on {args.device}")
 
     if args.init is not None:
-        init_layers = json.loads(args.init.with_suffix(".json").read_text(encoding="utf-8"))["layers"]
+        init_layers = config_of(args.init)["layers"]
         if init_layers != layers:
             raise SystemExit(f"--init {args.init} has {init_layers} layers, this tagger {layers}")
         load_weights(encoder, head, args.init)
@@ -263,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     head.to(device)
     teacher = None
     if args.teacher is not None:
-        t_config = json.loads(args.teacher.with_suffix(".json").read_text(encoding="utf-8"))
+        t_config = config_of(args.teacher)
         _, t_encoder, t_head = build_modules(base, layers=t_config["layers"])
         t_encoder.float()
         load_weights(t_encoder, t_head, args.teacher)
