@@ -150,16 +150,54 @@ def lineage(weights: Path) -> dict:
     return {"file": weights.name} | config
 
 
+#: The target of a word piece of an unannotated text (``--unlabeled``): no
+#: gold label, but the teacher's probabilities count there.
+TEACHER_ONLY = -2.0
+
+
 def tagging_loss(logits: torch.Tensor, target: torch.Tensor, teacher: torch.Tensor | None = None, distil: float = 0.0) -> torch.Tensor:
     """Binary cross-entropy of ``logits`` against the gold ``target`` (-1:
-    no label, e.g. padding), mixed with ``distil`` times that against the
-    ``teacher`` logits' probabilities where a teacher is given."""
+    no label, e.g. padding; :data:`TEACHER_ONLY`: a piece of unannotated
+    text), mixed with ``distil`` times that against the ``teacher`` logits'
+    probabilities where a teacher is given (on gold and unannotated pieces
+    alike)."""
     valid = target >= 0
-    loss = torch.nn.functional.binary_cross_entropy_with_logits(logits[valid], target[valid])
+    taught = valid | (target == TEACHER_ONLY)
+    # a batch of unannotated windows alone has no gold term
+    loss = torch.nn.functional.binary_cross_entropy_with_logits(logits[valid], target[valid]) if valid.any() else logits.sum() * 0.0
     if teacher is None or not distil:
         return loss
-    soft = torch.sigmoid(teacher[valid].float())
-    return (1 - distil) * loss + distil * torch.nn.functional.binary_cross_entropy_with_logits(logits[valid], soft)
+    soft = torch.sigmoid(teacher[taught].float())
+    return (1 - distil) * loss + distil * torch.nn.functional.binary_cross_entropy_with_logits(logits[taught], soft)
+
+
+def unlabeled_texts(path: Path, column: str) -> list[str]:
+    """Unannotated news texts for distillation: every ``*.txt`` of a folder, or
+    the ``column`` of a CSV (FNC-1's ``train_bodies.csv`` keeps its article
+    bodies in ``articleBody``)."""
+    import csv
+
+    if path.is_dir():
+        return [p.read_text(encoding="utf-8") for p in sorted(path.glob("*.txt"))]
+    csv.field_size_limit(1 << 30)
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    if rows and column not in rows[0]:
+        raise SystemExit(f"{path} has no column {column!r} (it has {', '.join(rows[0])})")
+    return [row[column] for row in rows if row[column].strip()]
+
+
+def teacher_windows(tokenizer, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Input ids, mask and :data:`TEACHER_ONLY` targets (windows × WINDOW × labels) of unannotated texts."""
+    ids_l, mask_l, y_l = [], [], []
+    for text in texts:
+        ids, mask, target = windows_of(tokenizer, text, [])
+        # windows_of marks every real piece of a text without attributions 0 (no span)
+        target[target == 0] = TEACHER_ONLY
+        ids_l.append(ids)
+        mask_l.append(mask)
+        y_l.append(target)
+    return np.concatenate(ids_l), np.concatenate(mask_l), np.concatenate(y_l)
 
 
 def held_out_report(encoder, head, ids, mask, target, device: str, batch: int = 64) -> str:
@@ -209,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--teacher", type=Path, default=None, metavar="WEIGHTS",
                     help="a trained tagger (tagger.safetensors beside its tagger.json) to distil into this one")
     ap.add_argument("--distil", type=float, default=0.5, help="weight of the teacher's probabilities in the loss (with --teacher)")
+    ap.add_argument("--unlabeled", type=Path, default=None, metavar="PATH",
+                    help="unannotated news (a folder of .txt, or a CSV) the teacher labels as well (with --teacher)")
+    ap.add_argument("--text-column", default="articleBody", help="the CSV column of --unlabeled that holds the texts")
     ap.add_argument("--init", type=Path, default=None, metavar="WEIGHTS",
                     help="start from trained weights of the same depth (a tagger.safetensors beside its tagger.json) instead of the base")
     ap.add_argument("--evaluate", type=Path, default=None, metavar="WEIGHTS",
@@ -252,9 +293,20 @@ def main(argv: list[str] | None = None) -> int:
         head.to(args.device)
         print(f"{args.evaluate}: " + held_out_report(encoder, head, ids_all[held], mask_all[held], target_all[held], args.device))
         return 0
+    unlabeled, texts = 0, 0
+    if args.unlabeled is not None:
+        if args.teacher is None:
+            raise SystemExit("--unlabeled needs --teacher: only a teacher labels unannotated text")
+        news = unlabeled_texts(args.unlabeled, args.text_column)
+        u_ids, u_mask, u_target = teacher_windows(tokenizer, news)
+        unlabeled, texts = len(u_ids), len(news)
+        ids = torch.cat([ids, torch.from_numpy(u_ids)])
+        mask = torch.cat([mask, torch.from_numpy(u_mask)])
+        target = torch.cat([target, torch.from_numpy(u_target)])
+        n = len(ids)
     if n == 0:
         raise SystemExit(f"nothing to train on: all {len(stems)} articles are held out (--holdout {args.holdout})")
-    print(f"{len(stems) - len(held_stems)} articles ({len(held_stems)} held out), {n} windows, on {args.device}")
+    print(f"{len(stems) - len(held_stems)} articles ({len(held_stems)} held out), {n} windows ({unlabeled} unannotated), on {args.device}")
 
     if args.init is not None:
         init_layers = config_of(args.init)["layers"]
@@ -313,6 +365,8 @@ def main(argv: list[str] | None = None) -> int:
         json.dumps({"labels": list(LABELS), "layers": layers, "train_layers": args.train_layers, "epochs": args.epochs,
                     "lr": args.lr, "batch": args.batch, "seed": args.seed, "held_out": held_stems}
                    | ({"teacher": lineage(args.teacher), "distil": args.distil} if teacher is not None else {})
+                   | ({"unlabeled": {"file": args.unlabeled.name, "texts": texts, "windows": unlabeled}}
+                      if args.unlabeled is not None else {})
                    | ({"init": lineage(args.init)} if args.init is not None else {}), indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out / 'tagger.safetensors'} in {time.perf_counter() - t0:.0f} s")
     return 0

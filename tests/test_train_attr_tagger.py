@@ -124,3 +124,55 @@ def test_training_can_start_from_trained_weights(script, tmp_path: Path, capsys)
     with pytest.raises(SystemExit, match="has 1 layers"):
         script.main([*common[:-4], "--layers", "2", "--train-layers", "1", "--out", str(tmp_path / "deeper"),
                      "--init", str(first / "tagger.safetensors")])
+
+
+def test_unannotated_pieces_count_for_the_teacher_only(script):
+    import torch
+
+    logits = torch.tensor([[[2.0, -1.0], [0.5, 0.0]], [[1.0, 1.0], [9.0, 9.0]]])
+    # the first window is annotated; the second is unannotated text with one padding piece
+    gold = torch.tensor([[[1.0, 0.0], [0.0, 1.0]], [[script.TEACHER_ONLY] * 2, [-1.0, -1.0]]])
+    teacher = torch.tensor([[[3.0, -3.0], [-2.0, 1.0]], [[-4.0, 2.0], [0.0, 0.0]]])
+    bce = torch.nn.functional.binary_cross_entropy_with_logits
+    on_gold = bce(logits[0], gold[0])
+    taught = torch.cat([logits[0], logits[1, :1]])
+    on_teacher = bce(taught, torch.sigmoid(torch.cat([teacher[0], teacher[1, :1]])))
+    assert torch.isclose(script.tagging_loss(logits, gold), on_gold)
+    assert torch.isclose(script.tagging_loss(logits, gold, teacher, 0.5), 0.5 * on_gold + 0.5 * on_teacher)
+    # a batch of unannotated windows alone learns from the teacher only, and is no NaN
+    alone = script.tagging_loss(logits[1:], gold[1:], teacher[1:], 0.5)
+    assert torch.isclose(alone, 0.5 * bce(logits[1, :1], torch.sigmoid(teacher[1, :1])))
+
+
+def test_unannotated_news_is_read_from_a_folder_or_a_csv(script, tmp_path: Path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "b.txt").write_text("The council voted on Monday.", encoding="utf-8")
+    (folder / "a.txt").write_text("Rain is expected, forecasters said.", encoding="utf-8")
+    assert script.unlabeled_texts(folder, "articleBody") == ["Rain is expected, forecasters said.", "The council voted on Monday."]
+    table = tmp_path / "bodies.csv"
+    table.write_text('Body ID,articleBody\n1,"Two roads closed,\nofficials said."\n2,"  "\n', encoding="utf-8")
+    assert script.unlabeled_texts(table, "articleBody") == ["Two roads closed,\nofficials said."]
+    with pytest.raises(SystemExit, match="no column 'text'"):
+        script.unlabeled_texts(table, "text")
+
+
+def test_a_teacher_labels_unannotated_news_for_its_student(script, tmp_path: Path, capsys):
+    data = write_corpus(tmp_path / "data")
+    news = tmp_path / "news"
+    news.mkdir()
+    for k in range(3):
+        (news / f"{k}.txt").write_text("The storm closed the port for a week, the harbour master said. " * (k + 1), encoding="utf-8")
+    common = ["--data", str(data), "--windows", str(tmp_path / "windows.npz"), "--holdout", "0.5",
+              "--device", "cpu", "--threads", "1", "--epochs", "1", "--layers", "1", "--train-layers", "1"]
+    teacher = tmp_path / "teacher"
+    assert script.main([*common, "--out", str(teacher)]) == 0
+    with pytest.raises(SystemExit, match="needs --teacher"):
+        script.main([*common, "--out", str(tmp_path / "x"), "--unlabeled", str(news)])
+    student = tmp_path / "student"
+    capsys.readouterr()
+    assert script.main([*common, "--out", str(student), "--teacher", str(teacher / "tagger.safetensors"),
+                        "--unlabeled", str(news)]) == 0
+    assert "(3 unannotated)" in capsys.readouterr().out  # one window per short text
+    config = json.loads((student / "tagger.json").read_text(encoding="utf-8"))
+    assert config["unlabeled"] == {"file": "news", "texts": 3, "windows": 3}
