@@ -4,6 +4,7 @@
         [--epochs N] [--lr X] [--batch N] [--windows FILE] [--base DIR] [--device cpu|cuda] [--report]
     .venv/bin/python scripts/train_attr_tagger.py --windows FILE --evaluate WEIGHTS
     .venv/bin/python scripts/train_attr_tagger.py ... --teacher WEIGHTS [--distil 0.5] [--init WEIGHTS]
+        [--unlabeled PATH [--text-column NAME]]
 
 Reads ``DIR/text/*.txt`` and the gold ``DIR/attributions/*.ann`` (the
 annotator id that sorts first), labels every word piece with
@@ -27,6 +28,11 @@ gold labels, so a tagger as cheap to run as the shipped one can learn what
 a deeper one reads. ``--init WEIGHTS`` starts from trained weights of the
 same depth instead of the base (a few epochs of distillation on top of the
 shipped tagger fit on a CPU, where training from the base does not).
+``--unlabeled PATH`` adds unannotated news (a folder of ``*.txt``, or a CSV
+whose ``--text-column`` holds the texts, ``articleBody`` by default as in
+FNC-1's ``train_bodies.csv``): its word pieces have no gold label, so only
+the teacher's probabilities teach there, which gives the student more of
+the teacher's reading than PolNeAR's 717 training articles hold.
 
 ``--windows FILE`` keeps the labelled windows as arrays (written on the first
 run, read after), so training can run where only torch is installed, on a
