@@ -32,7 +32,7 @@ shipped tagger fit on a CPU, where training from the base does not).
 whose ``--text-column`` holds the texts, ``articleBody`` by default as in
 FNC-1's ``train_bodies.csv``): its word pieces have no gold label, so only
 the teacher's probabilities teach there, which gives the student more of
-the teacher's reading than PolNeAR's 717 training articles hold.
+the teacher's reading than PolNeAR's training articles hold.
 
 ``--windows FILE`` keeps the labelled windows as arrays (written on the first
 run, read after), so training can run where only torch is installed, on a
