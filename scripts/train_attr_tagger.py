@@ -4,7 +4,7 @@
         [--epochs N] [--lr X] [--batch N] [--windows FILE] [--base DIR] [--device cpu|cuda] [--report]
     .venv/bin/python scripts/train_attr_tagger.py --windows FILE --evaluate WEIGHTS
     .venv/bin/python scripts/train_attr_tagger.py ... --teacher WEIGHTS [--distil 0.5] [--init WEIGHTS]
-        [--unlabeled PATH [--text-column NAME]]
+        [--unlabeled PATH ... [--text-column NAME]]
 
 Reads ``DIR/text/*.txt`` and the gold ``DIR/attributions/*.ann`` (the
 annotator id that sorts first), labels every word piece with
@@ -28,7 +28,7 @@ gold labels, so a tagger as cheap to run as the shipped one can learn what
 a deeper one reads. ``--init WEIGHTS`` starts from trained weights of the
 same depth instead of the base (a few epochs of distillation on top of the
 shipped tagger fit on a CPU, where training from the base does not).
-``--unlabeled PATH`` adds unannotated news (a folder of ``*.txt``, or a CSV
+``--unlabeled PATH`` (repeatable) adds unannotated news (a folder of ``*.txt``, or a CSV
 whose ``--text-column`` holds the texts, ``articleBody`` by default as in
 FNC-1's ``train_bodies.csv``): its word pieces have no gold label, so only
 the teacher's probabilities teach there, which gives the student more of
@@ -253,8 +253,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--teacher", type=Path, default=None, metavar="WEIGHTS",
                     help="a trained tagger (tagger.safetensors beside its tagger.json) to distil into this one")
     ap.add_argument("--distil", type=float, default=0.5, help="weight of the teacher's probabilities in the loss (with --teacher)")
-    ap.add_argument("--unlabeled", type=Path, default=None, metavar="PATH",
-                    help="unannotated news (a folder of .txt, or a CSV) the teacher labels as well (with --teacher)")
+    ap.add_argument("--unlabeled", type=Path, action="append", default=[], metavar="PATH",
+                    help="unannotated news (a folder of .txt, or a CSV) the teacher labels as well (with --teacher; repeatable)")
     ap.add_argument("--text-column", default="articleBody", help="the CSV column of --unlabeled that holds the texts")
     ap.add_argument("--init", type=Path, default=None, metavar="WEIGHTS",
                     help="start from trained weights of the same depth (a tagger.safetensors beside its tagger.json) instead of the base")
@@ -299,17 +299,18 @@ def main(argv: list[str] | None = None) -> int:
         head.to(args.device)
         print(f"{args.evaluate}: " + held_out_report(encoder, head, ids_all[held], mask_all[held], target_all[held], args.device))
         return 0
-    unlabeled, texts = 0, 0
-    if args.unlabeled is not None:
-        if args.teacher is None:
-            raise SystemExit("--unlabeled needs --teacher: only a teacher labels unannotated text")
-        news = unlabeled_texts(args.unlabeled, args.text_column)
+    if args.unlabeled and args.teacher is None:
+        raise SystemExit("--unlabeled needs --teacher: only a teacher labels unannotated text")
+    sources = []
+    for path in args.unlabeled:
+        news = unlabeled_texts(path, args.text_column)
         u_ids, u_mask, u_target = teacher_windows(tokenizer, news)
-        unlabeled, texts = len(u_ids), len(news)
+        sources.append({"file": path.name, "texts": len(news), "windows": len(u_ids)})
         ids = torch.cat([ids, torch.from_numpy(u_ids)])
         mask = torch.cat([mask, torch.from_numpy(u_mask)])
         target = torch.cat([target, torch.from_numpy(u_target)])
-        n = len(ids)
+    n = len(ids)
+    unlabeled = sum(source["windows"] for source in sources)
     if n == 0:
         raise SystemExit(f"nothing to train on: all {len(stems)} articles are held out (--holdout {args.holdout})")
     print(f"{len(stems) - len(held_stems)} articles ({len(held_stems)} held out), {n} windows ({unlabeled} unannotated), on {args.device}")
@@ -371,8 +372,7 @@ def main(argv: list[str] | None = None) -> int:
         json.dumps({"labels": list(LABELS), "layers": layers, "train_layers": args.train_layers, "epochs": args.epochs,
                     "lr": args.lr, "batch": args.batch, "seed": args.seed, "held_out": held_stems}
                    | ({"teacher": lineage(args.teacher), "distil": args.distil} if teacher is not None else {})
-                   | ({"unlabeled": {"file": args.unlabeled.name, "texts": texts, "windows": unlabeled}}
-                      if args.unlabeled is not None else {})
+                   | ({"unlabeled": sources} if sources else {})
                    | ({"init": lineage(args.init)} if args.init is not None else {}), indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out / 'tagger.safetensors'} in {time.perf_counter() - t0:.0f} s")
     return 0

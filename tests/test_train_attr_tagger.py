@@ -171,8 +171,10 @@ def test_a_teacher_labels_unannotated_news_for_its_student(script, tmp_path: Pat
         script.main([*common, "--out", str(tmp_path / "x"), "--unlabeled", str(news)])
     student = tmp_path / "student"
     capsys.readouterr()
+    bodies = tmp_path / "bodies.csv"
+    bodies.write_text('Body ID,articleBody\n1,"Two roads closed, officials said."\n', encoding="utf-8")
     assert script.main([*common, "--out", str(student), "--teacher", str(teacher / "tagger.safetensors"),
-                        "--unlabeled", str(news)]) == 0
-    assert "(3 unannotated)" in capsys.readouterr().out  # one window per short text
+                        "--unlabeled", str(news), "--unlabeled", str(bodies)]) == 0
+    assert "(4 unannotated)" in capsys.readouterr().out  # one window per short text
     config = json.loads((student / "tagger.json").read_text(encoding="utf-8"))
-    assert config["unlabeled"] == {"file": "news", "texts": 3, "windows": 3}
+    assert config["unlabeled"] == [{"file": "news", "texts": 3, "windows": 3}, {"file": "bodies.csv", "texts": 1, "windows": 1}]
