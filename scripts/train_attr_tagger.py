@@ -306,6 +306,8 @@ def main(argv: list[str] | None = None) -> int:
     sources = []
     for path in args.unlabeled:
         news = unlabeled_texts(path, args.text_column)
+        if not news:
+            raise SystemExit(f"--unlabeled {path} holds no texts")
         u_ids, u_mask, u_target = teacher_windows(tokenizer, news)
         sources.append({"file": path.name, "texts": len(news), "windows": len(u_ids)})
         ids = torch.cat([ids, torch.from_numpy(u_ids)])

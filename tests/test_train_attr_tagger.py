@@ -169,6 +169,10 @@ def test_a_teacher_labels_unannotated_news_for_its_student(script, tmp_path: Pat
     assert script.main([*common, "--out", str(teacher)]) == 0
     with pytest.raises(SystemExit, match="needs --teacher"):
         script.main([*common, "--out", str(tmp_path / "x"), "--unlabeled", str(news)])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(SystemExit, match="holds no texts"):
+        script.main([*common, "--out", str(tmp_path / "x"), "--teacher", str(teacher / "tagger.safetensors"),
+                     "--unlabeled", str(tmp_path / "empty")])
     student = tmp_path / "student"
     capsys.readouterr()
     bodies = tmp_path / "bodies.csv"
