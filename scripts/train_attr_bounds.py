@@ -19,6 +19,12 @@ against the linear scores: the regressions are fit without the articles the
 tagger was not trained on, every weight of :data:`TAGGER_WEIGHTS` is tried on
 those articles, and the weights that get most edges right are stored beside
 the regressions (``"tagger"``), which are then refit on every article.
+Where the content edge model is installed too
+(``scripts/train_attr_content_edge.py`` runs before this one), its
+log-probabilities for each span's cue are weighed in the same search
+(:data:`EDGE_WEIGHTS`), and its gate is the smallest of :data:`EDGE_GATES`
+that keeps the held-out edges right within :data:`GATE_TOLERANCE` of asking
+it about every span.
 """
 
 from __future__ import annotations
@@ -63,6 +69,7 @@ class Group:
     ye: list[int]
     ei: list[int]
     unit: tuple[int, int]
+    cue: tuple[int, ...] = ()  # the cue's tokens, where the content edge model reads them
 
 
 def examples(doc: Doc, gold: list[Relation], lex: object) -> list[Group]:
@@ -94,6 +101,7 @@ def examples(doc: Doc, gold: list[Relation], lex: object) -> list[Group]:
                 e_lab,
                 [t.i for t in ends],
                 (lo, hi),
+                tuple(sorted(cue)),
             )
         )
     return out
@@ -111,16 +119,47 @@ def _fit_groups(groups: list[Group], c: float) -> tuple[dict[str, float], dict[s
 TAGGER_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
 #: Steps tried: what a candidate loses per word it adds to the span, with the tagger's vote.
 STEPS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)
+#: Weights tried for the content edge model's log-probabilities, where it is installed.
+EDGE_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
+#: Gates tried (see BoundsModel.edge_gate), smallest first; None: always ask.
+EDGE_GATES = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, None)
+#: The smallest gate is chosen that loses at most this share of held-out edges against none.
+GATE_TOLERANCE = 0.002
+
+
+def _held_out_edges(groups: list[Group], docs: dict[str, Doc], stems: list[str]) -> list[np.ndarray | None] | None:
+    """The content edge model's log-probabilities for each group's cue
+    (``stems[k]`` holds ``groups[k]``), read as at extraction, one batch per
+    article; None where no content edge model is installed."""
+    from reportedly.extract.attr_tagger import DocScores, load_tagger
+
+    tagger = load_tagger()
+    if tagger is None or tagger.edge is None:
+        return None
+    by_stem: dict[str, list[int]] = {}
+    for k, stem in enumerate(stems):
+        by_stem.setdefault(stem, []).append(k)
+    found: dict[int, np.ndarray | None] = {}
+    for stem, ks in by_stem.items():
+        scores = DocScores(tagger, docs[stem], tagger.edge.from_layer)
+        asks = [(groups[k].unit[0], groups[k].unit[1], set(groups[k].cue)) for k in ks]
+        found.update(zip(ks, scores.content_edges(asks)))
+    return [found[k] for k in range(len(groups))]
 
 
 def weigh_tagger(
-    groups: dict[str, list[Group]], docs: dict[str, Doc], c: float, labels: tuple[str, str] = ("content_start", "content_end")
-) -> tuple[float, float, float, float] | None:
-    """The weights of the tagger's start and end logits (``labels``) and the
-    steps (see :class:`~reportedly.extract.attr_bounds.BoundsModel`) that
-    get most edges right on the held-out articles, with the linear model
-    fit on the rest: (start weight, end weight, start step, end step); None
-    where no tagger is installed."""
+    groups: dict[str, list[Group]],
+    docs: dict[str, Doc],
+    c: float,
+    labels: tuple[str, str] = ("content_start", "content_end"),
+    cue_edges: bool = False,
+) -> dict[str, float | None] | None:
+    """The weights of the tagger's start and end logits (``labels``), the
+    steps (see :class:`~reportedly.extract.attr_bounds.BoundsModel`) and,
+    with ``cue_edges`` where the content edge model is installed, its
+    weights and gate, that get most edges right on the held-out articles,
+    with the linear model fit on the rest, keyed as ``bounds_model.json``
+    stores them under ``"tagger"``; None where no tagger is installed."""
     from reportedly.extract.attr_tagger import LABELS
 
     found = held_out_logits(groups, docs, "the boundary model")
@@ -129,43 +168,111 @@ def weigh_tagger(
     held, scored = found
     start_w, end_w = _fit_groups([g for s, gs in groups.items() if s not in held for g in gs], c)
     cs, ce = LABELS.index(labels[0]), LABELS.index(labels[1])
+    edge_of = None
+    if cue_edges:
+        stems = [s for s in sorted(held) for _ in groups.get(s, [])]
+        edge_of = _held_out_edges([g for g, _ in scored], docs, stems)
     rows = []
-    for g, logits in scored:
+    for k, (g, logits) in enumerate(scored):
         ls = np.array([BoundsModel.score(start_w, r) for r in g.xs])
         le = np.array([BoundsModel.score(end_w, r) for r in g.xe])
         # words each candidate adds: a start before the last start candidate, an end after the first end one
         added_s = g.si[-1] - np.array(g.si)
         added_e = np.array(g.ei) - g.ei[0]
-        rows.append(((ls, logits[g.si, cs], added_s, np.array(g.ys)), (le, logits[g.ei, ce], added_e, np.array(g.ye))))
-    print(f"{len(rows)} held-out spans: right edges by tagger weight (start / end) at the best step")
-    chosen: list[tuple[float, float]] = []
+        edges = edge_of[k] if edge_of is not None else None
+        es = edges[g.si, 0] if edges is not None else np.zeros(len(g.si))
+        ee = edges[g.ei, 1] if edges is not None else np.zeros(len(g.ei))
+        rows.append(((ls, logits[g.si, cs], added_s, es, np.array(g.ys)), (le, logits[g.ei, ce], added_e, ee, np.array(g.ye))))
+    edge_weights = EDGE_WEIGHTS if edge_of is not None else (0.0,)
+    print(f"{len(rows)} held-out spans: right edges by tagger weight (start / end) at the best step"
+          + (" and content edge weight" if edge_of is not None else ""))
+    chosen: list[tuple[float, float, float]] = []
     for part, name in ((0, "start"), (1, "end")):
 
-        def right(w: float, step: float) -> float:
-            hits = sum(int(y[int(np.argmax(lin + w * tag - step * added))]) for lin, tag, added, y in (r[part] for r in rows))
+        def right(w: float, step: float, we: float) -> float:
+            hits = sum(int(y[int(np.argmax(lin + w * tag - step * added + we * edge))]) for lin, tag, added, edge, y in (r[part] for r in rows))
             return hits / max(len(rows), 1)
 
-        # per weight, its best step (none without the tagger's vote); a tie keeps the smaller weight and step
-        best = {w: max((right(w, step), -step) for step in (STEPS if w else (0.0,))) for w in TAGGER_WEIGHTS}
-        for w, (share, neg_step) in best.items():
-            print(f"  {name} w={w:<4} {share:.1%} (step {-neg_step})")
+        # per tagger weight, its best step (none without the tagger's vote) and edge weight;
+        # a tie keeps the smaller weights and step
+        best = {
+            w: max((right(w, step, we), -step, -we) for step in (STEPS if w else (0.0,)) for we in edge_weights)
+            for w in TAGGER_WEIGHTS
+        }
+        for w, (share, neg_step, neg_we) in best.items():
+            print(f"  {name} w={w:<4} {share:.1%} (step {-neg_step}" + (f", edge {-neg_we})" if edge_of is not None else ")"))
         w = max(TAGGER_WEIGHTS, key=lambda w: (best[w][0], -w))
-        chosen.append((w, -best[w][1]))
-    return chosen[0][0], chosen[1][0], chosen[0][1], chosen[1][1]
+        chosen.append((w, -best[w][1], -best[w][2]))
+    out: dict[str, float | None] = {"start": chosen[0][0], "end": chosen[1][0], "start_step": chosen[0][1], "end_step": chosen[1][1]}
+    if chosen[0][2] or chosen[1][2]:
+        out.update(edge_start=chosen[0][2], edge_end=chosen[1][2], edge_gate=_choose_gate(rows, chosen))
+    return out
+
+
+def _lead(z: np.ndarray) -> float:
+    """By how much the top score leads the runner-up (infinite for one candidate)."""
+    if len(z) < 2:
+        return float("inf")
+    top2 = np.partition(z, -2)[-2:]
+    return float(top2[1] - top2[0])
+
+
+def _choose_gate(rows: list, chosen: list[tuple[float, float, float]]) -> float | None:
+    """The smallest gate of :data:`EDGE_GATES` whose held-out edges right
+    (start and end) stay within :data:`GATE_TOLERANCE` of asking the content
+    edge model about every span: the gate is what keeps it affordable."""
+    picks = []
+    for r in rows:
+        per = []
+        for part, (w, step, we) in enumerate(chosen):
+            lin, tag, added, edge, y = r[part]
+            plain = lin + w * tag - step * added
+            per.append((plain, plain + we * edge, y))
+        lead = min(_lead(plain) for plain, _, _ in per)
+        picks.append((lead, per))
+
+    def right(gate: float | None) -> tuple[float, float, float]:
+        hits = [0, 0]
+        asked = 0
+        for lead, per in picks:
+            use = gate is None or lead < gate
+            asked += use
+            for part, (plain, with_edge, y) in enumerate(per):
+                hits[part] += int(y[int(np.argmax(with_edge if use else plain))])
+        n = max(len(picks), 1)
+        return hits[0] / n, hits[1] / n, asked / n
+
+    always = right(None)
+    print("  gate: share of spans asked, held-out start / end right")
+    gate_of: dict[float | None, tuple[float, float, float]] = {}
+    for gate in EDGE_GATES:
+        gate_of[gate] = right(gate)
+        s, e, asked = gate_of[gate]
+        print(f"    {gate!s:<5} {asked:6.1%} {s:.1%} / {e:.1%}")
+    for gate in EDGE_GATES:
+        s, e, _ = gate_of[gate]
+        if s >= always[0] - GATE_TOLERANCE and e >= always[1] - GATE_TOLERANCE:
+            return gate
+    return None
 
 
 def fit_and_write(
-    groups: dict[str, list[Group]], docs: dict[str, Doc], c: float, out: Path, labels: tuple[str, str] = ("content_start", "content_end")
+    groups: dict[str, list[Group]],
+    docs: dict[str, Doc],
+    c: float,
+    out: Path,
+    labels: tuple[str, str] = ("content_start", "content_end"),
+    cue_edges: bool = False,
 ) -> None:
     """Weigh the tagger's ``labels`` logits, fit both regressions on every
     group and write them, with the tagger's weights, as JSON to ``out``."""
     all_groups = [g for gs in groups.values() for g in gs]
-    weights = weigh_tagger(groups, docs, c, labels)
+    weights = weigh_tagger(groups, docs, c, labels, cue_edges=cue_edges)
     start, end = _fit_groups(all_groups, c)
     out.parent.mkdir(parents=True, exist_ok=True)
     data: dict[str, object] = {"C": c, "spans": len(all_groups), "start": start, "end": end}
     if weights is not None:
-        data["tagger"] = {"start": weights[0], "end": weights[1], "start_step": weights[2], "end_step": weights[3]}
+        data["tagger"] = weights
     out.write_text(json.dumps(data, sort_keys=True, indent=0), encoding="utf-8")
     print(f"wrote {len(start)} start and {len(end)} end weights (tagger: {weights}) to {out}")
 
@@ -186,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     all_groups = [g for gs in groups.values() for g in gs]
     print(f"{len(all_groups)} content spans: {sum(len(g.ys) for g in all_groups)} start and "
           f"{sum(len(g.ye) for g in all_groups)} end candidates")
-    fit_and_write(groups, {p.stem: d for p, d in zip(paths, docs)}, args.c, args.out / "bounds_model.json")
+    fit_and_write(groups, {p.stem: d for p, d in zip(paths, docs)}, args.c, args.out / "bounds_model.json", cue_edges=True)
     print(f"{time.perf_counter() - t0:.0f} s in all")
     return 0
 

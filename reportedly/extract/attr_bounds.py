@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Token
 
 from reportedly.extract.docview import ParseView, parse_view
 
-__all__ = ["BoundsModel", "end_features", "load_bounds_model", "refine_span", "start_features"]
+__all__ = ["BoundsModel", "end_features", "load_bounds_model", "refine_span", "refine_span_ranked", "start_features"]
 
 #: Parts of speech whose word form is a feature: function words decide boundaries.
 _CLOSED = {"DET", "ADP", "SCONJ", "CCONJ", "PRON", "PART", "AUX", "PUNCT", "ADV"}
@@ -189,11 +189,16 @@ class BoundsModel:
     take that much off a candidate's score per word it adds to the span (a
     start per word before the last start candidate, an end per word after
     the first end candidate): each regression scores a candidate on its
-    own, and the argmax of the sum ran long. All four were chosen on
-    articles the tagger was not trained on.
+    own, and the argmax of the sum ran long. ``edge_start`` and
+    ``edge_end`` weigh the cue-conditioned content edge model's
+    log-probabilities (:mod:`attr_content_edge`) the same way. All were
+    chosen on articles neither model was trained on. That model reads one
+    unit per cue, which costs; ``edge_gate``: it is asked only where the
+    chosen start or end leads the runner-up by less than this (None:
+    always), since where the other scores agree it seldom changes an edge.
     """
 
-    __slots__ = ("start", "end", "tagger_start", "tagger_end", "start_step", "end_step")
+    __slots__ = ("start", "end", "tagger_start", "tagger_end", "start_step", "end_step", "edge_start", "edge_end", "edge_gate")
 
     def __init__(
         self,
@@ -203,6 +208,9 @@ class BoundsModel:
         tagger_end: float = 0.0,
         start_step: float = 0.0,
         end_step: float = 0.0,
+        edge_start: float = 0.0,
+        edge_end: float = 0.0,
+        edge_gate: float | None = None,
     ) -> None:
         self.start = start
         self.end = end
@@ -210,26 +218,67 @@ class BoundsModel:
         self.tagger_end = tagger_end
         self.start_step = start_step
         self.end_step = end_step
+        self.edge_start = edge_start
+        self.edge_end = edge_end
+        self.edge_gate = edge_gate
+
+    @property
+    def reads_edges(self) -> bool:
+        """Whether the content edge model's scores count at all."""
+        return bool(self.edge_start or self.edge_end)
 
     @staticmethod
     def score(weights: Mapping[str, float], feats: list[str]) -> float:
         return sum(weights.get(f, 0.0) for f in feats)
 
-    def best(self, part: str, candidates: list[int], features: Callable[[int], list[str]], edges: np.ndarray | None) -> int:
+    def best(
+        self,
+        part: str,
+        candidates: list[int],
+        features: Callable[[int], list[str]],
+        edges: np.ndarray | None,
+        cue_edges: np.ndarray | None = None,
+    ) -> int:
         """The candidate token (``candidates`` ascending) with the highest
         ``part`` ("start" or "end") score: the linear weights over
         ``features(i)``, plus the tagger's logit (``edges`` column 0 for
         starts, 1 for ends) times its weight less the step per word the
-        candidate adds; the first candidate wins a tie."""
+        candidate adds, plus the content edge model's log-probability
+        (``cue_edges``, same columns) times its weight; the first candidate
+        wins a tie."""
+        return self.ranked(part, candidates, features, edges, cue_edges)[0]
+
+    def ranked(
+        self,
+        part: str,
+        candidates: list[int],
+        features: Callable[[int], list[str]],
+        edges: np.ndarray | None,
+        cue_edges: np.ndarray | None = None,
+    ) -> tuple[int, float]:
+        """:meth:`best`, and by how much its score leads the runner-up's
+        (infinite for a single candidate)."""
         if part == "start":
-            weights, w, col, step = self.start, self.tagger_start, 0, self.start_step
+            weights, w, col, step, we = self.start, self.tagger_start, 0, self.start_step, self.edge_start
             added: Callable[[int], int] = lambda i: candidates[-1] - i  # noqa: E731
         else:
-            weights, w, col, step = self.end, self.tagger_end, 1, self.end_step
+            weights, w, col, step, we = self.end, self.tagger_end, 1, self.end_step, self.edge_end
             added = lambda i: i - candidates[0]  # noqa: E731
         if edges is None or not w:
-            return max(candidates, key=lambda i: self.score(weights, features(i)))
-        return max(candidates, key=lambda i: self.score(weights, features(i)) + w * float(edges[i, col]) - step * added(i))
+            edges, w, step = None, 0.0, 0.0
+        if cue_edges is None or not we:
+            cue_edges, we = None, 0.0
+        totals = []
+        for i in candidates:
+            z = self.score(weights, features(i))
+            if edges is not None:
+                z += w * float(edges[i, col]) - step * added(i)
+            if cue_edges is not None:
+                z += we * float(cue_edges[i, col])
+            totals.append(z)
+        top = int(np.argmax(totals))
+        rest = totals[:top] + totals[top + 1 :]
+        return candidates[top], (totals[top] - max(rest)) if rest else float("inf")
 
 
 def load_bounds_model(name: str = "bounds_model.json") -> BoundsModel | None:
@@ -247,6 +296,9 @@ def load_bounds_model(name: str = "bounds_model.json") -> BoundsModel | None:
         float(tagger.get("end", 0.0)),
         float(tagger.get("start_step", 0.0)),
         float(tagger.get("end_step", 0.0)),
+        float(tagger.get("edge_start", 0.0)),
+        float(tagger.get("edge_end", 0.0)),
+        float(tagger["edge_gate"]) if tagger.get("edge_gate") is not None else None,
     )
 
 
@@ -278,22 +330,42 @@ def refine_span(
     cue: set[int],
     frame: str,
     edges: np.ndarray | None = None,
+    cue_edges: np.ndarray | None = None,
 ) -> tuple[int, int] | None:
     """The best (first, last) token indices for the content, or None where no candidate fits.
 
     ``edges``: the tagger's content-start and content-end logits per token of
-    ``doc`` (tokens x 2), added to the linear scores with the model's weights.
+    ``doc`` (tokens x 2), added to the linear scores with the model's weights;
+    ``cue_edges``: the content edge model's log-probabilities for this cue, likewise.
     """
+    found = refine_span_ranked(model, doc, first, last, lo, hi, cue, frame, edges, cue_edges)
+    return None if found is None else found[:2]
+
+
+def refine_span_ranked(
+    model: BoundsModel,
+    doc: Doc,
+    first: int,
+    last: int,
+    lo: int,
+    hi: int,
+    cue: set[int],
+    frame: str,
+    edges: np.ndarray | None = None,
+    cue_edges: np.ndarray | None = None,
+) -> tuple[int, int, float] | None:
+    """:func:`refine_span`, and the smaller of the two edges' leads over
+    their runners-up (what :attr:`BoundsModel.edge_gate` is compared with)."""
     v = parse_view(doc)
     starts, ends = _candidate_indices(v, first, last, lo, hi, cue)
     if not starts or not ends:
         return None
-    best_s = model.best("start", starts, lambda i: _start_features(v, i, first, lo, cue, frame), edges)
+    best_s, lead_s = model.ranked("start", starts, lambda i: _start_features(v, i, first, lo, cue, frame), edges, cue_edges)
     # The content runs on one side of the cue: it never spans it.
     limit = min((c for c in cue if c > best_s), default=hi)
     ends = [i for i in ends if best_s <= i < limit]
     if not ends:
         return None
     root = doc[first : last + 1].root.i
-    best_e = model.best("end", ends, lambda i: _end_features(v, i, last, hi, frame, root, cue), edges)
-    return best_s, best_e
+    best_e, lead_e = model.ranked("end", ends, lambda i: _end_features(v, i, last, hi, frame, root, cue), edges, cue_edges)
+    return best_s, best_e, min(lead_s, lead_e)

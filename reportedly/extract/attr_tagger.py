@@ -41,7 +41,9 @@ import numpy as np
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["LABELS", "NO_SCORE", "DocScores", "Tagger", "TaggerWindows", "base_model_dir", "label_pieces", "load_tagger", "load_weights", "make_windows", "piece_spans"]
+    from reportedly.extract.attr_content_edge import ContentEdgeModel
+
+__all__ = ["LABELS", "NO_SCORE", "DocScores", "PieceStates", "Tagger", "TaggerWindows", "base_model_dir", "label_pieces", "load_tagger", "load_weights", "make_windows", "piece_spans"]
 
 #: What each output of the head marks, in order.
 LABELS = ("cue", "source", "source_start", "source_end", "content", "content_start", "content_end")
@@ -155,11 +157,15 @@ class Tagger:
     ``scripts/train_attr_bounds.py`` weighs it against the boundary model.
     """
 
-    def __init__(self, tokenizer: Any, encoder: Any, head: Any, held_out: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, tokenizer: Any, encoder: Any, head: Any, held_out: frozenset[str] = frozenset(), edge: ContentEdgeModel | None = None
+    ) -> None:
         self.tokenizer = tokenizer
         self.encoder = encoder
         self.head = head
         self.held_out = held_out
+        #: The cue-conditioned content edge model that reads this encoder's hidden states, if shipped.
+        self.edge = edge
 
     def piece_logits(self, text: str) -> tuple[np.ndarray, list[tuple[int, int]]]:
         """Logits (pieces x labels) for ``text`` and the pieces' character offsets."""
@@ -168,15 +174,23 @@ class Tagger:
     def piece_logits_many(self, texts: Sequence[str]) -> list[tuple[np.ndarray, list[tuple[int, int]]]]:
         """:meth:`piece_logits` of several texts, encoded together: one batch
         of windows costs far less than a call per sentence."""
+        return [(logits, offsets) for logits, offsets, _ in self.encode_many(texts, None)]
+
+    def encode_many(
+        self, texts: Sequence[str], states_from: int | None
+    ) -> list[tuple[np.ndarray, list[tuple[int, int]], np.ndarray | None]]:
+        """Per text: piece logits, piece offsets and, where ``states_from`` is
+        given, each piece's hidden state after that many layers (what
+        :mod:`attr_content_edge` reads; None otherwise)."""
         import torch
 
         tok = self.tokenizer
         spans = [piece_spans(tok, text) for text in texts]
         wins = [make_windows(ids, tok.cls_token_id, tok.sep_token_id, tok.pad_token_id) if ids else None for ids, _ in spans]
         live = [w for w in wins if w is not None]
-        out: list[tuple[np.ndarray, list[tuple[int, int]]]] = []
+        out: list[tuple[np.ndarray, list[tuple[int, int]], np.ndarray | None]] = []
         if not live:
-            return [(np.zeros((0, len(LABELS)), dtype=np.float32), offsets) for _, offsets in spans]
+            return [(np.zeros((0, len(LABELS)), dtype=np.float32), offsets, None) for _, offsets in spans]
         # Every window of every text, shortest first, so that each batch pads
         # only to its own longest: sentences vary from ten pieces to a hundred.
         rows = [(int(w.mask[r].sum()), k, r) for k, w in enumerate(live) for r in range(len(w.ids))]
@@ -187,7 +201,8 @@ class Tagger:
                 batches[-1].append(row)
             else:
                 batches.append([row])
-        hidden_of: dict[tuple[int, int], np.ndarray] = {}
+        logits_of: dict[tuple[int, int], np.ndarray] = {}
+        states_of: dict[tuple[int, int], np.ndarray] = {}
         with torch.inference_mode():
             for batch in batches:
                 width = batch[-1][0]
@@ -196,15 +211,22 @@ class Tagger:
                 for j, (n, k, r) in enumerate(batch):
                     ids[j, :n] = live[k].ids[r, :n]
                     mask[j, :n] = 1
-                hidden = self.encoder(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask)).last_hidden_state
-                for (_, k, r), row in zip(batch, self.head(hidden).float().numpy()):
-                    hidden_of[(k, r)] = row
+                encoded = self.encoder(
+                    input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask), output_hidden_states=states_from is not None
+                )
+                for (_, k, r), row in zip(batch, self.head(encoded.last_hidden_state).float().numpy()):
+                    logits_of[(k, r)] = row
+                if states_from is not None:
+                    for (_, k, r), row in zip(batch, encoded.hidden_states[states_from].float().numpy()):
+                        states_of[(k, r)] = row
         k = 0
         for (_ids, offsets), w in zip(spans, wins):
             if w is None:
-                out.append((np.zeros((0, len(LABELS)), dtype=np.float32), offsets))
+                out.append((np.zeros((0, len(LABELS)), dtype=np.float32), offsets, None))
                 continue
-            out.append((np.stack([hidden_of[(k, r)][c] for r, c in w.owner]), offsets))
+            logits = np.stack([logits_of[(k, r)][c] for r, c in w.owner])
+            states = np.stack([states_of[(k, r)][c] for r, c in w.owner]) if states_from is not None else None
+            out.append((logits, offsets, states))
             k += 1
         return out
 
@@ -214,24 +236,29 @@ class Tagger:
         self.fill(doc, [(0, len(doc))], out)
         return out
 
-    def fill(self, doc: Doc, spans: Sequence[tuple[int, int]], out: np.ndarray) -> None:
+    def fill(self, doc: Doc, spans: Sequence[tuple[int, int]], out: np.ndarray, sink: PieceStates | None = None) -> None:
         """Write the logits of the tokens of each ``(lo, hi)`` token span of
         ``doc`` into ``out``, reading only those spans' text.
 
         A token takes its first piece's logits, except the ``*_end`` labels,
         which come from its last piece; a token with no piece (space) keeps
-        what ``out`` holds.
+        what ``out`` holds. With a ``sink``, the pieces' hidden states after
+        ``sink.layer`` layers are kept there too.
         """
         # imported here: the training script runs this module where only torch is installed
         from spacy.attrs import IDX, LENGTH
 
         spans = [(lo, hi) for lo, hi in spans if lo < hi]
-        results = self.piece_logits_many([doc[lo:hi].text for lo, hi in spans])
+        texts = [doc[lo:hi].text for lo, hi in spans]
+        if sink is None:
+            results = [(logits, offsets, None) for logits, offsets in self.piece_logits_many(texts)]
+        else:
+            results = self.encode_many(texts, sink.layer)
         end_cols = [k for k, name in enumerate(LABELS) if name.endswith("_end")]
         # every token's character range at once: a loop over Token objects
         # cost as much as a tenth of the encoder's time
         where = doc.to_array([IDX, LENGTH]).astype(np.int64)
-        for (lo, hi), (logits, offsets) in zip(spans, results):
+        for (lo, hi), (logits, offsets, states) in zip(spans, results):
             if not offsets:
                 continue
             base = int(where[lo, 0])
@@ -244,6 +271,40 @@ class Tagger:
             rows = has + lo
             out[rows] = logits[first[has]]
             out[np.ix_(rows, end_cols)] = logits[np.ix_(last[has] - 1, end_cols)]
+            if sink is not None and states is not None:
+                sink.add(states, rows, first[has], last[has] - 1)
+
+
+class PieceStates:
+    """The hidden states of the word pieces a Doc's tagger pass has read, and
+    each token's first and last piece among them (-1 where unread)."""
+
+    __slots__ = ("layer", "chunks", "count", "first", "last", "_stacked")
+
+    def __init__(self, layer: int, n_tokens: int) -> None:
+        self.layer = layer
+        self.chunks: list[np.ndarray] = []
+        self.count = 0
+        self.first = np.full(n_tokens, -1, dtype=np.int64)
+        self.last = np.full(n_tokens, -1, dtype=np.int64)
+        self._stacked: np.ndarray | None = None
+
+    def add(self, states: np.ndarray, rows: np.ndarray, first: np.ndarray, last: np.ndarray) -> None:
+        """Keep one read text's piece ``states``; token ``rows[j]`` spans its
+        pieces ``first[j]..last[j]``."""
+        self.first[rows] = first + self.count
+        self.last[rows] = last + self.count
+        self.chunks.append(states)
+        self.count += len(states)
+        self._stacked = None
+
+    @property
+    def states(self) -> np.ndarray:
+        """Every kept piece state, in the order the token maps index them."""
+        if self._stacked is None:
+            self._stacked = np.concatenate(self.chunks) if self.chunks else np.zeros((0, 0), dtype=np.float32)
+            self.chunks = [self._stacked]
+        return self._stacked
 
 
 class DocScores:
@@ -257,13 +318,19 @@ class DocScores:
     prose with fewer reports).
     """
 
-    __slots__ = ("tagger", "doc", "values", "_done")
+    __slots__ = ("tagger", "doc", "values", "pieces", "_done", "_edges")
 
-    def __init__(self, tagger: Tagger, doc: Doc) -> None:
+    def __init__(self, tagger: Tagger, doc: Doc, states_from: int | None = None) -> None:
+        """``states_from``: also keep the pieces' hidden states after that
+        many layers, which :meth:`content_edges` needs (the tagger's content
+        edge model's ``from_layer``)."""
         self.tagger = tagger
         self.doc = doc
         self.values = np.full((len(doc), len(LABELS)), NO_SCORE, dtype=np.float32)
+        #: The pieces' hidden states, where kept.
+        self.pieces = PieceStates(states_from, len(doc)) if states_from is not None else None
         self._done: set[tuple[int, int]] = set()
+        self._edges: dict[tuple[int, int, tuple[int, ...]], np.ndarray | None] = {}
 
     def ensure(self, units: Iterable[tuple[int, int]]) -> np.ndarray:
         """All logits so far (tokens x labels), the tokens of ``units`` included."""
@@ -276,9 +343,42 @@ class DocScores:
                 regions[-1][1] = hi
             else:
                 regions.append([lo, hi])
-        self.tagger.fill(self.doc, [(lo, hi) for lo, hi in regions], self.values)
+        if self.pieces is None:
+            self.tagger.fill(self.doc, [(lo, hi) for lo, hi in regions], self.values)
+        else:
+            self.tagger.fill(self.doc, [(lo, hi) for lo, hi in regions], self.values, self.pieces)
         self._done.update(todo)
         return self.values
+
+    def content_edges(self, asks: Sequence[tuple[int, int, set[int]]]) -> list[np.ndarray | None]:
+        """For each ``(lo, hi, cue)``, the content edge model's start and end
+        log-probabilities (tokens x 2 over the whole Doc, :data:`NO_SCORE`
+        outside the unit) for the report whose cue is the token set ``cue``
+        in the unit ``[lo, hi)``; None where there is no such model or the
+        unit cannot be read. All asks are encoded in one batch."""
+        from reportedly.extract.attr_content_edge import edge_input
+
+        edge = getattr(self.tagger, "edge", None)
+        if edge is None or self.pieces is None or self.pieces.layer != edge.from_layer:
+            return [None] * len(asks)
+        keys = [(lo, hi, tuple(sorted(cue))) for lo, hi, cue in asks]
+        todo = [k for k in dict.fromkeys(keys) if k not in self._edges]
+        if todo:
+            self.ensure([(lo, hi) for lo, hi, _ in todo])
+            states = self.pieces.states
+            inputs = {k: edge_input(states, self.pieces.first, self.pieces.last, k[0], k[1], set(k[2])) for k in todo}
+            ready = sorted((k for k, x in inputs.items() if x is not None), key=lambda k: len(inputs[k].marks))  # type: ignore[union-attr]
+            for k, x in inputs.items():
+                if x is None:
+                    self._edges[k] = None
+            # similar lengths together: a batch pads to its longest
+            for b in range(0, len(ready), _BATCH):
+                chunk = ready[b : b + _BATCH]
+                for k, scores in zip(chunk, edge.logits([inputs[k] for k in chunk])):  # type: ignore[misc]
+                    full = np.full((len(self.doc), 2), NO_SCORE, dtype=np.float32)
+                    full[inputs[k].tokens] = scores  # type: ignore[union-attr]
+                    self._edges[k] = full
+        return [self._edges[k] for k in keys]
 
 
 def build_modules(base: Path, n_labels: int = len(LABELS), layers: int | None = None) -> tuple[Any, Any, Any]:
@@ -307,8 +407,13 @@ def load_weights(encoder: Any, head: Any, weights: Path) -> None:
     head.load_state_dict({k[len("head.") :]: v.float() for k, v in state.items() if k.startswith("head.")})
 
 
-def load_tagger(weights: Path | None = None, quantize: bool = True, threads: int | None = 1) -> Tagger | None:
+def load_tagger(
+    weights: Path | None = None, quantize: bool = True, threads: int | None = 1, content_edge: bool | Path = True
+) -> Tagger | None:
     """The fine-tuned tagger, or None where torch, MiniLM or the weights are missing.
+
+    ``content_edge``: load the shipped content edge model on top of it (a
+    path: those weights instead; False: none), where its weights exist.
 
     ``threads`` sets torch's intra-op threads for the process (None: leave
     them): extraction runs parallel across processes, so one thread each
@@ -337,9 +442,15 @@ def load_tagger(weights: Path | None = None, quantize: bool = True, threads: int
     load_weights(encoder, head, weights)
     encoder.eval()
     head.eval()
+    edge = None
+    if content_edge:
+        from reportedly.extract.attr_content_edge import load_content_edge
+
+        # built from the unquantized encoder, whose layers it copies
+        edge = load_content_edge(encoder, content_edge if isinstance(content_edge, Path) else None, tagger_weights=weights)
     if quantize:
         with warnings.catch_warnings():
             # torch marks its eager-mode quantization deprecated; it is still the fast path on a CPU
             warnings.simplefilter("ignore")
             encoder = torch.ao.quantization.quantize_dynamic(encoder, {torch.nn.Linear}, dtype=torch.qint8)
-    return Tagger(tokenizer, encoder, head, frozenset(config.get("held_out", ())))
+    return Tagger(tokenizer, encoder, head, frozenset(config.get("held_out", ())), edge)

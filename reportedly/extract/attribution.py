@@ -52,7 +52,7 @@ import numpy as np
 from spacy.attrs import IS_SPACE
 from spacy.tokens import Doc, Span, Token
 
-from reportedly.extract.attr_bounds import BoundsModel, refine_span
+from reportedly.extract.attr_bounds import BoundsModel, refine_span_ranked
 from reportedly.extract.attr_tagger import LABELS as _TAGGER_LABELS
 from reportedly.extract.attr_tagger import DocScores
 from reportedly.extract.attr_cue_edge import CueEdgeModel
@@ -65,6 +65,7 @@ from reportedly.types import Source
 
 __all__ = [
     "Attribution",
+    "all_units",
     "cue_edge_context",
     "cue_features",
     "find_attributions",
@@ -1204,10 +1205,11 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
     if lex.tagger is not None:
         # The tagger reads only the sentences where a cue is scored or content
         # redrawn, and those that hold candidate verbs all in one batch.
-        scores = DocScores(lex.tagger, doc)
+        edge = lex.tagger.edge if lex.bounds is not None and lex.bounds.reads_edges else None
+        scores = DocScores(lex.tagger, doc, edge.from_layer if edge is not None else None)
     # the tagger's own cues need every unit, read in the same pass as the
     # candidates' (one read batches best)
-    units = _all_units(doc) if scores is not None and lex.tagger_cue_threshold > 0 else None
+    units = all_units(doc) if scores is not None and lex.tagger_cue_threshold > 0 else None
     candidates = None
     if scores is not None and lex.cue_tagger_weight:
         candidates = {t.i: c for t in doc if (c := _verb_candidate(t, lex, regions, text)) is not None}
@@ -1351,7 +1353,7 @@ def _nearest_run(values: np.ndarray, col: int, lo: int, hi: int, cue: tuple[int,
     return _run_around(values, col, i, *((lo, cue[0]) if i < cue[0] else (cue[1] + 1, hi)))
 
 
-def _all_units(doc: Doc) -> list[tuple[int, int]]:
+def all_units(doc: Doc) -> list[tuple[int, int]]:
     """Every sentence unit of ``doc`` (see :func:`_unit`) that holds a word, in order.
 
     Built from the sentences and paragraph breaks directly: asking
@@ -1479,19 +1481,33 @@ def _refine_bounds(
     scores: DocScores | None = None,
 ) -> None:
     """Redraw single-fragment content edges with the learned boundary model,
-    helped by the transformer tagger where it is loaded."""
+    helped by the transformer tagger and its content edge model where they
+    are loaded: first without the edge model, then again with it where the
+    boundary model's lead is under its gate, all such cues read in one batch."""
+    todo = []
     for att in atts:
         ctx = refinable(doc, text, att, regions)
         if ctx is None:
             continue
         first, last, lo, hi, cue = ctx
-        edges = None
-        if scores is not None:
-            edges = scores.ensure([(lo, hi)])[:, [_CONTENT_START, _CONTENT_END]]
-        best = refine_span(model, doc, first, last, lo, hi, cue, att.pattern, edges)
-        if best is None:
+        edges = scores.ensure([(lo, hi)])[:, [_CONTENT_START, _CONTENT_END]] if scores is not None else None
+        found = refine_span_ranked(model, doc, first, last, lo, hi, cue, att.pattern, edges)
+        if found is None:
             continue
-        s, e = best
+        todo.append((att, ctx, edges, found))
+    if scores is not None and model.reads_edges:
+        gate = model.edge_gate
+        doubtful = [k for k, (_, _, _, found) in enumerate(todo) if gate is None or found[2] < gate]
+        asked = scores.content_edges([todo[k][1][2:] for k in doubtful])
+        for k, by_cue in zip(doubtful, asked):
+            if by_cue is None:
+                continue
+            att, ctx, edges, _ = todo[k]
+            first, last, lo, hi, cue = ctx
+            again = refine_span_ranked(model, doc, first, last, lo, hi, cue, att.pattern, edges, by_cue)
+            if again is not None:
+                todo[k] = (att, ctx, edges, again)
+    for att, _, _, (s, e, _) in todo:
         span = _trim(text, doc[s].idx, doc[e].idx + len(doc[e].text))
         if span is not None:
             att.content = [span]
