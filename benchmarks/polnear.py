@@ -19,7 +19,9 @@ boundaries, ``--no-cue-edge`` the rules' cue ends, ``--no-source-bounds``
 the rules' source edges (``scripts/train_attr_source_bounds.py``),
 ``--no-source-keep`` every source the rules give (``scripts/train_attr_source_keep.py``), ``--no-tagger`` the
 boundary model without the transformer edge tagger of
-``scripts/train_attr_tagger.py`` (which needs ``pip install -e '.[neural]'``).
+``scripts/train_attr_tagger.py`` (which needs ``pip install -e '.[neural]'``),
+``--no-content-edge`` without the tagger's cue-conditioned content edge model
+(``scripts/train_attr_content_edge.py``).
 
 ``--agreement`` scores people instead: on the articles of ``--data`` that
 two annotators annotated, the second annotator's file (by id) against the
@@ -67,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-source-bounds", action="store_true", help="keep the rules' source edges")
     ap.add_argument("--no-source-keep", action="store_true", help="keep every source the rules give")
     ap.add_argument("--no-tagger", action="store_true", help="the boundary model without the transformer edge tagger")
+    ap.add_argument("--no-content-edge", action="store_true", help="the boundary model without the tagger's cue-conditioned content edge model")
     ap.add_argument("--rounds", type=int, default=3, help="timed rounds; each stage keeps its fastest (default 3)")
     ap.add_argument("--agreement", action="store_true", help="score the second annotator against the first instead")
     args = ap.parse_args(argv)
@@ -88,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         learned=not args.rules_only, bounds=not args.no_bounds, cue_edge=not args.no_cue_edge, tagger=not args.no_tagger,
         source_bounds=not args.no_source_bounds,
         source_keep=not args.no_source_keep,
+        content_edge=not args.no_content_edge,
     )
     # The stages alternate, round by round, and each keeps its fastest round:
     # on a shared machine one stage's single run can be slowed by a fifth by
@@ -132,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         mode = "rules + learned cue classifier + learned content boundaries"
     if lex.tagger is not None:
         mode += " + transformer edge tagger"
+        if lex.tagger.edge is not None and lex.bounds is not None and lex.bounds.reads_edges:
+            mode += " + cue-conditioned content edges"
     if lex.cue_edge is not None:
         mode += " + learned cue edges"
     if lex.source_bounds is not None:

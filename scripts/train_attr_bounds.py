@@ -21,8 +21,9 @@ those articles, and the weights that get most edges right are stored beside
 the regressions (``"tagger"``), which are then refit on every article.
 Where the content edge model is installed too
 (``scripts/train_attr_content_edge.py`` runs before this one), its
-log-probabilities for each span's cue are weighed in the same search
-(:data:`EDGE_WEIGHTS`), and its gate is the smallest of :data:`EDGE_GATES`
+log-probabilities for each span's cue are weighed on top of the tagger's
+chosen weights (:data:`EDGE_WEIGHTS`), so that where its gate spares it the
+boundary model stands as it would without it; the gate is the smallest of :data:`EDGE_GATES`
 that keeps the held-out edges right within :data:`GATE_TOLERANCE` of asking
 it about every span.
 """
@@ -154,12 +155,13 @@ def weigh_tagger(
     labels: tuple[str, str] = ("content_start", "content_end"),
     cue_edges: bool = False,
 ) -> dict[str, float | None] | None:
-    """The weights of the tagger's start and end logits (``labels``), the
-    steps (see :class:`~reportedly.extract.attr_bounds.BoundsModel`) and,
-    with ``cue_edges`` where the content edge model is installed, its
-    weights and gate, that get most edges right on the held-out articles,
-    with the linear model fit on the rest, keyed as ``bounds_model.json``
-    stores them under ``"tagger"``; None where no tagger is installed."""
+    """The weights of the tagger's start and end logits (``labels``) and the
+    steps (see :class:`~reportedly.extract.attr_bounds.BoundsModel`) that get
+    most edges right on the held-out articles, with the linear model fit on
+    the rest; then, with ``cue_edges`` where the content edge model is
+    installed, its weights on top of those and its gate. Keyed as
+    ``bounds_model.json`` stores them under ``"tagger"``; None where no
+    tagger is installed."""
     from reportedly.extract.attr_tagger import LABELS
 
     found = held_out_logits(groups, docs, "the boundary model")
@@ -184,8 +186,7 @@ def weigh_tagger(
         ee = edges[g.ei, 1] if edges is not None else np.zeros(len(g.ei))
         rows.append(((ls, logits[g.si, cs], added_s, es, np.array(g.ys)), (le, logits[g.ei, ce], added_e, ee, np.array(g.ye))))
     edge_weights = EDGE_WEIGHTS if edge_of is not None else (0.0,)
-    print(f"{len(rows)} held-out spans: right edges by tagger weight (start / end) at the best step"
-          + (" and content edge weight" if edge_of is not None else ""))
+    print(f"{len(rows)} held-out spans: right edges by tagger weight (start / end) at the best step")
     chosen: list[tuple[float, float, float]] = []
     for part, name in ((0, "start"), (1, "end")):
 
@@ -193,16 +194,19 @@ def weigh_tagger(
             hits = sum(int(y[int(np.argmax(lin + w * tag - step * added + we * edge))]) for lin, tag, added, edge, y in (r[part] for r in rows))
             return hits / max(len(rows), 1)
 
-        # per tagger weight, its best step (none without the tagger's vote) and edge weight;
-        # a tie keeps the smaller weights and step
-        best = {
-            w: max((right(w, step, we), -step, -we) for step in (STEPS if w else (0.0,)) for we in edge_weights)
-            for w in TAGGER_WEIGHTS
-        }
-        for w, (share, neg_step, neg_we) in best.items():
-            print(f"  {name} w={w:<4} {share:.1%} (step {-neg_step}" + (f", edge {-neg_we})" if edge_of is not None else ")"))
+        # per tagger weight, its best step (none without the tagger's vote); a tie keeps the smaller
+        best = {w: max((right(w, step, 0.0), -step) for step in (STEPS if w else (0.0,))) for w in TAGGER_WEIGHTS}
+        for w, (share, neg_step) in best.items():
+            print(f"  {name} w={w:<4} {share:.1%} (step {-neg_step})")
         w = max(TAGGER_WEIGHTS, key=lambda w: (best[w][0], -w))
-        chosen.append((w, -best[w][1], -best[w][2]))
+        step = -best[w][1]
+        # the content edge model is weighed on top of that choice, so that where
+        # the gate spares it the boundary model stands as it would alone
+        by_edge = {we: right(w, step, we) for we in edge_weights}
+        if edge_of is not None:
+            print(f"  {name} with the content edge model: " + ", ".join(f"{we} {share:.1%}" for we, share in by_edge.items()))
+        we = max(edge_weights, key=lambda we: (by_edge[we], -we))
+        chosen.append((w, step, we))
     out: dict[str, float | None] = {"start": chosen[0][0], "end": chosen[1][0], "start_step": chosen[0][1], "end_step": chosen[1][1]}
     if chosen[0][2] or chosen[1][2]:
         out.update(edge_start=chosen[0][2], edge_end=chosen[1][2], edge_gate=_choose_gate(rows, chosen))

@@ -217,3 +217,10 @@ def test_training_writes_weights_extraction_loads(load_script, tmp_path: Path, c
     with pytest.warns(UserWarning, match="another tagger"):
         other = load_tagger(weights, threads=None, content_edge=out / "content_edge.safetensors")
     assert other is not None and other.edge is None
+
+
+def test_the_lexicon_can_leave_the_edge_model_out():
+    from reportedly.extract.attr_lexicon import load_lexicon
+
+    lex = load_lexicon(tagger=False, content_edge=False)
+    assert lex.bounds is not None and not lex.bounds.reads_edges

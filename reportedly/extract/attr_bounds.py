@@ -255,9 +255,11 @@ class BoundsModel:
         features: Callable[[int], list[str]],
         edges: np.ndarray | None,
         cue_edges: np.ndarray | None = None,
+        memo: dict[int, float] | None = None,
     ) -> tuple[int, float]:
         """:meth:`best`, and by how much its score leads the runner-up's
-        (infinite for a single candidate)."""
+        (infinite for a single candidate). ``memo`` keeps each candidate's
+        linear score for a second call on the same span."""
         if part == "start":
             weights, w, col, step, we = self.start, self.tagger_start, 0, self.start_step, self.edge_start
             added: Callable[[int], int] = lambda i: candidates[-1] - i  # noqa: E731
@@ -270,7 +272,10 @@ class BoundsModel:
             cue_edges, we = None, 0.0
         totals = []
         for i in candidates:
-            z = self.score(weights, features(i))
+            if memo is None:
+                z = self.score(weights, features(i))
+            elif (z := memo.get(i)) is None:  # type: ignore[assignment]
+                z = memo[i] = self.score(weights, features(i))
             if edges is not None:
                 z += w * float(edges[i, col]) - step * added(i)
             if cue_edges is not None:
@@ -353,19 +358,23 @@ def refine_span_ranked(
     frame: str,
     edges: np.ndarray | None = None,
     cue_edges: np.ndarray | None = None,
+    memo: tuple[dict[int, float], dict[int, float]] | None = None,
 ) -> tuple[int, int, float] | None:
     """:func:`refine_span`, and the smaller of the two edges' leads over
-    their runners-up (what :attr:`BoundsModel.edge_gate` is compared with)."""
+    their runners-up (what :attr:`BoundsModel.edge_gate` is compared with).
+    ``memo``: two dicts (starts, ends) that keep the linear scores, so that
+    asking again with ``cue_edges`` scores no candidate twice."""
     v = parse_view(doc)
     starts, ends = _candidate_indices(v, first, last, lo, hi, cue)
     if not starts or not ends:
         return None
-    best_s, lead_s = model.ranked("start", starts, lambda i: _start_features(v, i, first, lo, cue, frame), edges, cue_edges)
+    memo_s, memo_e = memo if memo is not None else (None, None)
+    best_s, lead_s = model.ranked("start", starts, lambda i: _start_features(v, i, first, lo, cue, frame), edges, cue_edges, memo_s)
     # The content runs on one side of the cue: it never spans it.
     limit = min((c for c in cue if c > best_s), default=hi)
     ends = [i for i in ends if best_s <= i < limit]
     if not ends:
         return None
     root = doc[first : last + 1].root.i
-    best_e, lead_e = model.ranked("end", ends, lambda i: _end_features(v, i, last, hi, frame, root, cue), edges, cue_edges)
+    best_e, lead_e = model.ranked("end", ends, lambda i: _end_features(v, i, last, hi, frame, root, cue), edges, cue_edges, memo_e)
     return best_s, best_e, min(lead_s, lead_e)

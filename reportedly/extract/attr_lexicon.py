@@ -198,6 +198,7 @@ def load_lexicon(
     tagger: bool = True,
     source_bounds: bool = True,
     source_keep: bool = True,
+    content_edge: bool = True,
 ) -> AttrLexicon:
     """Read the ``attr_*`` data files shipped in ``reportedly/data``.
 
@@ -206,7 +207,8 @@ def load_lexicon(
     but the rules' content boundaries, ``cue_edge=False`` the rules' cue ends,
     ``tagger=False`` the boundary model without the transformer tagger,
     ``source_bounds=False`` the rules' source edges, ``source_keep=False``
-    every source the rules give.
+    every source the rules give, ``content_edge=False`` the boundary model
+    without the tagger's cue-conditioned content edge model.
     """
     unnamed: set[str] = set()
     anonymous: set[str] = set()
@@ -232,6 +234,8 @@ def load_lexicon(
         if canonical.strip():
             aliases[alias.strip().lower()] = canonical.strip()
     bounds_model = load_bounds_model() if learned and bounds else None
+    if bounds_model is not None and not content_edge:
+        bounds_model.edge_start = bounds_model.edge_end = 0.0
     loaded_tagger = shipped_tagger() if learned and tagger else None
     cue_tagger_weight = tagger_cue_threshold = 0.0
     if loaded_tagger is not None and with_tagger is not None:

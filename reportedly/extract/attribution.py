@@ -1491,23 +1491,24 @@ def _refine_bounds(
             continue
         first, last, lo, hi, cue = ctx
         edges = scores.ensure([(lo, hi)])[:, [_CONTENT_START, _CONTENT_END]] if scores is not None else None
-        found = refine_span_ranked(model, doc, first, last, lo, hi, cue, att.pattern, edges)
+        memo: tuple[dict[int, float], dict[int, float]] = ({}, {})
+        found = refine_span_ranked(model, doc, first, last, lo, hi, cue, att.pattern, edges, memo=memo)
         if found is None:
             continue
-        todo.append((att, ctx, edges, found))
+        todo.append((att, ctx, edges, found, memo))
     if scores is not None and model.reads_edges:
         gate = model.edge_gate
-        doubtful = [k for k, (_, _, _, found) in enumerate(todo) if gate is None or found[2] < gate]
+        doubtful = [k for k, item in enumerate(todo) if gate is None or item[3][2] < gate]
         asked = scores.content_edges([todo[k][1][2:] for k in doubtful])
         for k, by_cue in zip(doubtful, asked):
             if by_cue is None:
                 continue
-            att, ctx, edges, _ = todo[k]
+            att, ctx, edges, _, memo = todo[k]
             first, last, lo, hi, cue = ctx
-            again = refine_span_ranked(model, doc, first, last, lo, hi, cue, att.pattern, edges, by_cue)
+            again = refine_span_ranked(model, doc, first, last, lo, hi, cue, att.pattern, edges, by_cue, memo)
             if again is not None:
-                todo[k] = (att, ctx, edges, again)
-    for att, _, _, (s, e, _) in todo:
+                todo[k] = (att, ctx, edges, again, memo)
+    for att, _, _, (s, e, _), _ in todo:
         span = _trim(text, doc[s].idx, doc[e].idx + len(doc[e].text))
         if span is not None:
             att.content = [span]
