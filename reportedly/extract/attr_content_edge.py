@@ -177,8 +177,8 @@ def load_content_edge(
         return None
     config_path = weights.with_suffix(".json")
     config = json.loads(config_path.read_text(encoding="utf-8")) if config_path.is_file() else {}
-    from_layer = int(config.get("from_layer", 0))
-    if not 0 < from_layer < len(encoder.encoder.layer) + 1:
+    from_layer = config.get("from_layer")
+    if not isinstance(from_layer, int) or not 0 <= from_layer < len(encoder.encoder.layer):
         return None
     if tagger_weights is not None and config.get("tagger_sha256") not in (None, fingerprint(tagger_weights)):
         warnings.warn(f"{weights.name} was trained on another tagger than {tagger_weights}: not used", stacklevel=2)
