@@ -150,6 +150,17 @@ def label_pieces(offsets: Sequence[tuple[int, int]], relations: Sequence[Any], t
     return y
 
 
+def _gather(windows: list[np.ndarray], rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``windows[rows[p]][cols[p]]`` for every piece ``p``, in one indexing
+    (the windows of a text are padded to one width first: a loop per piece
+    cost a twentieth of the tagger's time once hidden states were kept)."""
+    width = max(len(w) for w in windows)
+    stacked = np.zeros((len(windows), width, windows[0].shape[1]), dtype=windows[0].dtype)
+    for r, w in enumerate(windows):
+        stacked[r, : len(w)] = w
+    return stacked[rows, cols]
+
+
 class Tagger:
     """The encoder, its head and tokenizer, ready to score spaCy Docs.
 
@@ -224,8 +235,10 @@ class Tagger:
             if w is None:
                 out.append((np.zeros((0, len(LABELS)), dtype=np.float32), offsets, None))
                 continue
-            logits = np.stack([logits_of[(k, r)][c] for r, c in w.owner])
-            states = np.stack([states_of[(k, r)][c] for r, c in w.owner]) if states_from is not None else None
+            rows_at = np.array([r for r, _ in w.owner], dtype=np.int64)
+            cols_at = np.array([c for _, c in w.owner], dtype=np.int64)
+            logits = _gather([logits_of[(k, r)] for r in range(len(w.ids))], rows_at, cols_at)
+            states = _gather([states_of[(k, r)] for r in range(len(w.ids))], rows_at, cols_at) if states_from is not None else None
             out.append((logits, offsets, states))
             k += 1
         return out
