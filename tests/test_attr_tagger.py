@@ -83,17 +83,8 @@ def test_a_token_takes_its_first_piece_and_its_last_piece_for_ends():
     assert out[1].tolist() == logits[3].tolist()
 
 
-def _sentence() -> tuple[Doc, set[int]]:
-    words = ["He", "said", "that", "taxes", "rose", ",", "which", "hurt", "."]
-    heads = [1, 1, 4, 4, 1, 4, 7, 4, 1]
-    deps = ["nsubj", "ROOT", "mark", "nsubj", "ccomp", "punct", "nsubj", "relcl", "punct"]
-    doc = Doc(spacy.blank("en").vocab, words=words, spaces=[True, True, True, True, False, True, True, False, False],
-              heads=heads, deps=deps, pos=["PRON", "VERB", "SCONJ", "NOUN", "VERB", "PUNCT", "PRON", "VERB", "PUNCT"])
-    return doc, {1}
-
-
-def test_the_tagger_moves_an_edge_only_with_a_weight():
-    doc, cue = _sentence()
+def test_the_tagger_moves_an_edge_only_with_a_weight(taxes_sentence):
+    doc, cue = taxes_sentence
     flat = BoundsModel({"bias": 0.0}, {"bias": 0.0})
     # all linear scores tie; the tagger prefers starting at "taxes" and ending at "rose"
     edges = np.zeros((len(doc), 2), dtype=np.float32)
@@ -106,8 +97,8 @@ def test_the_tagger_moves_an_edge_only_with_a_weight():
     assert unweighted != (3, 4)
 
 
-def test_a_strong_linear_score_outweighs_a_light_tagger():
-    doc, cue = _sentence()
+def test_a_strong_linear_score_outweighs_a_light_tagger(taxes_sentence):
+    doc, cue = taxes_sentence
     edges = np.zeros((len(doc), 2), dtype=np.float32)
     edges[3, 0] = 1.0
     # a closed-class word is its own feature: "that" as the first word of the content
@@ -115,8 +106,8 @@ def test_a_strong_linear_score_outweighs_a_light_tagger():
     assert refine_span(model, doc, 2, 7, 0, len(doc), cue, "verb", edges)[0] == 2
 
 
-def test_a_step_per_word_shortens_the_span_only_with_the_tagger():
-    doc, cue = _sentence()
+def test_a_step_per_word_shortens_the_span_only_with_the_tagger(taxes_sentence):
+    doc, cue = taxes_sentence
     # the linear scores tie; the tagger starts at "taxes" and ends a little
     # more at "hurt" than at "rose"
     edges = np.zeros((len(doc), 2), dtype=np.float32)

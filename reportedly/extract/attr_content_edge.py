@@ -36,7 +36,8 @@ __all__ = ["ContentEdgeModel", "EdgeInput", "build_edge_modules", "edge_input", 
 _WEIGHTS = "attr_model/content_edge.safetensors"
 #: Where a piece lies against the cue: the three rows of the marker embedding.
 BEFORE, INSIDE, AFTER = 0, 1, 2
-#: A unit longer than this many pieces is not read (one in a thousand on PolNeAR).
+#: A unit longer than this many pieces is not read (none of the 17,633
+#: gold relations of PolNeAR train and dev lies in one).
 MAX_PIECES = 256
 
 
@@ -132,12 +133,13 @@ class ContentEdgeModel:
         return out
 
     def modules(self) -> list[Any]:
+        """The three trainable parts, for switching train / eval mode."""
         return [self.layers, self.marker, self.head]
 
 
 def build_edge_modules(encoder: Any, from_layer: int) -> tuple[Any, Any, Any]:
     """Fresh trainable copies of ``encoder``'s layers above ``from_layer``, a
-    zero-ish cue marker and an edge head: what training starts from."""
+    cue marker near zero and an edge head: what training starts from."""
     import copy
 
     import torch
