@@ -20,7 +20,7 @@ model gets right is printed after every epoch; they are where
 ``OUT/content_edge.safetensors`` beside ``OUT/content_edge.json``.
 
 The shipped weights: ``--layers 2 --epochs 3 --lr 5e-5 --batch 32`` (seed
-13), about 8 minutes on 2 CPU cores.
+13), about 9 minutes on 2 CPU cores (held-out edges right: start 93.7%, end 84.0%).
 """
 
 from __future__ import annotations

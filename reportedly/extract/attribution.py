@@ -1205,7 +1205,7 @@ def find_attributions(doc: Doc, lexicon: AttrLexicon | None = None) -> list[Attr
     if lex.tagger is not None:
         # The tagger reads only the sentences where a cue is scored or content
         # redrawn, and those that hold candidate verbs all in one batch.
-        edge = lex.tagger.edge if lex.bounds is not None and lex.bounds.reads_edges else None
+        edge = getattr(lex.tagger, "edge", None) if lex.bounds is not None and lex.bounds.reads_edges else None
         scores = DocScores(lex.tagger, doc, edge.from_layer if edge is not None else None)
     # the tagger's own cues need every unit, read in the same pass as the
     # candidates' (one read batches best)
