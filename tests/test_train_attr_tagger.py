@@ -53,7 +53,7 @@ def test_training_saves_windows_weights_and_a_held_out_report(script, tmp_path: 
     config = json.loads((out / "tagger.json").read_text(encoding="utf-8"))
     assert config["held_out"] == held and config["layers"] == 2 and config["train_layers"] == 1
     # only the trained top layer and the head are written
-    tagger = load_tagger(out / "tagger.safetensors", quantize=False, threads=None)
+    tagger = load_tagger(out / "tagger.safetensors", quantize=False, threads=None, content_edge=False)
     assert tagger is not None and tagger.held_out == frozenset(held)
     report = capsys.readouterr().out
     assert "held-out loss" in report and "token F1: cue" in report
