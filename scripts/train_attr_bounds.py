@@ -47,7 +47,7 @@ from reportedly.extract.attr_bounds import BoundsModel  # noqa: E402
 from reportedly.extract.attr_bounds import candidates, end_features, start_features  # noqa: E402
 from reportedly.extract.attr_eval import Relation, fit_weights, held_out_logits, load_training_set, read_ann, training_arguments, trim_span  # noqa: E402
 from reportedly.extract.attr_lexicon import load_lexicon  # noqa: E402
-from reportedly.extract.attribution import find_attributions, quote_regions, refinable  # noqa: E402
+from reportedly.extract.attribution import all_units, find_attributions, quote_regions, refinable  # noqa: E402
 
 
 def _gold_for(text: str, cue: tuple[int, int], gold: list[Relation]) -> tuple[int, int] | None:
@@ -143,6 +143,8 @@ def _held_out_edges(groups: list[Group], docs: dict[str, Doc], stems: list[str])
     found: dict[int, np.ndarray | None] = {}
     for stem, ks in by_stem.items():
         scores = DocScores(tagger, docs[stem], tagger.edge.from_layer)
+        # every unit first, as extraction reads them: a piece's state depends on the text read with it
+        scores.ensure(all_units(docs[stem]))
         asks = [(groups[k].unit[0], groups[k].unit[1], set(groups[k].cue)) for k in ks]
         found.update(zip(ks, scores.content_edges(asks)))
     return [found[k] for k in range(len(groups))]

@@ -1484,6 +1484,7 @@ def _refine_bounds(
     helped by the transformer tagger and its content edge model where they
     are loaded: first without the edge model, then again with it where the
     boundary model's lead is under its gate, all such cues read in one batch."""
+    asks_edges = scores is not None and model.reads_edges
     todo = []
     for att in atts:
         ctx = refinable(doc, text, att, regions)
@@ -1491,12 +1492,14 @@ def _refine_bounds(
             continue
         first, last, lo, hi, cue = ctx
         edges = scores.ensure([(lo, hi)])[:, [_CONTENT_START, _CONTENT_END]] if scores is not None else None
-        memo: tuple[dict[int, float], dict[int, float]] = ({}, {})
+        # the linear scores, kept only where a second pass may need them
+        memo: tuple[dict[int, float], dict[int, float]] | None = ({}, {}) if asks_edges else None
         found = refine_span_ranked(model, doc, first, last, lo, hi, cue, att.pattern, edges, memo=memo)
         if found is None:
             continue
         todo.append((att, ctx, edges, found, memo))
-    if scores is not None and model.reads_edges:
+    if asks_edges:
+        assert scores is not None
         gate = model.edge_gate
         doubtful = [k for k, item in enumerate(todo) if gate is None or item[3][2] < gate]
         asked = scores.content_edges([todo[k][1][2:] for k in doubtful])
