@@ -23,9 +23,11 @@ Where the content edge model is installed too
 (``scripts/train_attr_content_edge.py`` runs before this one), its
 log-probabilities for each span's cue are weighed on top of the tagger's
 chosen weights (:data:`EDGE_WEIGHTS`), so that where its gate spares it the
-boundary model stands as it would without it; the gate is the smallest of :data:`EDGE_GATES`
-that keeps the held-out edges right within :data:`GATE_TOLERANCE` of asking
-it about every span.
+boundary model stands as it would without it. Weights and gate are chosen
+together: among the gates of :data:`EDGE_GATES` that ask about at most
+:data:`GATE_BUDGET` of the held-out spans (the model costs a pass per span
+asked), the smallest whose best weights keep the held-out edges right within
+:data:`GATE_TOLERANCE` of the best any of them reaches, with its best weights.
 """
 
 from __future__ import annotations
@@ -124,8 +126,11 @@ STEPS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)
 EDGE_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
 #: Gates tried (see BoundsModel.edge_gate), smallest first; None: always ask.
 EDGE_GATES = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, None)
-#: The smallest gate is chosen that loses at most this share of held-out edges against none.
+#: The smallest gate is chosen that loses at most this share of held-out edges against the best.
 GATE_TOLERANCE = 0.002
+#: The largest share of spans a gate may send to the content edge model: each
+#: is a pass of its layers, and attribution's speed target leaves room for about this many.
+GATE_BUDGET = 0.30
 
 
 def _held_out_edges(groups: list[Group], docs: dict[str, Doc], stems: list[str]) -> list[np.ndarray | None] | None:
@@ -187,31 +192,28 @@ def weigh_tagger(
         es = edges[g.si, 0] if edges is not None else np.zeros(len(g.si))
         ee = edges[g.ei, 1] if edges is not None else np.zeros(len(g.ei))
         rows.append(((ls, logits[g.si, cs], added_s, es, np.array(g.ys)), (le, logits[g.ei, ce], added_e, ee, np.array(g.ye))))
-    edge_weights = EDGE_WEIGHTS if edge_of is not None else (0.0,)
     print(f"{len(rows)} held-out spans: right edges by tagger weight (start / end) at the best step")
     chosen: list[tuple[float, float, float]] = []
     for part, name in ((0, "start"), (1, "end")):
 
-        def right(w: float, step: float, we: float) -> float:
-            hits = sum(int(y[int(np.argmax(lin + w * tag - step * added + we * edge))]) for lin, tag, added, edge, y in (r[part] for r in rows))
+        def right(w: float, step: float) -> float:
+            hits = sum(int(y[int(np.argmax(lin + w * tag - step * added))]) for lin, tag, added, _edge, y in (r[part] for r in rows))
             return hits / max(len(rows), 1)
 
         # per tagger weight, its best step (none without the tagger's vote); a tie keeps the smaller
-        best = {w: max((right(w, step, 0.0), -step) for step in (STEPS if w else (0.0,))) for w in TAGGER_WEIGHTS}
+        best = {w: max((right(w, step), -step) for step in (STEPS if w else (0.0,))) for w in TAGGER_WEIGHTS}
         for w, (share, neg_step) in best.items():
             print(f"  {name} w={w:<4} {share:.1%} (step {-neg_step})")
         w = max(TAGGER_WEIGHTS, key=lambda w: (best[w][0], -w))
         step = -best[w][1]
-        # the content edge model is weighed on top of that choice, so that where
-        # the gate spares it the boundary model stands as it would alone
-        by_edge = {we: right(w, step, we) for we in edge_weights}
-        if edge_of is not None:
-            print(f"  {name} with the content edge model: " + ", ".join(f"{we} {share:.1%}" for we, share in by_edge.items()))
-        we = max(edge_weights, key=lambda we: (by_edge[we], -we))
-        chosen.append((w, step, we))
+        chosen.append((w, step))
     out: dict[str, float | None] = {"start": chosen[0][0], "end": chosen[1][0], "start_step": chosen[0][1], "end_step": chosen[1][1]}
-    if chosen[0][2] or chosen[1][2]:
-        out.update(edge_start=chosen[0][2], edge_end=chosen[1][2], edge_gate=_choose_gate(rows, chosen))
+    if edge_of is not None:
+        # the content edge model is weighed on top of the tagger's choice, so
+        # that where the gate spares it the boundary model stands as it would alone
+        edges = _choose_edges(rows, chosen)
+        if edges["edge_start"] or edges["edge_end"]:
+            out.update(edges)
     return out
 
 
@@ -223,43 +225,47 @@ def _lead(z: np.ndarray) -> float:
     return float(top2[1] - top2[0])
 
 
-def _choose_gate(rows: list, chosen: list[tuple[float, float, float]]) -> float | None:
-    """The smallest gate of :data:`EDGE_GATES` whose held-out edges right
-    (start and end) stay within :data:`GATE_TOLERANCE` of asking the content
-    edge model about every span: the gate is what keeps it affordable."""
+def _choose_edges(rows: list, chosen: list[tuple[float, float]]) -> dict[str, float | None]:
+    """The content edge model's start and end weights (:data:`EDGE_WEIGHTS`)
+    and its gate (:data:`EDGE_GATES`), chosen together on the held-out spans
+    (``rows``) on top of the tagger's weights and steps (``chosen``): of the
+    gates within :data:`GATE_BUDGET`, the smallest whose best weights get
+    the held-out edges right (start and end together) within
+    :data:`GATE_TOLERANCE` of the best of them. The gate is what keeps the
+    model affordable; the weights that suit it depend on which spans it asks."""
     picks = []
     for r in rows:
         per = []
-        for part, (w, step, we) in enumerate(chosen):
+        for part, (w, step) in enumerate(chosen):
             lin, tag, added, edge, y = r[part]
-            plain = lin + w * tag - step * added
-            per.append((plain, plain + we * edge, y))
+            per.append((lin + w * tag - step * added, edge, y))
         lead = min(_lead(plain) for plain, _, _ in per)
         picks.append((lead, per))
+    n = max(len(picks), 1)
 
-    def right(gate: float | None) -> tuple[float, float, float]:
-        hits = [0, 0]
-        asked = 0
+    def right(gate: float | None, part: int, we: float) -> float:
+        hits = 0
         for lead, per in picks:
-            use = gate is None or lead < gate
-            asked += use
-            for part, (plain, with_edge, y) in enumerate(per):
-                hits[part] += int(y[int(np.argmax(with_edge if use else plain))])
-        n = max(len(picks), 1)
-        return hits[0] / n, hits[1] / n, asked / n
+            plain, edge, y = per[part]
+            hits += int(y[int(np.argmax(plain + we * edge if gate is None or lead < gate else plain))])
+        return hits / n
 
-    always = right(None)
-    print("  gate: share of spans asked, held-out start / end right")
-    gate_of: dict[float | None, tuple[float, float, float]] = {}
+    print("  gate: share of spans asked, held-out start / end right at its best weights (start, end)")
+    best_of: dict[float | None, tuple[float, float, float]] = {}
     for gate in EDGE_GATES:
-        gate_of[gate] = right(gate)
-        s, e, asked = gate_of[gate]
-        print(f"    {gate!s:<5} {asked:6.1%} {s:.1%} / {e:.1%}")
-    for gate in EDGE_GATES:
-        s, e, _ = gate_of[gate]
-        if s >= always[0] - GATE_TOLERANCE and e >= always[1] - GATE_TOLERANCE:
-            return gate
-    return None
+        asked = sum(gate is None or lead < gate for lead, _ in picks) / n
+        ws = max(EDGE_WEIGHTS, key=lambda we: (right(gate, 0, we), -we))
+        we = max(EDGE_WEIGHTS, key=lambda we: (right(gate, 1, we), -we))
+        s, e = right(gate, 0, ws), right(gate, 1, we)
+        print(f"    {gate!s:<5} {asked:6.1%} {s:.1%} / {e:.1%} ({ws}, {we})" + ("" if asked <= GATE_BUDGET else "  over budget"))
+        if asked <= GATE_BUDGET:
+            best_of[gate] = (s + e, ws, we)
+    if not best_of:
+        return {"edge_start": 0.0, "edge_end": 0.0, "edge_gate": None}
+    top = max(v[0] for v in best_of.values())
+    gate = next(g for g in best_of if best_of[g][0] >= top - GATE_TOLERANCE)
+    _, ws, we = best_of[gate]
+    return {"edge_start": ws, "edge_end": we, "edge_gate": gate}
 
 
 def fit_and_write(
