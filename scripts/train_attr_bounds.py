@@ -26,8 +26,8 @@ chosen weights (:data:`EDGE_WEIGHTS`), so that where its gate spares it the
 boundary model stands as it would without it. Weights and gate are chosen
 together: among the gates of :data:`EDGE_GATES` that ask about at most
 :data:`GATE_BUDGET` of the held-out spans (the model costs a pass per span
-asked), the smallest whose best weights keep the held-out edges right within
-:data:`GATE_TOLERANCE` of the best any of them reaches, with its best weights.
+asked), the one whose best weights get the most held-out edges right, the
+smallest of a tie, with its best weights.
 """
 
 from __future__ import annotations
@@ -126,8 +126,6 @@ STEPS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)
 EDGE_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0)
 #: Gates tried (see BoundsModel.edge_gate), smallest first; None: always ask.
 EDGE_GATES = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, None)
-#: The smallest gate is chosen that loses at most this share of held-out edges against the best.
-GATE_TOLERANCE = 0.002
 #: The largest share of spans a gate may send to the content edge model: each
 #: is a pass of its layers, and attribution's speed target leaves room for about this many.
 GATE_BUDGET = 0.30
@@ -229,10 +227,10 @@ def _choose_edges(rows: list, chosen: list[tuple[float, float]]) -> dict[str, fl
     """The content edge model's start and end weights (:data:`EDGE_WEIGHTS`)
     and its gate (:data:`EDGE_GATES`), chosen together on the held-out spans
     (``rows``) on top of the tagger's weights and steps (``chosen``): of the
-    gates within :data:`GATE_BUDGET`, the smallest whose best weights get
-    the held-out edges right (start and end together) within
-    :data:`GATE_TOLERANCE` of the best of them. The gate is what keeps the
-    model affordable; the weights that suit it depend on which spans it asks."""
+    gates within :data:`GATE_BUDGET`, the one whose best weights get the
+    most held-out edges right (starts and ends together), the smallest of a
+    tie. The budget is what keeps the model affordable; the weights that suit
+    a gate depend on which spans it asks about."""
     picks = []
     for r in rows:
         per = []
@@ -251,7 +249,7 @@ def _choose_edges(rows: list, chosen: list[tuple[float, float]]) -> dict[str, fl
         return hits / n
 
     print("  gate: share of spans asked, held-out start / end right at its best weights (start, end)")
-    best_of: dict[float | None, tuple[float, float, float]] = {}
+    best_of: dict[float | None, tuple[int, float, float]] = {}
     for gate in EDGE_GATES:
         asked = sum(gate is None or lead < gate for lead, _ in picks) / n
         ws = max(EDGE_WEIGHTS, key=lambda we: (right(gate, 0, we), -we))
@@ -259,11 +257,11 @@ def _choose_edges(rows: list, chosen: list[tuple[float, float]]) -> dict[str, fl
         s, e = right(gate, 0, ws), right(gate, 1, we)
         print(f"    {gate!s:<5} {asked:6.1%} {s:.1%} / {e:.1%} ({ws}, {we})" + ("" if asked <= GATE_BUDGET else "  over budget"))
         if asked <= GATE_BUDGET:
-            best_of[gate] = (s + e, ws, we)
+            best_of[gate] = (round((s + e) * n), ws, we)
     if not best_of:
         return {"edge_start": 0.0, "edge_end": 0.0, "edge_gate": None}
-    top = max(v[0] for v in best_of.values())
-    gate = next(g for g in best_of if best_of[g][0] >= top - GATE_TOLERANCE)
+    # gates are tried smallest first, and max keeps the first of a tie
+    gate = max(best_of, key=lambda g: best_of[g][0])
     _, ws, we = best_of[gate]
     return {"edge_start": ws, "edge_end": we, "edge_gate": gate}
 

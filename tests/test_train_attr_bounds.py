@@ -23,7 +23,7 @@ def _row(lead: float, plain_right: bool, edge_right: bool, sure: float = 0.9) ->
     return (part, part)
 
 
-def test_the_smallest_gate_that_keeps_the_edges_is_chosen(script):
+def test_of_gates_that_get_as_many_edges_right_the_smallest_is_chosen(script):
     # close calls (lead 0.2) the edge model gets right and the linear model wrong;
     # clear leads (lead 5) both get right
     rows = [_row(0.2, False, True) for _ in range(10)] + [_row(5.0, True, True) for _ in range(30)]
