@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 from spacy.tokens import Doc  # noqa: E402
 
-from reportedly.extract.attr_bounds import BoundsModel  # noqa: E402
+from reportedly.extract.attr_bounds import BoundsModel, lead  # noqa: E402
 
 from reportedly.extract.attr_bounds import candidates, end_features, start_features  # noqa: E402
 from reportedly.extract.attr_eval import Relation, fit_weights, held_out_logits, load_training_set, read_ann, training_arguments, trim_span  # noqa: E402
@@ -215,14 +215,6 @@ def weigh_tagger(
     return out
 
 
-def _lead(z: np.ndarray) -> float:
-    """By how much the top score leads the runner-up (infinite for one candidate)."""
-    if len(z) < 2:
-        return float("inf")
-    top2 = np.partition(z, -2)[-2:]
-    return float(top2[1] - top2[0])
-
-
 def _choose_edges(rows: list, chosen: list[tuple[float, float]]) -> dict[str, float | None]:
     """The content edge model's start and end weights (:data:`EDGE_WEIGHTS`)
     and its gate (:data:`EDGE_GATES`), chosen together on the held-out spans
@@ -237,24 +229,27 @@ def _choose_edges(rows: list, chosen: list[tuple[float, float]]) -> dict[str, fl
         for part, (w, step) in enumerate(chosen):
             lin, tag, added, edge, y = r[part]
             per.append((lin + w * tag - step * added, edge, y))
-        lead = min(_lead(plain) for plain, _, _ in per)
-        picks.append((lead, per))
+        gap = min(lead(plain) for plain, _, _ in per)
+        picks.append((gap, per))
     n = max(len(picks), 1)
 
     def right(gate: float | None, part: int, we: float) -> float:
         hits = 0
-        for lead, per in picks:
+        for gap, per in picks:
             plain, edge, y = per[part]
-            hits += int(y[int(np.argmax(plain + we * edge if gate is None or lead < gate else plain))])
+            hits += int(y[int(np.argmax(plain + we * edge if gate is None or gap < gate else plain))])
         return hits / n
 
     print("  gate: share of spans asked, held-out start / end right at its best weights (start, end)")
     best_of: dict[float | None, tuple[int, float, float]] = {}
     for gate in EDGE_GATES:
-        asked = sum(gate is None or lead < gate for lead, _ in picks) / n
-        ws = max(EDGE_WEIGHTS, key=lambda we: (right(gate, 0, we), -we))
-        we = max(EDGE_WEIGHTS, key=lambda we: (right(gate, 1, we), -we))
-        s, e = right(gate, 0, ws), right(gate, 1, we)
+        asked = sum(gate is None or gap < gate for gap, _ in picks) / n
+        by_start = {w: right(gate, 0, w) for w in EDGE_WEIGHTS}
+        by_end = {w: right(gate, 1, w) for w in EDGE_WEIGHTS}
+        # the smallest weight of a tie
+        ws = max(EDGE_WEIGHTS, key=lambda w: (by_start[w], -w))
+        we = max(EDGE_WEIGHTS, key=lambda w: (by_end[w], -w))
+        s, e = by_start[ws], by_end[we]
         print(f"    {gate!s:<5} {asked:6.1%} {s:.1%} / {e:.1%} ({ws}, {we})" + ("" if asked <= GATE_BUDGET else "  over budget"))
         if asked <= GATE_BUDGET:
             best_of[gate] = (round((s + e) * n), ws, we)

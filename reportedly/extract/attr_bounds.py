@@ -17,7 +17,7 @@ quotation's marks are its boundaries. Without the weights nothing changes.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from importlib import resources
 
 import numpy as np
@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Token
 
 from reportedly.extract.docview import ParseView, parse_view
 
-__all__ = ["BoundsModel", "end_features", "load_bounds_model", "refine_span", "refine_span_ranked", "start_features"]
+__all__ = ["BoundsModel", "end_features", "lead", "load_bounds_model", "refine_span", "refine_span_ranked", "start_features"]
 
 #: Parts of speech whose word form is a feature: function words decide boundaries.
 _CLOSED = {"DET", "ADP", "SCONJ", "CCONJ", "PRON", "PART", "AUX", "PUNCT", "ADV"}
@@ -281,9 +281,17 @@ class BoundsModel:
             if cue_edges is not None:
                 z += we * float(cue_edges[i, col])
             totals.append(z)
-        top = int(np.argmax(totals))
-        rest = totals[:top] + totals[top + 1 :]
-        return candidates[top], (totals[top] - max(rest)) if rest else float("inf")
+        return candidates[int(np.argmax(totals))], lead(totals)
+
+
+def lead(scores: Sequence[float] | np.ndarray) -> float:
+    """By how much the top score leads the runner-up (infinite for a single
+    score): what :attr:`BoundsModel.edge_gate` is compared with, at extraction
+    and where ``scripts/train_attr_bounds.py`` chooses it."""
+    if len(scores) < 2:
+        return float("inf")
+    top2 = np.partition(np.asarray(scores, dtype=float), -2)[-2:]
+    return float(top2[1] - top2[0])
 
 
 def load_bounds_model(name: str = "bounds_model.json") -> BoundsModel | None:

@@ -165,7 +165,7 @@ def load_content_edge(
     shapes it copies), or None where its weights are absent or were trained
     on another tagger than ``tagger_weights`` (retrain it after the tagger).
 
-    Not quantized by default, unlike the tagger: in int8 it lost 0.1 to 0.2
+    Not quantized by default, unlike the tagger: in int8 it lost 0.1 to 0.4
     points of content F1 on PolNeAR, and it reads only the cues the gate
     lets through (:attr:`~reportedly.extract.attr_bounds.BoundsModel.edge_gate`)."""
     from safetensors.torch import load_file
