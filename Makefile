@@ -9,12 +9,13 @@ STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 DB     ?= reportedly.duckdb
 
-.PHONY: help run test bench install install-test browser clean
+.PHONY: help run test bench attr-models install install-test browser clean
 
 help:
 	@echo "make run    install, then build the ledger of examples/ into $(DB) and show what to run next"
 	@echo "make test   install with test extras, then run the test suite"
 	@echo "make bench  articles/s on PolNeAR beside bare spaCy (needs ../shared/data)"
+	@echo "make attr-models  retrain the attribution models that follow the tagger (about 30 min on 2 cores; needs ../shared/data)"
 	@echo "make clean  remove .venv and $(DB)"
 
 $(PY):
@@ -56,6 +57,17 @@ test: $(TSTAMP) browser
 
 bench: $(TSTAMP)
 	$(PY) benchmarks/throughput.py --limit 40
+
+# The attribution models after the tagger, each trained on the ones before it,
+# in this order (DEVELOPERS.md); they share one parse of PolNeAR train. The
+# tagger itself (scripts/train_attr_tagger.py) is trained apart: see DEVELOPERS.md.
+ATTR_CACHE ?= build/polnear-train.spacy
+ATTR_STEPS := train_attribution train_attr_content_edge train_attr_bounds train_attr_cue_edge train_attr_source_bounds train_attr_source_keep
+attr-models: $(TSTAMP)
+	@mkdir -p $(dir $(ATTR_CACHE))
+	@for step in $(ATTR_STEPS); do \
+	  echo "== scripts/$$step.py"; $(PY) scripts/$$step.py --cache $(ATTR_CACHE) || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB).wal .pytest_cache
