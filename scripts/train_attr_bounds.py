@@ -49,7 +49,8 @@ from reportedly.extract.attr_bounds import BoundsModel, lead  # noqa: E402
 from reportedly.extract.attr_bounds import candidates, end_features, start_features  # noqa: E402
 from reportedly.extract.attr_eval import Relation, fit_weights, held_out_logits, load_training_set, read_ann, training_arguments, trim_span  # noqa: E402
 from reportedly.extract.attr_lexicon import load_lexicon  # noqa: E402
-from reportedly.extract.attribution import all_units, find_attributions, quote_regions, refinable  # noqa: E402
+from reportedly.extract.attr_learned import all_units, refinable  # noqa: E402
+from reportedly.extract.attribution import find_attributions, quote_regions  # noqa: E402
 
 
 def _gold_for(text: str, cue: tuple[int, int], gold: list[Relation]) -> tuple[int, int] | None:

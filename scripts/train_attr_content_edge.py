@@ -44,7 +44,8 @@ from spacy.tokens import Doc  # noqa: E402
 from reportedly.extract.attr_content_edge import ContentEdgeModel, EdgeInput, build_edge_modules, edge_input, fingerprint  # noqa: E402
 from reportedly.extract.attr_eval import Relation, load_training_set, read_ann, trim_span  # noqa: E402
 from reportedly.extract.attr_tagger import DocScores, base_model_dir, build_modules, load_tagger, load_weights  # noqa: E402
-from reportedly.extract.attribution import all_units, unit_of  # noqa: E402
+from reportedly.extract.attr_learned import all_units  # noqa: E402
+from reportedly.extract.attr_spans import unit_of  # noqa: E402
 
 
 @dataclass(slots=True)

@@ -39,7 +39,9 @@ from spacy.tokens import Doc  # noqa: E402
 from reportedly.extract.attr_cue_edge import CueEdgeModel, edge_candidates, edge_features, taken_logits  # noqa: E402
 from reportedly.extract.attr_eval import Relation, fit_weights, held_out_logits, load_training_set, read_ann, training_arguments, trim_span  # noqa: E402
 from reportedly.extract.attr_lexicon import AttrLexicon, load_lexicon  # noqa: E402
-from reportedly.extract.attribution import cue_edge_context, find_attributions, unit_of  # noqa: E402
+from reportedly.extract.attr_learned import cue_edge_context  # noqa: E402
+from reportedly.extract.attr_spans import unit_of  # noqa: E402
+from reportedly.extract.attribution import find_attributions  # noqa: E402
 
 
 @dataclass(slots=True)

@@ -33,7 +33,9 @@ from train_attr_bounds import Group, fit_and_write  # noqa: E402
 from reportedly.extract.attr_eval import Relation, load_training_set, read_ann, training_arguments, trim_span  # noqa: E402
 from reportedly.extract.attr_lexicon import load_lexicon  # noqa: E402
 from reportedly.extract.attr_source_bounds import source_candidates, source_end_features, source_start_features  # noqa: E402
-from reportedly.extract.attribution import find_attributions, source_context, unit_of  # noqa: E402
+from reportedly.extract.attr_learned import source_context  # noqa: E402
+from reportedly.extract.attr_spans import unit_of  # noqa: E402
+from reportedly.extract.attribution import find_attributions  # noqa: E402
 
 
 def _gold_source(text: str, cue: tuple[int, int], gold: list[Relation]) -> tuple[int, int] | None:

@@ -134,7 +134,7 @@ def _report(doc: Doc):
 
 @pytest.mark.parametrize(("gate", "asked", "end"), [(None, 1, "rose"), (1.0, 0, "hurt"), (3.0, 1, "rose")])
 def test_the_gate_asks_the_edge_model_only_where_the_lead_is_small(taxes_sentence, gate, asked, end):
-    from reportedly.extract.attribution import _refine_bounds
+    from reportedly.extract.attr_learned import _refine_bounds
 
     doc, _ = taxes_sentence
     # the linear end model prefers "hurt" by 2: a gate of 1 trusts it, one of 3 does not

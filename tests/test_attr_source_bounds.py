@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 
 from reportedly.extract.attr_bounds import BoundsModel
 from reportedly.extract.attr_source_bounds import refine_source, source_candidates, source_end_features
-from reportedly.extract.attribution import source_context
+from reportedly.extract.attr_learned import source_context
 
 
 def _pruitt() -> Doc:
